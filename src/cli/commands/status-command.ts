@@ -1,0 +1,6 @@
+import { CliFailure } from "../exit.ts";
+
+// Placeholder until the command lands; exits 1 with a sentence rather than crashing.
+export async function runStatus(_options: unknown): Promise<void> {
+  throw new CliFailure("this command is not built yet");
+}

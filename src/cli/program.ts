@@ -1,0 +1,92 @@
+import { Command, Option } from "commander";
+import type { GlobalOptions } from "./options.ts";
+
+/**
+ * The command tree. Each action imports its module lazily, so `wxerp --help` and
+ * `wxerp erp check` do not load Wechaty.
+ */
+export function buildProgram(): Command {
+  const program = new Command("wxerp")
+    .description("WeChat sales conversations → scored threads → customers in 智邦国际 ERP")
+    .option("--config <file>", "YAML config merged over config/default.yaml")
+    .option("--data <dir>", "data directory (threads, outbox, audit)")
+    .showHelpAfterError("(run wxerp --help for usage)")
+    .exitOverride();
+
+  const globals = (cmd: Command): GlobalOptions => cmd.optsWithGlobals() as GlobalOptions;
+
+  program
+    .command("start")
+    .description("run the bot with the configured puppet, scorer and ERP")
+    .action(async (_opts, cmd: Command) => {
+      const { runStart } = await import("./commands/start-command.ts");
+      await runStart(globals(cmd));
+    });
+
+  program
+    .command("replay")
+    .description("play recorded conversations (JSONL) through the full pipeline and print a report")
+    .argument("<file>", "conversations, one JSON object per line")
+    .option("--json", "print the report as one JSON document on stdout")
+    .action(async (file: string, _opts, cmd: Command) => {
+      const { runReplay } = await import("./commands/replay-command.ts");
+      await runReplay(file, { ...globals(cmd), json: Boolean(cmd.opts().json) });
+    });
+
+  program
+    .command("sync")
+    .description("one pass for cron: admitted threads not yet in the ERP and every pending or failed job, then exit")
+    .action(async (_opts, cmd: Command) => {
+      const { runSync } = await import("./commands/sync-command.ts");
+      await runSync(globals(cmd));
+    });
+
+  program
+    .command("status")
+    .description("threads, scores, sync states, outbox and metrics from the data directory")
+    .option("--json", "print as JSON")
+    .action(async (_opts, cmd: Command) => {
+      const { runStatus } = await import("./commands/status-command.ts");
+      await runStatus({ ...globals(cmd), json: Boolean(cmd.opts().json) });
+    });
+
+  const erp = program.command("erp").description("the 智邦 ERP: check a connection, list customers, run the emulator");
+
+  erp
+    .command("check")
+    .description("log in to the configured ERP and print up to 5 customers")
+    .action(async (_opts, cmd: Command) => {
+      const { runErpCheck } = await import("../../plugins/zhibang-erp/cli/check-command.ts");
+      await runErpCheck(globals(cmd));
+    });
+
+  erp
+    .command("list")
+    .description("the ERP's customers from WeChat, newest first")
+    .option("--source <ly>", "客户来源 id", "171")
+    .option("--limit <n>", "at most this many", "20")
+    .action(async (_opts, cmd: Command) => {
+      const { runErpList } = await import("../../plugins/zhibang-erp/cli/list-command.ts");
+      const o = cmd.opts() as { source: string; limit: string };
+      await runErpList({ ...globals(cmd), source: o.source, limit: o.limit });
+    });
+
+  erp
+    .command("emulator")
+    .description("run the local 智邦 ERP emulator on 127.0.0.1")
+    .addOption(new Option("--port <n>", "port (0 = any free port)").default("18080"))
+    .option("--host <host>", "address to bind", "127.0.0.1")
+    .option("--latency <ms>", "added latency per call", "0")
+    .option("--jitter <ms>", "random extra latency up to this", "0")
+    .option("--failure-rate <r>", "share of calls that fail (0..1)", "0")
+    .option("--failure-kinds <list>", "http500,html,reset,hang", "http500,html,reset,hang")
+    .option("--session-ttl <s>", "idle seconds before a session expires", "3600")
+    .option("--silent-non-save-rate <r>", "share of saves answered ok but not stored (0..1)", "0")
+    .option("--no-demo", "start without the demo customers")
+    .action(async (_opts, cmd: Command) => {
+      const { runEmulatorCommand } = await import("../../plugins/zhibang-erp/cli/emulator-command.ts");
+      await runEmulatorCommand(cmd.opts());
+    });
+
+  return program;
+}

@@ -1,0 +1,39 @@
+import type { Secrets } from "./schema.ts";
+
+/**
+ * Environment variables that override file keys (design §3.2: the environment wins).
+ * Each maps to a dotted config path; `number`/`boolean` values are parsed here so a
+ * wrong value is reported under the variable's own name.
+ */
+export const ENV_OVERRIDES: ReadonlyArray<{ variable: string; path: string; type: "string" | "number" | "boolean" }> = [
+  { variable: "WXERP_ERP_BASE_URL", path: "erp.baseUrl", type: "string" },
+  { variable: "WXERP_DATA_DIR", path: "dataDir", type: "string" },
+  { variable: "WXERP_LOG_LEVEL", path: "log.level", type: "string" },
+  { variable: "WXERP_LOCALE", path: "locale", type: "string" },
+  { variable: "WXERP_PUPPET", path: "wechat.puppet", type: "string" },
+  { variable: "WXERP_SCORER", path: "scorer.provider", type: "string" },
+  { variable: "WXERP_SCORER_MODEL", path: "scorer.model", type: "string" },
+  { variable: "WXERP_DASHBOARD_HOST", path: "dashboard.host", type: "string" },
+  { variable: "WXERP_DASHBOARD_PORT", path: "dashboard.port", type: "number" },
+  { variable: "WXERP_SYNC_AUTO", path: "sync.auto", type: "boolean" },
+  { variable: "WXERP_DEMO", path: "wechat.demo", type: "boolean" },
+];
+
+export function readSecrets(env: NodeJS.ProcessEnv): Secrets {
+  const pick = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value.trim() === "" ? undefined : value.trim();
+  };
+  const secrets: Secrets = {};
+  const set = <K extends keyof Secrets>(key: K, value: string | undefined) => {
+    if (value !== undefined) secrets[key] = value;
+  };
+  set("erpUsername", pick("WXERP_ERP_USERNAME"));
+  set("erpPassword", env.WXERP_ERP_PASSWORD === undefined || env.WXERP_ERP_PASSWORD === "" ? undefined : env.WXERP_ERP_PASSWORD);
+  set("openaiApiKey", pick("OPENAI_API_KEY"));
+  set("openaiBaseUrl", pick("OPENAI_BASE_URL"));
+  set("puppetToken", pick("WECHATY_PUPPET_SERVICE_TOKEN"));
+  set("puppetEndpoint", pick("WECHATY_PUPPET_SERVICE_ENDPOINT"));
+  set("dashboardToken", pick("WXERP_DASHBOARD_TOKEN"));
+  return secrets;
+}

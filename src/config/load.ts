@@ -1,0 +1,152 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import YAML from "yaml";
+import type { z } from "zod";
+import { ENV_OVERRIDES, readSecrets } from "./env.ts";
+import { ConfigError } from "./errors.ts";
+import { type AppConfig, configSchema } from "./schema.ts";
+
+export const DEFAULT_CONFIG_FILE = fileURLToPath(new URL("../../config/default.yaml", import.meta.url));
+
+/** Keys that must never be in a file: secrets come from the environment (design §3.2). */
+const SECRET_FILE_KEYS: Record<string, string> = {
+  "erp.username": "WXERP_ERP_USERNAME",
+  "erp.password": "WXERP_ERP_PASSWORD",
+  "scorer.apiKey": "OPENAI_API_KEY",
+  "scorer.baseUrl": "OPENAI_BASE_URL",
+  "wechat.token": "WECHATY_PUPPET_SERVICE_TOKEN",
+  "wechat.endpoint": "WECHATY_PUPPET_SERVICE_ENDPOINT",
+  "dashboard.token": "WXERP_DASHBOARD_TOKEN",
+};
+
+export interface LoadConfigOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Files merged in order over `config/default.yaml`. */
+  files?: string[];
+  /** Last-word overrides from the command line (e.g. `--data`). */
+  overrides?: Record<string, unknown>;
+  /** Skip `config/default.yaml` (tests that want only their own file). */
+  withoutDefaultFile?: boolean;
+}
+
+/** Reads, merges and validates the configuration once at start-up. Throws ConfigError. */
+export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
+  const env = options.env ?? process.env;
+  const files = [...(options.withoutDefaultFile ? [] : [DEFAULT_CONFIG_FILE]), ...(options.files ?? [])];
+  let merged: Record<string, unknown> = {};
+  for (const file of files) merged = deepMerge(merged, readYamlFile(file));
+  merged = deepMerge(merged, envOverrides(env));
+  if (options.overrides) merged = deepMerge(merged, options.overrides);
+
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => describeIssue(issue, env));
+    throw new ConfigError(`invalid configuration:\n  - ${problems.join("\n  - ")}`, problems);
+  }
+  const config: AppConfig = { ...parsed.data, secrets: readSecrets(env), configFiles: files };
+  checkRequiredSecrets(config);
+  return config;
+}
+
+function readYamlFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new ConfigError(`cannot read config file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  let data: unknown;
+  try {
+    data = YAML.parse(text, { prettyErrors: true });
+  } catch (error) {
+    throw new ConfigError(`config file ${file} is not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+  }
+  if (data === null || data === undefined) return {};
+  if (typeof data !== "object" || Array.isArray(data)) {
+    throw new ConfigError(`config file ${file} must be a YAML mapping of keys (see config/example.yaml)`);
+  }
+  for (const [path, variable] of Object.entries(SECRET_FILE_KEYS)) {
+    if (getPath(data as Record<string, unknown>, path) !== undefined) {
+      throw new ConfigError(`${path} in ${file}: secrets are read from the environment only; remove it and set ${variable}`);
+    }
+  }
+  return data as Record<string, unknown>;
+}
+
+function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const { variable, path, type } of ENV_OVERRIDES) {
+    const raw = env[variable];
+    if (raw === undefined || raw === "") continue;
+    let value: unknown = raw;
+    if (type === "number") {
+      value = Number(raw);
+      if (!Number.isFinite(value)) throw new ConfigError(`${variable}=${raw}: expected a number`);
+    } else if (type === "boolean") {
+      if (!/^(true|false|1|0)$/i.test(raw)) throw new ConfigError(`${variable}=${raw}: expected true or false`);
+      value = /^(true|1)$/i.test(raw);
+    }
+    setPath(out, path, value);
+  }
+  return out;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, env: NodeJS.ProcessEnv): string {
+  const path = issue.path.join(".");
+  const fromEnv = ENV_OVERRIDES.find((o) => o.path === path && env[o.variable] !== undefined && env[o.variable] !== "");
+  const where = fromEnv ? `${fromEnv.variable} (${path})` : path || "(top level)";
+  if (issue.code === "unrecognized_keys") {
+    const keys = issue.keys.map((k) => (path ? `${path}.${k}` : k));
+    return `unknown key ${keys.join(", ")}: check the spelling against config/example.yaml`;
+  }
+  return `${where}: ${issue.message}`;
+}
+
+function checkRequiredSecrets(config: AppConfig): void {
+  const problems: string[] = [];
+  const { secrets } = config;
+  if (config.erp.baseUrl !== "embedded") {
+    if (!secrets.erpUsername) problems.push("WXERP_ERP_USERNAME is not set (needed because erp.baseUrl is a real ERP)");
+    if (!secrets.erpPassword) problems.push("WXERP_ERP_PASSWORD is not set (needed because erp.baseUrl is a real ERP)");
+  }
+  if (config.scorer.provider === "openai" && !secrets.openaiApiKey) {
+    problems.push("OPENAI_API_KEY is not set (needed because scorer.provider is openai; any value for a local Ollama/vLLM)");
+  }
+  if (config.wechat.puppet === "service" && !secrets.puppetToken) {
+    problems.push("WECHATY_PUPPET_SERVICE_TOKEN is not set (needed because wechat.puppet is service)");
+  }
+  if (problems.length > 0) throw new ConfigError(`missing secrets:\n  - ${problems.join("\n  - ")}`, problems);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Objects merge key by key; arrays and scalars are replaced (a file's tier list wins whole). */
+export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const existing = out[key];
+    out[key] = isPlainObject(existing) && isPlainObject(value) ? deepMerge(existing, value) : value;
+  }
+  return out;
+}
+
+function getPath(data: Record<string, unknown>, path: string): unknown {
+  let node: unknown = data;
+  for (const part of path.split(".")) {
+    if (!isPlainObject(node)) return undefined;
+    node = node[part];
+  }
+  return node;
+}
+
+export function setPath(data: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split(".");
+  let node = data;
+  for (const part of parts.slice(0, -1)) {
+    if (!isPlainObject(node[part])) node[part] = {};
+    node = node[part] as Record<string, unknown>;
+  }
+  node[parts[parts.length - 1] as string] = value;
+}

@@ -1,0 +1,161 @@
+import { z } from "zod";
+
+/**
+ * The configuration schema (design §3.2). Defaults live here, so `config/default.yaml`
+ * only needs to say what a reader should see. Every object is strict: an unknown key is
+ * an error that names it, never silently ignored (a typo must not fall back to a default).
+ */
+
+const userId = z.string().regex(/^\d+$/, "an ERP user id (gate ord), digits only");
+
+export const tierSchema = z
+  .strictObject({
+    minScore: z.number().int().min(0).max(100),
+    users: z.array(userId).min(1).optional(),
+    public: z.literal(true).optional(),
+    name: z.string().optional(),
+  })
+  .refine((t) => (t.users !== undefined) !== (t.public === true), {
+    message: "a tier has either users: [ids] or public: true",
+  });
+
+export const configSchema = z.strictObject({
+  locale: z.enum(["zh", "en"]).default("zh"),
+  dataDir: z.string().min(1).default("./data"),
+  log: z.strictObject({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info") }).prefault({}),
+  wechat: z
+    .strictObject({
+      puppet: z.enum(["mock", "service"]).default("mock"),
+      /** Group chats (room ids or exact topics) whose messages are read; all others are ignored. */
+      rooms: z.array(z.string().min(1)).default([]),
+      /** Messages older than this at login are backlog: stored and scored, never run as commands. */
+      backlogSeconds: z.number().int().min(0).default(120),
+      /** Puppet watchdog: seconds without a heartbeat before the puppet is reset. */
+      timeoutSeconds: z.number().int().min(30).default(240),
+      /** Bounded memory of seen message ids, for dedupe across restarts. */
+      dedupeCapacity: z.number().int().min(100).default(50_000),
+      /** Longest message text kept; longer text is cut with a marker. */
+      maxMessageChars: z.number().int().min(100).default(4000),
+      /** Messages kept per thread (older ones live on in the rolling summary). */
+      historyPerThread: z.number().int().min(10).default(200),
+      /** The embedded demo plays bundled sample conversations through the mock puppet. */
+      demo: z.boolean().default(true),
+    })
+    .prefault({}),
+  scorer: z
+    .strictObject({
+      provider: z.enum(["heuristic", "openai"]).default("heuristic"),
+      model: z.string().min(1).default("gpt-4o-mini"),
+      timeoutMs: z.number().int().min(100).default(30_000),
+      idleSeconds: z.number().int().min(0).default(120),
+      maxPendingMessages: z.number().int().min(1).default(20),
+      /** Messages quoted verbatim in the prompt; older ones are represented by the summary. */
+      recentMessages: z.number().int().min(1).default(30),
+      maxSummaryChars: z.number().int().min(100).default(1000),
+      /** Replace mobile numbers by 138****8000 in what is sent to the LLM. */
+      maskMobiles: z.boolean().default(true),
+      /** Use the endpoint's JSON-schema structured output; false for servers that lack it. */
+      structuredOutput: z.boolean().default(true),
+      concurrency: z.number().int().min(1).default(2),
+    })
+    .prefault({}),
+  admission: z.strictObject({ scoreThreshold: z.number().int().min(0).max(100).default(60) }).prefault({}),
+  assignment: z
+    .strictObject({
+      tiers: z
+        .array(tierSchema)
+        .min(1)
+        .default([
+          { minScore: 80, users: ["123"], name: "gold" },
+          { minScore: 60, users: ["456"], name: "normal" },
+          { minScore: 0, public: true, name: "public" },
+        ]),
+    })
+    .prefault({}),
+  erp: z
+    .strictObject({
+      /** `embedded` = the emulator started in-process on a free loopback port. */
+      baseUrl: z.union([z.literal("embedded"), z.url({ protocol: /^https?$/, error: "expected embedded or an http(s):// URL" })]).default("embedded"),
+      khidPrefix: z.string().regex(/^[A-Za-z]{1,8}$/, "1 to 8 letters").default("WX"),
+      khidDigits: z.number().int().min(4).max(12).default(6),
+      source: z.number().int().positive().default(171),
+      sort1: z
+        .strictObject({ category: z.number().int().positive().default(17), stage: z.number().int().positive().default(146) })
+        .prefault({}),
+      serialnum: z.string().regex(/^[A-Za-z0-9-]{1,20}$/, "up to 20 letters or digits").default("wxerp-bot-0001"),
+      timeoutMs: z.number().int().min(100).default(15_000),
+      retries: z.number().int().min(0).max(10).default(3),
+      retryBaseMs: z.number().int().min(1).default(300),
+      retryMaxMs: z.number().int().min(1).default(10_000),
+      pageSize: z.number().int().min(1).max(500).default(100),
+      /** Options for the embedded emulator (ignored for a real ERP). */
+      emulator: z
+        .strictObject({
+          latencyMs: z.number().int().min(0).default(0),
+          jitterMs: z.number().int().min(0).default(0),
+          sessionTtlSeconds: z.number().int().min(1).default(3600),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  sync: z
+    .strictObject({
+      auto: z.boolean().default(true),
+      concurrency: z.number().int().min(1).max(64).default(4),
+      maxAttempts: z.number().int().min(1).default(8),
+      backoffBaseMs: z.number().int().min(1).default(2_000),
+      backoffMaxMs: z.number().int().min(1).default(300_000),
+    })
+    .prefault({}),
+  followup: z
+    .strictObject({
+      minIntervalMinutes: z.number().min(0).default(60),
+      /** 跟进方式: 484 = 其他 (other). */
+      sort: z.number().int().positive().default(484),
+    })
+    .prefault({}),
+  commands: z
+    .strictObject({
+      prefix: z.string().regex(/^\S+$/, "no spaces").default("/erp"),
+      /** WeChat contact ids allowed to run commands, besides the bot's own account. */
+      staff: z.array(z.string().min(1)).default([]),
+      /** Where replies go when a command was typed in a customer's chat. */
+      controlChat: z.string().min(1).default("filehelper"),
+    })
+    .prefault({}),
+  dashboard: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      host: z.string().min(1).default("127.0.0.1"),
+      /** 0 = a free port, printed at start. */
+      port: z.number().int().min(0).max(65535).default(7788),
+    })
+    .prefault({}),
+  alerts: z
+    .strictObject({
+      minSuccessRate: z.number().min(0).max(1).default(0.8),
+      maxAvgLatencyMs: z.number().min(0).default(5000),
+      maxFailuresPerHour: z.number().int().min(0).default(10),
+      maxDuplicatesPerDay: z.number().int().min(0).default(5),
+      maxSessionExpiriesPerHour: z.number().int().min(0).default(3),
+      /** How often the thresholds are checked. */
+      checkIntervalSeconds: z.number().int().min(1).default(60),
+    })
+    .prefault({}),
+});
+
+export type FileConfig = z.infer<typeof configSchema>;
+export type Tier = z.infer<typeof tierSchema>;
+
+/** Secrets: read from the environment only, never from a file (design §3.2). */
+export interface Secrets {
+  erpUsername?: string;
+  erpPassword?: string;
+  openaiApiKey?: string;
+  openaiBaseUrl?: string;
+  puppetToken?: string;
+  puppetEndpoint?: string;
+  dashboardToken?: string;
+}
+
+export type AppConfig = FileConfig & { secrets: Secrets; configFiles: string[] };

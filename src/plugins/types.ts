@@ -1,0 +1,53 @@
+import type { Registry } from "prom-client";
+import type { CommandRouter } from "../commands/types.ts";
+import type { AppConfig } from "../config/schema.ts";
+import type { Logger } from "../logging/logger.ts";
+import type { ScoreResult } from "../scorer/types.ts";
+import type { Thread, ThreadMessage, ThreadStore } from "../store/types.ts";
+
+/** A message after intake: deduplicated, stored in its thread. */
+export interface IntakeEvent {
+  thread: Thread;
+  message: ThreadMessage;
+}
+
+/** A thread that has just been scored. */
+export interface ScoredEvent {
+  thread: Thread;
+  result: ScoreResult;
+  /** The conversation time of the scoring (replay: the last message's `at`; live: now). */
+  at: string;
+}
+
+/** An event the console, the dashboard and tests follow (design §3.4 steps). */
+export interface ActivityEvent {
+  at: string;
+  kind: string;
+  contactId?: string;
+  text: string;
+  data?: Record<string, unknown>;
+}
+
+export interface PluginHost {
+  readonly config: AppConfig;
+  /** A child logger named after the plugin. */
+  readonly logger: Logger;
+  readonly commands: CommandRouter;
+  readonly store: ThreadStore;
+  readonly metrics: Registry;
+  onMessage(handler: (event: IntakeEvent) => Promise<void> | void): void;
+  onThreadScored(handler: (event: ScoredEvent) => Promise<void> | void): void;
+  onShutdown(handler: () => Promise<void> | void): void;
+  /** Sends a short line to the control chat (alerts, job failures). Never to a customer. */
+  notifyControl(text: string): Promise<void>;
+  /** Reports a step for the console/dashboard activity feed. */
+  activity(event: Omit<ActivityEvent, "at"> & { at?: string }): void;
+  /** Asks the core to score a thread now (e.g. `/erp score`). */
+  scoreNow(threadId: string): Promise<ScoredEvent | undefined>;
+}
+
+/** A plugin: validates its config in the factory, then installs on a host (style.md). */
+export interface WxerpPlugin {
+  readonly name: string;
+  install(host: PluginHost): void | (() => Promise<void> | void) | Promise<void | (() => Promise<void> | void)>;
+}

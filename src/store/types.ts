@@ -1,0 +1,163 @@
+/**
+ * The thread store's data model and interface (design §1, §2). Everything outside
+ * `src/store/` talks to the `ThreadStore` interface only: a later PostgreSQL store must
+ * be a drop-in, so nothing here assumes files or a single process.
+ */
+
+/** Who wrote a message in a thread: the customer, or the salesperson (the bot's own account). */
+export type Side = "customer" | "sales";
+
+export interface ThreadMessage {
+  /** The puppet's message id (replay: derived from contact, time and text). */
+  id: string;
+  side: Side;
+  /** Text as stored: bounded, control characters removed; non-text as a placeholder like "[图片]". */
+  text: string;
+  /** ISO time the message was sent (WeChat's timestamp, not when we saw it). */
+  at: string;
+  /** The message came in the login backlog: history, never run as a command. */
+  backlog?: boolean;
+  /** Set for messages read in a listed group chat. */
+  roomId?: string;
+}
+
+/** Where a mobile number came from; decides `phone_verified` (design §3.6). */
+export type MobileSource = "wechat" | "customer" | "sales" | "staff" | "llm";
+
+export interface MobileField {
+  value: string;
+  source: MobileSource;
+  /** WeChat supplied it, the customer typed it, or staff ran `/erp verify`. */
+  verified: boolean;
+  at: string;
+}
+
+export interface ExtractedFields {
+  name?: string;
+  company?: string;
+  mobile?: MobileField;
+  email?: string;
+  address?: string;
+  type?: "company" | "personal";
+}
+
+export interface ScoreRecord {
+  at: string;
+  score: number;
+  provider: "heuristic" | "openai";
+  /** Why the heuristic scorer was used instead of the LLM (timeout, invalid output...). */
+  fallback?: string;
+  reasons: string[];
+}
+
+/** The ERP side of a thread, written by the ERP plugin. */
+export interface ErpLink {
+  ord: string;
+  khid: string;
+  /** ERP user ids owning the customer; empty = public pool. */
+  owners?: string[];
+  public?: boolean;
+  /** The customer existed in the ERP and was linked rather than created. */
+  linked?: "khid" | "mobile" | "company";
+  /** For a colleague linked to an existing company: the ERP contact (person) id. */
+  personOrd?: string;
+  jz?: number;
+  lastSyncAt?: string;
+  lastFollowupAt?: string;
+  /** `messageCount` at the last follow-up: new content exists when it grew. */
+  followupMessageCount?: number;
+  followups?: number;
+  /** The summary last written to the customer record (to update only on change). */
+  syncedSummary?: string;
+}
+
+export interface AdmissionResult {
+  passed: boolean;
+  /** Failed check names, in the seed's order (design §3.6). */
+  failed: string[];
+  checks: Record<string, boolean>;
+  at: string;
+  /** Staff overrode `score_pass` with `/erp sync` (audited). */
+  overriddenBy?: string;
+}
+
+export interface Contact {
+  /** The WeChat contact id (wxid); the thread key for 1:1 chats. */
+  id: string;
+  name: string;
+  alias?: string;
+  weixin?: string;
+  /** A number WeChat itself supplied (counts as verified). */
+  wechatPhone?: string;
+  /** Local customer number, assigned once and never reused (khid = prefix + number). */
+  localNo?: number;
+  firstSeenAt: string;
+}
+
+export interface Thread {
+  /** Equals the customer's contact id. */
+  id: string;
+  contactId: string;
+  /** Bounded: the newest `wechat.historyPerThread` messages. */
+  messages: ThreadMessage[];
+  /** All messages ever appended (including those dropped from `messages`). */
+  messageCount: number;
+  /** Messages appended since the last scoring. */
+  unscored: number;
+  lastMessageAt?: string;
+  /** Rolling summary covering the whole conversation. */
+  summary: string;
+  reasons: string[];
+  score?: number;
+  scoredAt?: string;
+  /** Bounded history of scores (trend on the dashboard). */
+  scores: ScoreRecord[];
+  extracted: ExtractedFields;
+  admission?: AdmissionResult;
+  erp?: ErpLink;
+  /** ERP sync state as users see it. */
+  syncState?: "none" | "skipped" | "pending" | "synced" | "failed";
+  lastError?: string;
+}
+
+export interface ThreadFilter {
+  /** Only threads whose sync state is one of these. */
+  syncStates?: Array<NonNullable<Thread["syncState"]>>;
+  limit?: number;
+}
+
+export interface ThreadStore {
+  /** Loads the store; a corrupted file rejects with a StoreCorruptError (the file is kept). */
+  open(): Promise<void>;
+  getContact(id: string): Promise<Contact | undefined>;
+  /** Creates or merges a contact (never changes `localNo` once set). */
+  upsertContact(contact: Pick<Contact, "id" | "name"> & Partial<Contact>): Promise<Contact>;
+  /** Assigns the contact's local customer number once (idempotent); never reuses a number. */
+  assignLocalNo(contactId: string, atLeast?: number): Promise<number>;
+  /** Gives the contact a new number after a khid conflict (the old one stays burnt). */
+  reassignLocalNo(contactId: string, atLeast?: number): Promise<number>;
+  getThread(id: string): Promise<Thread | undefined>;
+  /** Applies `change` to the thread (created empty if missing) and returns the result. */
+  updateThread(id: string, change: (thread: Thread) => void): Promise<Thread>;
+  listThreads(filter?: ThreadFilter): Promise<Thread[]>;
+  /** Finds a thread by contact name, alias, khid, mobile or id (for `who` in commands). */
+  findThreads(who: string): Promise<Thread[]>;
+  /** true the first time an id is seen; persisted and bounded (dedupe across restarts). */
+  markMessageSeen(messageId: string): Promise<boolean>;
+  /** Small persisted values (round-robin counters, last login...). */
+  getValue<T>(key: string): Promise<T | undefined>;
+  setValue<T>(key: string, value: T): Promise<void>;
+  /** Writes everything pending to durable storage. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class StoreCorruptError extends Error {
+  override readonly name = "StoreCorruptError";
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
+    super(`the data file ${file} is corrupted (${detail}). It was left untouched; restore it from a backup or move it away to start empty.`);
+  }
+}
