@@ -1,0 +1,113 @@
+import type { AppConfig } from "../../../src/config/schema.ts";
+import type { AdmissionResult, Contact, Thread } from "../../../src/store/types.ts";
+import type { CustomerIdentity } from "../admission/customer-identity.ts";
+import { followupIntro, jzForScore, sort1Value, tierForScore } from "../mapping/erp-mapping.ts";
+
+/**
+ * What a sync should do for one thread, decided without any I/O (style.md: "Sync is a
+ * pure plan and an apply step"). The apply step (apply-sync.ts) performs the ERP calls,
+ * including the dedupe lookups that can turn a "create" into a link.
+ */
+
+export type AssignmentTarget = { mode: "users"; tierIndex: number; tierName?: string } | { mode: "public"; tierIndex: number; tierName?: string };
+
+/** The customer record as wxerp wants it in the ERP (zsml save fields, zhibang-api §5.2). */
+export interface CustomerDraft {
+  intsort: 1 | 2;
+  name: string;
+  personName: string;
+  mobile: string;
+  weixin?: string;
+  email?: string;
+  address?: string;
+  ly: number;
+  jz: number;
+  sort1: string;
+  intro: string;
+}
+
+export type SyncPlan =
+  | { action: "skip"; failed: string[] }
+  | { action: "create"; draft: CustomerDraft; assignment: AssignmentTarget; followup: string }
+  | {
+      action: "update";
+      /** Fields of the ERP record to change (jz, intro), empty when nothing changed. */
+      changes: { jz?: number; intro?: string };
+      /** Move out of the public pool to a user tier; never away from a user. */
+      assignment?: AssignmentTarget;
+      followup?: string;
+      /** Why no follow-up (shown in /erp status). */
+      followupSkipped?: "no new content" | "rate limited";
+    };
+
+export interface PlanInput {
+  thread: Thread;
+  contact: Contact | undefined;
+  identity: CustomerIdentity;
+  admission: AdmissionResult;
+  config: AppConfig;
+  /** The conversation time of this sync (replay: message time; live: now). */
+  now: Date;
+}
+
+export function planSync(input: PlanInput): SyncPlan {
+  const { thread, identity, admission, config } = input;
+  if (!admission.passed) return { action: "skip", failed: admission.failed };
+  const score = thread.score ?? 0;
+  const intro = followupIntro(thread.summary);
+  if (!thread.erp) {
+    return { action: "create", draft: draftFor(identity, score, intro, config), assignment: assignmentFor(config, score), followup: intro };
+  }
+  return planUpdate(input, score, intro);
+}
+
+function planUpdate(input: PlanInput, score: number, intro: string): SyncPlan {
+  const { thread, config, now } = input;
+  const erp = thread.erp!;
+  const changes: { jz?: number; intro?: string } = {};
+  const jz = jzForScore(score);
+  if (erp.jz !== jz) changes.jz = jz;
+  if ((erp.syncedSummary ?? "") !== intro && !erp.personOrd) changes.intro = intro;
+
+  const plan: Extract<SyncPlan, { action: "update" }> = { action: "update", changes };
+  const target = assignmentFor(config, score);
+  if (erp.public && target.mode === "users" && !erp.personOrd) plan.assignment = target;
+
+  const hasNewContent = thread.messageCount > (erp.followupMessageCount ?? 0);
+  const last = erp.lastFollowupAt ? Date.parse(erp.lastFollowupAt) : undefined;
+  const intervalMs = config.followup.minIntervalMinutes * 60_000;
+  if (!hasNewContent) plan.followupSkipped = "no new content";
+  else if (last !== undefined && now.getTime() - last < intervalMs) plan.followupSkipped = "rate limited";
+  else plan.followup = intro;
+  return plan;
+}
+
+export function assignmentFor(config: AppConfig, score: number): AssignmentTarget {
+  const found = tierForScore(config.assignment.tiers, score);
+  // The schema requires at least one tier; a score below every tier goes to the public pool.
+  if (!found || found.tier.public) return withName({ mode: "public", tierIndex: found?.index ?? -1 }, found?.tier.name);
+  return withName({ mode: "users", tierIndex: found.index }, found.tier.name);
+}
+
+function withName<T extends AssignmentTarget>(target: T, name: string | undefined): T {
+  if (name !== undefined) target.tierName = name;
+  return target;
+}
+
+function draftFor(identity: CustomerIdentity, score: number, intro: string, config: AppConfig): CustomerDraft {
+  const personName = identity.name ?? "";
+  const draft: CustomerDraft = {
+    intsort: identity.type === "company" ? 1 : 2,
+    name: identity.type === "company" && identity.company ? identity.company : personName,
+    personName,
+    mobile: identity.mobile ?? "",
+    ly: config.erp.source,
+    jz: jzForScore(score),
+    sort1: sort1Value(config.erp.sort1),
+    intro,
+  };
+  if (identity.weixin) draft.weixin = identity.weixin;
+  if (identity.email) draft.email = identity.email;
+  if (identity.address) draft.address = identity.address;
+  return draft;
+}
