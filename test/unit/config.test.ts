@@ -1,0 +1,101 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../src/config/errors.ts";
+import { loadConfig } from "../../src/config/load.ts";
+
+function file(yaml: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "wxerp-config-"));
+  const path = join(dir, "config.yaml");
+  writeFileSync(path, yaml);
+  return path;
+}
+
+function problem(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig (design §3.2)", () => {
+  it("runs the embedded default with no environment", () => {
+    const config = loadConfig({ env: {} });
+    expect(config).toMatchObject({
+      wechat: { puppet: "mock" },
+      erp: { baseUrl: "embedded", khidPrefix: "WX", source: 171 },
+      scorer: { provider: "heuristic" },
+      sync: { auto: true },
+      admission: { scoreThreshold: 60 },
+      commands: { prefix: "/erp", controlChat: "filehelper" },
+    });
+  });
+
+  it("merges --config over the default, and the environment over both", () => {
+    const path = file("admission:\n  scoreThreshold: 70\nerp:\n  khidPrefix: SH\n");
+    const config = loadConfig({ env: { WXERP_DASHBOARD_PORT: "9000" }, files: [path] });
+    expect(config.admission.scoreThreshold).toBe(70);
+    expect(config.erp.khidPrefix).toBe("SH");
+    expect(config.erp.source).toBe(171);
+    expect(config.dashboard.port).toBe(9000);
+  });
+
+  it("names an unknown key", () => {
+    expect(problem(() => loadConfig({ env: {}, files: [file("scorer:\n  provder: openai\n")] }))).toMatch(/unknown key scorer\.provder/);
+  });
+
+  it("names a key with a wrong type", () => {
+    expect(problem(() => loadConfig({ env: {}, files: [file("admission:\n  scoreThreshold: high\n")] }))).toMatch(/admission\.scoreThreshold/);
+  });
+
+  it("names the variable of a bad environment value", () => {
+    expect(problem(() => loadConfig({ env: { WXERP_PUPPET: "padlocal" } }))).toMatch(/WXERP_PUPPET \(wechat\.puppet\)/);
+    expect(problem(() => loadConfig({ env: { WXERP_SYNC_AUTO: "maybe" } }))).toMatch(/WXERP_SYNC_AUTO/);
+  });
+
+  it("refuses secrets in a file and names the variable to use", () => {
+    expect(problem(() => loadConfig({ env: {}, files: [file("erp:\n  password: hunter2\n")] }))).toMatch(
+      /erp\.password .*WXERP_ERP_PASSWORD/,
+    );
+  });
+
+  it("names missing secrets for a real ERP, an LLM and a puppet service", () => {
+    const message = problem(() =>
+      loadConfig({ env: { WXERP_ERP_BASE_URL: "http://erp.example.com", WXERP_SCORER: "openai", WXERP_PUPPET: "service" } }),
+    );
+    expect(message).toMatch(/WXERP_ERP_USERNAME/);
+    expect(message).toMatch(/WXERP_ERP_PASSWORD/);
+    expect(message).toMatch(/OPENAI_API_KEY/);
+    expect(message).toMatch(/WECHATY_PUPPET_SERVICE_TOKEN/);
+  });
+
+  it("reads secrets from the environment only", () => {
+    const config = loadConfig({
+      env: { WXERP_ERP_BASE_URL: "https://erp.example.com", WXERP_ERP_USERNAME: "api", WXERP_ERP_PASSWORD: "pw" },
+    });
+    expect(config.secrets).toMatchObject({ erpUsername: "api", erpPassword: "pw" });
+  });
+
+  it("rejects a tier with both users and public", () => {
+    const yaml = "assignment:\n  tiers:\n    - { minScore: 0, users: ['1'], public: true }\n";
+    expect(problem(() => loadConfig({ env: {}, files: [file(yaml)] }))).toMatch(/assignment\.tiers\.0/);
+  });
+
+  it("reports YAML syntax errors with the file name", () => {
+    const path = file("erp: [unclosed\n");
+    expect(problem(() => loadConfig({ env: {}, files: [path] }))).toContain(path);
+  });
+});
+
+describe("config/example.yaml", () => {
+  it("is valid once its secrets are in the environment", () => {
+    const env = { WXERP_ERP_USERNAME: "api", WXERP_ERP_PASSWORD: "pw", OPENAI_API_KEY: "k", WECHATY_PUPPET_SERVICE_TOKEN: "puppet_x_y" };
+    const config = loadConfig({ env, files: [join(import.meta.dirname, "../../config/example.yaml")] });
+    expect(config.wechat.puppet).toBe("service");
+    expect(config.assignment.tiers[1]?.users).toEqual(["456", "789"]);
+  });
+});
