@@ -51,3 +51,41 @@ export interface CommandRouter {
   register(definition: CommandDefinition): void;
   list(): CommandDefinition[];
 }
+
+/**
+ * A message that may be a command, as intake hands it over (intake defines the same shape).
+ * `backlog` messages arrived in the login backlog: history, never run.
+ */
+export interface CommandCandidate {
+  text: string;
+  sender: CommandSender;
+  origin: CommandOrigin;
+  messageId: string;
+  backlog: boolean;
+}
+
+/** How the router talks back: the control chat, or a given conversation (a room or a staff 1:1). */
+export interface ReplySender {
+  toControl(text: string): Promise<void>;
+  to(conversationId: string, text: string): Promise<void>;
+}
+
+/** What the router did with a candidate (for the caller, the replay report and tests). */
+export interface DispatchOutcome {
+  status: "not-command" | "backlog" | "denied" | "help" | "unknown" | "usage" | "done" | "failed";
+  /** The command name as typed (lower-cased); empty for `/erp` alone. */
+  command?: string;
+  /** Every reply this command produced, in order (a send that failed is logged, still listed). */
+  replies: string[];
+  /** The handler's error when status is `failed`. */
+  error?: unknown;
+}
+
+/** Handed to `onDenied`: someone not authorised typed a command (the ERP plugin audits it). */
+export interface DeniedCommand {
+  sender: CommandSender;
+  origin: CommandOrigin;
+  command: string;
+  text: string;
+  messageId: string;
+}
