@@ -1,0 +1,56 @@
+import { ADMISSION_CHECK_NAMES } from "../check-names.ts";
+import { type Html, html } from "../html.ts";
+import type { DashboardSources } from "../sources.ts";
+import { alertsBox } from "./figures-page.ts";
+import { labels } from "./labels.ts";
+import { page } from "./layout.ts";
+import { sparkline } from "./svg.ts";
+import type { Contact, Thread } from "../../store/types.ts";
+
+export async function threadsPage(sources: DashboardSources): Promise<string> {
+  const l = labels(sources.locale);
+  const rows = await sources.listThreads(500);
+  const body = html`${alertsBox(sources)}
+<h2>${l.threads} (${rows.length})</h2>
+${rows.length === 0 ? html`<p class="muted">${l.noThreads}</p>` : threadTable(rows, sources)}`;
+  return page(l.threads, l, body);
+}
+
+function threadTable(rows: Array<{ thread: Thread; contact: Contact | undefined }>, sources: DashboardSources): Html {
+  const l = labels(sources.locale);
+  return html`<table id="threads"><thead><tr><th>${l.contact}</th><th>${l.score}</th><th>${l.tier}</th><th>${l.checks}</th>
+<th>${l.erp}</th><th>${l.khid}</th><th>${l.owner}</th><th>${l.lastFollowup}</th></tr></thead><tbody>
+${rows.map(({ thread, contact }) => threadRow(thread, contact, sources))}</tbody></table>`;
+}
+
+function threadRow(thread: Thread, contact: Contact | undefined, sources: DashboardSources): Html {
+  const l = labels(sources.locale);
+  const erp = thread.erp;
+  const owner = erp ? (erp.public ? l.publicPool : (erp.owners ?? []).join(", ")) : "";
+  return html`<tr data-thread="${thread.id}">
+<td><a href="/threads/${encodeURIComponent(thread.id)}">${contact?.alias || contact?.name || thread.id}</a></td>
+<td>${thread.score ?? "–"} ${sparkline(thread.scores.map((s) => s.score))}</td>
+<td>${thread.score === undefined ? "" : sources.tierName(thread.score)}</td>
+<td>${checkBadges(thread)}</td>
+<td>${syncBadge(thread)}</td>
+<td>${erp?.khid ?? ""}</td>
+<td>${owner}</td>
+<td class="muted">${erp?.lastFollowupAt ? shortTime(erp.lastFollowupAt) : ""}</td></tr>`;
+}
+
+export function checkBadges(thread: Thread): Html {
+  const checks = thread.admission?.checks;
+  if (!checks) return html`<span class="muted">–</span>`;
+  return html`${ADMISSION_CHECK_NAMES.map((name) => html`<span class="badge ${checks[name] ? "" : "bad"}" title="${name}">${checks[name] ? "✓" : "✗"} ${name}</span> `)}`;
+}
+
+export function syncBadge(thread: Thread): Html {
+  const state = thread.syncState ?? "none";
+  const cls = state === "synced" ? "" : state === "failed" ? "bad" : state === "none" ? "warn" : "warn";
+  return html`<span class="badge ${cls}">${state}</span>${thread.lastError ? html` <span class="bad">${thread.lastError}</span>` : ""}`;
+}
+
+export function shortTime(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toISOString().slice(0, 16).replace("T", " ");
+}
