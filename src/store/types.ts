@@ -158,6 +158,8 @@ export class StoreCorruptError extends Error {
     readonly file: string,
     detail: string,
   ) {
-    super(`the data file ${file} is corrupted (${detail}). It was left untouched; restore it from a backup or move it away to start empty.`);
+    super(
+      `the data file ${file} is corrupted (${detail}). It was left untouched; restore it from a backup or move it away to start empty.`,
+    );
   }
 }

@@ -1,0 +1,120 @@
+/**
+ * Coalesced file writes. A change marks its file dirty; one cycle, a short delay later,
+ * rewrites every dirty file once, so a burst of 1,000 messages costs a few rewrites of the
+ * files it touched, not 1,000. Only one cycle runs at a time (a file is never written by
+ * two cycles at once); a change made while a cycle runs is picked up by the next one.
+ */
+
+export type WriteFn = () => Promise<void>;
+
+export interface CoalescingWriterOptions {
+  delayMs: number;
+  /** Files written in parallel within one cycle. */
+  parallel?: number;
+  /** A background cycle failed; the files stay dirty and are retried after `delayMs`. */
+  onError: (error: unknown, keys: string[]) => void;
+}
+
+export class CoalescingWriter {
+  readonly #dirty = new Map<string, WriteFn>();
+  readonly #options: CoalescingWriterOptions;
+  #timer: NodeJS.Timeout | undefined;
+  #cycle: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(options: CoalescingWriterOptions) {
+    this.#options = options;
+  }
+
+  get pending(): number {
+    return this.#dirty.size;
+  }
+
+  /** Schedules `write` (the latest one given for `key` wins) for the next cycle. */
+  markDirty(key: string, write: WriteFn): void {
+    this.#dirty.set(key, write);
+    this.#schedule();
+  }
+
+  /**
+   * Resolves once the given files (all files when omitted) are written with every change
+   * made before the call. Rejects if a write fails; the file then stays dirty.
+   */
+  async flush(keys?: readonly string[]): Promise<void> {
+    this.#cancelTimer();
+    try {
+      for (;;) {
+        if (this.#cycle) {
+          await this.#cycle.catch(() => undefined);
+          continue;
+        }
+        const due = [...this.#dirty.keys()].filter((key) => keys === undefined || keys.includes(key));
+        if (due.length === 0) return;
+        await this.#run(due);
+      }
+    } finally {
+      this.#schedule();
+    }
+  }
+
+  /** Writes everything pending and refuses later background cycles. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.#closed = true;
+    this.#cancelTimer();
+  }
+
+  #schedule(): void {
+    if (this.#timer !== undefined || this.#closed || this.#dirty.size === 0) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      if (this.#cycle) return this.#schedule();
+      const keys = [...this.#dirty.keys()];
+      this.#run(keys)
+        .catch((error: unknown) => this.#options.onError(error, keys))
+        .finally(() => this.#schedule());
+    }, this.#options.delayMs);
+  }
+
+  #cancelTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #run(keys: string[]): Promise<void> {
+    const cycle = this.#writeAll(keys).finally(() => {
+      this.#cycle = undefined;
+    });
+    this.#cycle = cycle;
+    return cycle;
+  }
+
+  async #writeAll(keys: string[]): Promise<void> {
+    const jobs: Array<[string, WriteFn]> = [];
+    for (const key of keys) {
+      const write = this.#dirty.get(key);
+      if (write === undefined) continue;
+      this.#dirty.delete(key);
+      jobs.push([key, write]);
+    }
+    const failures: unknown[] = [];
+    const parallel = Math.max(1, this.#options.parallel ?? 4);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < jobs.length) {
+        const [key, write] = jobs[next++] as [string, WriteFn];
+        try {
+          await write();
+        } catch (error) {
+          // Keep it dirty unless a newer change re-marked it meanwhile.
+          if (!this.#dirty.has(key)) this.#dirty.set(key, write);
+          failures.push(error);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(parallel, jobs.length) }, worker));
+    if (failures.length > 0) {
+      throw new AggregateError(failures, `${failures.length} of ${jobs.length} store file(s) could not be written`);
+    }
+  }
+}

@@ -1,0 +1,274 @@
+import { mkdir, readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { Low } from "lowdb";
+import type { Logger } from "../logging/logger.ts";
+import { CoalescingWriter } from "./coalescing-writer.ts";
+import { StoreError } from "./errors.ts";
+import { JsonFile, type JsonFileOptions } from "./json-file.ts";
+import { LocalNumbers } from "./local-numbers.ts";
+import { contactShardSchema, type Meta, metaSchema, threadShardSchema } from "./schema.ts";
+import { SeenIds } from "./seen-ids.ts";
+import { ShardedCollection } from "./sharded-collection.ts";
+import { findThreads, listThreads } from "./thread-query.ts";
+import { applyThreadChange } from "./thread-record.ts";
+import { type Contact, StoreCorruptError, type Thread, type ThreadFilter, type ThreadStore } from "./types.ts";
+
+export interface LowdbThreadStoreOptions {
+  /** The store's own directory (`<dataDir>/store`). */
+  dir: string;
+  historyPerThread: number;
+  dedupeCapacity: number;
+  /** Delay that coalesces a burst of changes into one write per file. */
+  writeDelayMs?: number;
+  maxScores?: number;
+  /** Shard files per collection in a new store. */
+  initialShards?: number;
+  /** Above this many records per shard, `open()` rewrites the collection over more shards. */
+  maxRecordsPerShard?: number;
+  logger?: Logger;
+  /** Called after every completed file write (tests, bench). */
+  onWrite?: (file: string) => void;
+  now?: () => Date;
+}
+
+export interface StoreStats {
+  threads: number;
+  contacts: number;
+  seenIds: number;
+  threadShards: number;
+  contactShards: number;
+  pendingWrites: number;
+  fileWrites: number;
+}
+
+const META_KEY = "meta";
+
+/**
+ * The embedded ThreadStore (design §2): lowdb JSON files under `<dataDir>/store/`.
+ *
+ *   meta.json          numbering, shard counts, small values (written durably)
+ *   threads-N/*.json   threads hashed over N files
+ *   contacts-N/*.json  contacts hashed over N files
+ *   seen/*.json        the bounded ring of message ids already taken in
+ *
+ * Everything lives in memory; changes are applied synchronously (so concurrent callers
+ * never interleave half-way) and reach the files through one coalescing writer.
+ */
+export class LowdbThreadStore implements ThreadStore {
+  readonly #options: Required<Omit<LowdbThreadStoreOptions, "logger" | "onWrite">> & Pick<LowdbThreadStoreOptions, "logger">;
+  readonly #writer: CoalescingWriter;
+  readonly #threads: ShardedCollection<Thread>;
+  readonly #contacts: ShardedCollection<Contact>;
+  readonly #seen: SeenIds;
+  readonly #meta: Low<Meta>;
+  readonly #numbers: LocalNumbers;
+  #fileWrites = 0;
+  #state: "new" | "opening" | "open" | "closed" = "new";
+
+  constructor(options: LowdbThreadStoreOptions) {
+    this.#options = {
+      writeDelayMs: 150,
+      maxScores: 50,
+      initialShards: 256,
+      maxRecordsPerShard: 128,
+      now: () => new Date(),
+      ...options,
+    };
+    const fileOptions: JsonFileOptions = {
+      onWrite: (file) => {
+        this.#fileWrites++;
+        options.onWrite?.(file);
+      },
+    };
+    this.#writer = new CoalescingWriter({
+      delayMs: this.#options.writeDelayMs,
+      onError: (error, keys) => options.logger?.error({ err: error, files: keys }, "store write failed; retrying shortly"),
+    });
+    const root = options.dir;
+    const shared = { root, writer: this.#writer, fileOptions };
+    this.#threads = new ShardedCollection<Thread>({ ...shared, name: "threads", schema: threadShardSchema as never });
+    this.#contacts = new ShardedCollection<Contact>({ ...shared, name: "contacts", schema: contactShardSchema as never });
+    this.#seen = new SeenIds({ ...shared, capacity: options.dedupeCapacity });
+    this.#meta = new Low<Meta>(
+      new JsonFile(join(root, "meta.json"), metaSchema, { ...fileOptions, pretty: true }),
+      this.#freshMeta(),
+    );
+    this.#numbers = new LocalNumbers({
+      meta: this.#meta,
+      contacts: this.#contacts,
+      persist: (contactId) => this.#persistDurably(contactId),
+    });
+  }
+
+  async open(): Promise<void> {
+    if (this.#state !== "new") throw new StoreError(`open() called on a store that is ${this.#state}`);
+    this.#state = "opening";
+    try {
+      await mkdir(this.#options.dir, { recursive: true });
+      const saved = await this.#meta.adapter.read();
+      if (saved) this.#meta.data = saved;
+      else await this.#startFresh();
+      const meta = this.#meta.data;
+      await this.#threads.load(meta.shards.threads);
+      await this.#contacts.load(meta.shards.contacts);
+      await this.#seen.load();
+      this.#numbers.recover();
+      await this.#growShardsIfNeeded();
+      this.#state = "open";
+    } catch (error) {
+      this.#state = "closed";
+      throw error;
+    }
+  }
+
+  async getContact(id: string): Promise<Contact | undefined> {
+    this.#assertOpen();
+    return this.#contacts.get(id);
+  }
+
+  async upsertContact(input: Pick<Contact, "id" | "name"> & Partial<Contact>): Promise<Contact> {
+    this.#assertOpen();
+    const existing = this.#contacts.get(input.id);
+    const { localNo: _ignored, firstSeenAt, ...fields } = input;
+    const merged: Contact = { ...(existing ?? { firstSeenAt: firstSeenAt ?? this.#now() }), ...definedOnly(fields) } as Contact;
+    if (existing?.localNo !== undefined) merged.localNo = existing.localNo;
+    if (existing && JSON.stringify(existing) === JSON.stringify(merged)) return existing;
+    return this.#contacts.set(merged);
+  }
+
+  async assignLocalNo(contactId: string, atLeast?: number): Promise<number> {
+    this.#assertOpen();
+    return this.#numbers.assign(contactId, atLeast);
+  }
+
+  async reassignLocalNo(contactId: string, atLeast?: number): Promise<number> {
+    this.#assertOpen();
+    return this.#numbers.reassign(contactId, atLeast);
+  }
+
+  async getThread(id: string): Promise<Thread | undefined> {
+    this.#assertOpen();
+    return this.#threads.get(id);
+  }
+
+  async updateThread(id: string, change: (thread: Thread) => void): Promise<Thread> {
+    this.#assertOpen();
+    const next = applyThreadChange(id, this.#threads.get(id), change, this.#options);
+    return this.#threads.set(next);
+  }
+
+  async listThreads(filter?: ThreadFilter): Promise<Thread[]> {
+    this.#assertOpen();
+    return listThreads(this.#threads.values(), filter);
+  }
+
+  async findThreads(who: string): Promise<Thread[]> {
+    this.#assertOpen();
+    return findThreads(this.#threads.values(), (id) => this.#contacts.get(id), who);
+  }
+
+  async markMessageSeen(messageId: string): Promise<boolean> {
+    this.#assertOpen();
+    return this.#seen.mark(messageId);
+  }
+
+  async getValue<T>(key: string): Promise<T | undefined> {
+    this.#assertOpen();
+    const value = this.#meta.data.values[key];
+    return value === undefined ? undefined : (structuredClone(value) as T);
+  }
+
+  async setValue<T>(key: string, value: T): Promise<void> {
+    this.#assertOpen();
+    // A JSON round trip: what is kept is exactly what a restart will read back.
+    this.#meta.data.values[key] = value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+    this.#writer.markDirty(META_KEY, () => this.#meta.write());
+  }
+
+  async flush(): Promise<void> {
+    if (this.#state === "closed") return;
+    await this.#writer.flush();
+  }
+
+  /** Writes everything pending; safe to call twice. */
+  async close(): Promise<void> {
+    if (this.#state === "closed") return;
+    this.#state = "closed";
+    await this.#writer.close();
+  }
+
+  stats(): StoreStats {
+    return {
+      threads: this.#threads.size,
+      contacts: this.#contacts.size,
+      seenIds: this.#seen.size,
+      threadShards: this.#threads.shardCount,
+      contactShards: this.#contacts.shardCount,
+      pendingWrites: this.#writer.pending,
+      fileWrites: this.#fileWrites,
+    };
+  }
+
+  /** Meta and the contact's shard, on disk before a number is handed out. */
+  async #persistDurably(contactId: string): Promise<void> {
+    this.#writer.markDirty(META_KEY, () => this.#meta.write());
+    await this.#writer.flush([META_KEY, this.#contacts.keyOf(contactId)]);
+  }
+
+  async #growShardsIfNeeded(): Promise<void> {
+    const meta = this.#meta.data;
+    const grow = (collection: { size: number; shardCount: number }): number | undefined => {
+      if (collection.size <= collection.shardCount * this.#options.maxRecordsPerShard) return undefined;
+      let count = collection.shardCount;
+      while (collection.size > count * (this.#options.maxRecordsPerShard / 2)) count *= 2;
+      return count;
+    };
+    const threadCount = grow(this.#threads);
+    const contactCount = grow(this.#contacts);
+    if (threadCount === undefined && contactCount === undefined) return;
+    this.#options.logger?.info(
+      { threads: this.#threads.size, threadShards: threadCount, contactShards: contactCount },
+      "store: spreading data over more files",
+    );
+    if (threadCount !== undefined) await this.#threads.reshard(threadCount);
+    if (contactCount !== undefined) await this.#contacts.reshard(contactCount);
+    meta.shards = { threads: this.#threads.shardCount, contacts: this.#contacts.shardCount };
+    await this.#meta.write();
+    await this.#threads.dropOtherDirectories();
+    await this.#contacts.dropOtherDirectories();
+  }
+
+  /**
+   * A new store writes its meta file first. Without meta.json the shard counts and the
+   * numbering are unknown, so existing shard data is refused rather than guessed over.
+   */
+  async #startFresh(): Promise<void> {
+    const entries = await readdir(this.#options.dir, { withFileTypes: true });
+    for (const entry of entries) {
+      if (!entry.isDirectory() || !/^(threads|contacts)-\d+$/.test(entry.name)) continue;
+      const files = await readdir(join(this.#options.dir, entry.name));
+      if (files.some((file) => file.endsWith(".json"))) {
+        throw new StoreCorruptError(join(this.#options.dir, "meta.json"), `missing, while ${entry.name}/ holds data`);
+      }
+    }
+    await this.#meta.write();
+  }
+
+  #freshMeta(): Meta {
+    const shards = this.#options?.initialShards ?? 256;
+    return { version: 1, nextLocalNo: 1, shards: { threads: shards, contacts: shards }, values: {} };
+  }
+
+  #assertOpen(): void {
+    if (this.#state !== "open")
+      throw new StoreError(`the thread store is ${this.#state === "closed" ? "closed" : "not open yet"}`);
+  }
+
+  #now(): string {
+    return this.#options.now().toISOString();
+  }
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
