@@ -65,9 +65,13 @@ function planUpdate(input: PlanInput, score: number, intro: string): SyncPlan {
   const { thread, config, now } = input;
   const erp = thread.erp!;
   const changes: { jz?: number; intro?: string } = {};
-  const jz = jzForScore(score);
-  if (erp.jz !== jz) changes.jz = jz;
-  if ((erp.syncedSummary ?? "") !== intro && !erp.personOrd) changes.intro = intro;
+  // Only records wxerp created are rewritten; a customer someone keyed in by hand (found by
+  // mobile, or a colleague's company) keeps its own 价值评估 and 备注: the bot adds follow-ups.
+  if (!erp.linked) {
+    const jz = jzForScore(score);
+    if (erp.jz !== jz) changes.jz = jz;
+    if ((erp.syncedSummary ?? "") !== intro) changes.intro = intro;
+  }
 
   const plan: Extract<SyncPlan, { action: "update" }> = { action: "update", changes };
   const target = assignmentFor(config, score);

@@ -1,0 +1,127 @@
+import { normalizeMobile } from "../../../src/privacy/mobile.ts";
+import type { CustomerIdentity } from "../admission/customer-identity.ts";
+import type { ErpCustomer } from "./erp-port.ts";
+import { khidFor, nextKhidAfterConflict } from "./khid-allocation.ts";
+import type { CustomerDraft } from "./plan.ts";
+import type { SyncCheckpoint, SyncDeps, SyncJobRun, SyncState } from "./sync-context.ts";
+
+type Link = NonNullable<SyncCheckpoint["link"]>;
+
+/** A khid conflict is retried with a fresh number, but not forever. */
+const MAX_KHID_CONFLICTS = 3;
+
+/**
+ * Finds the thread's customer in the ERP or creates it, exactly once (design §3.7 dedupe:
+ * the local link, then the khid, then the mobile, then a colleague's company). Every
+ * step is checkpointed before the next ERP write, so a crash at any point resumes here
+ * without a second customer.
+ */
+export async function createOrLink(deps: SyncDeps, run: SyncJobRun, state: SyncState, identity: CustomerIdentity, draft: CustomerDraft): Promise<Link> {
+  if (run.checkpoint.link) return run.checkpoint.link;
+  const { khid, ours } = await ourKhidOrConflictFree(deps, run, state, identity);
+  if (ours) {
+    // Our own earlier save (a crash after save, before the link was written): link it.
+    const createdNew = run.checkpoint.allocatedOrd === ours.ord;
+    if (!createdNew) deps.events.duplicateAvoided("khid", state.thread, ours);
+    return saveLink(run, { ord: ours.ord, khid, createdNew, ...(createdNew ? {} : { linked: "khid" as const }) });
+  }
+  if (identity.mobile) {
+    const byMobile = await deps.erp.findByMobile(identity.mobile);
+    const existing = byMobile[0];
+    if (existing) {
+      deps.events.duplicateAvoided("mobile", state.thread, existing);
+      return saveLink(run, { ord: existing.ord, khid: existing.khid ?? "", linked: "mobile", createdNew: false });
+    }
+  }
+  if (draft.intsort === 1 && identity.company) {
+    const colleague = await linkToColleagueCompany(deps, state, identity);
+    if (colleague) return saveLink(run, colleague);
+  }
+  return createCustomer(deps, run, state, khid, draft);
+}
+
+/**
+ * The khid to use: ours, unless the ERP holds it for someone else (then a new number).
+ * Also returns the ERP record already holding it for this very customer, if any.
+ */
+async function ourKhidOrConflictFree(
+  deps: SyncDeps,
+  run: SyncJobRun,
+  state: SyncState,
+  identity: CustomerIdentity,
+): Promise<{ khid: string; ours?: ErpCustomer }> {
+  let khid = run.checkpoint.khid ?? (await khidFor(deps, run.contactId));
+  if (!run.checkpoint.khid) await run.save({ khid });
+  for (let conflicts = 0; ; conflicts++) {
+    const holders = await deps.erp.findByKhid(khid);
+    const ours = holders.find((c) => sameIdentity(c, identity));
+    if (ours) return { khid, ours };
+    const stranger = holders[0];
+    if (!stranger) return { khid };
+    // 客户编号冲突: never overwrite or link someone else's record (design §3.7).
+    deps.events.khidConflict(khid, state.thread, stranger);
+    if (conflicts + 1 >= MAX_KHID_CONFLICTS) {
+      throw Object.assign(new Error(`khid ${khid} and the next numbers are held by other customers in the ERP; check erp.khidPrefix`), {
+        retryable: false,
+      });
+    }
+    khid = await nextKhidAfterConflict(deps, run.contactId);
+    await run.save({ khid, conflicts: [...(run.checkpoint.conflicts ?? []), khid] });
+  }
+}
+
+async function createCustomer(deps: SyncDeps, run: SyncJobRun, state: SyncState, khid: string, draft: CustomerDraft): Promise<Link> {
+  let ord = run.checkpoint.allocatedOrd;
+  if (!ord) {
+    ord = await deps.erp.allocateCustomerId(draft.intsort);
+    await run.save({ allocatedOrd: ord });
+  }
+  const save = { ...draft, ord, khid };
+  await deps.erp.saveCustomer(save);
+  // A save answered "ok" is not proof (zhibang-api §3.4): read it back.
+  const stored = await deps.erp.getCustomer(ord);
+  if (!stored || (stored.khid !== undefined && stored.khid !== khid)) {
+    throw Object.assign(new Error(`the ERP answered ok to saving ${khid} but does not hold it (silent non-save); will retry`), {
+      retryable: true,
+    });
+  }
+  deps.events.activity("created", state.thread.id, `created ${khid} (ord ${ord})`, { ord, khid });
+  return saveLink(run, { ord, khid, createdNew: true });
+}
+
+/**
+ * Colleagues (design §3.7): a company customer whose company is already an ERP customer
+ * (same name after trimming and folding) is added to it as a contact person, not created.
+ */
+async function linkToColleagueCompany(deps: SyncDeps, state: SyncState, identity: CustomerIdentity): Promise<Link | undefined> {
+  const company = (await deps.erp.findByName(identity.company!))[0];
+  if (!company) return undefined;
+  const mobile = identity.mobile!;
+  const findPerson = async () =>
+    (await deps.erp.listContactPeople(company.ord)).find((p) => p.mobile !== undefined && normalizeMobile(p.mobile) === mobile);
+  // Adding a contact is not idempotent: look first, so a resumed job does not add it twice.
+  let person = await findPerson();
+  if (!person) {
+    const input: { name: string; mobile: string; weixin?: string; email?: string } = { name: identity.name ?? mobile, mobile };
+    if (identity.weixin) input.weixin = identity.weixin;
+    if (identity.email) input.email = identity.email;
+    await deps.erp.addContactPerson(company.ord, input);
+    person = await findPerson();
+  }
+  deps.events.duplicateAvoided("company", state.thread, company);
+  const link: Link = { ord: company.ord, khid: company.khid ?? "", linked: "company", createdNew: false };
+  if (person) link.personOrd = person.ord;
+  return link;
+}
+
+async function saveLink(run: SyncJobRun, link: Link): Promise<Link> {
+  await run.save({ link });
+  return link;
+}
+
+/** The same person: the mobile or the WeChat id recorded in the ERP matches. */
+export function sameIdentity(customer: ErpCustomer, identity: CustomerIdentity): boolean {
+  const mobile = customer.mobile ? normalizeMobile(customer.mobile) : undefined;
+  if (mobile && identity.mobile && mobile === identity.mobile) return true;
+  return Boolean(customer.weixin && identity.weixin && customer.weixin === identity.weixin);
+}

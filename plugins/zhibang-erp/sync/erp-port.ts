@@ -1,0 +1,59 @@
+/**
+ * The ERP operations the sync needs, and nothing more. The real implementation is the
+ * HTTP client (client-port.ts adapts it); keeping the sync behind this port keeps the
+ * apply step readable and lets the next engineer see every ERP call the sync can make.
+ */
+
+export interface ErpCustomer {
+  ord: string;
+  khid?: string;
+  name?: string;
+  personName?: string;
+  mobile?: string;
+  weixin?: string;
+  /** ERP user ids owning it; empty with `public` = the public pool. */
+  owners: string[];
+  public: boolean;
+}
+
+export interface SaveCustomer {
+  ord: string;
+  intsort: 1 | 2;
+  khid: string;
+  name: string;
+  personName: string;
+  mobile: string;
+  weixin?: string;
+  email?: string;
+  address?: string;
+  ly: number;
+  jz: number;
+  sort1: string;
+  intro: string;
+}
+
+export interface ErpContactPerson {
+  ord: string;
+  name: string;
+  mobile?: string;
+}
+
+export type AssignTarget = { mode: "users"; users: string[] } | { mode: "public" };
+
+export interface ErpPort {
+  allocateCustomerId(intsort: 1 | 2): Promise<string>;
+  saveCustomer(input: SaveCustomer): Promise<void>;
+  getCustomer(ord: string): Promise<ErpCustomer | undefined>;
+  /** Exact matches only (the ERP's list filters are fuzzy). */
+  findByKhid(khid: string): Promise<ErpCustomer[]>;
+  findByMobile(mobile: string): Promise<ErpCustomer[]>;
+  findByName(name: string): Promise<ErpCustomer[]>;
+  assign(ord: string, target: AssignTarget): Promise<void>;
+  addFollowup(ord: string, intro: string, sort: number): Promise<void>;
+  /** The latest 洽谈进展 text the ERP shows for the customer (its list's telintro column). */
+  latestFollowup(ord: string, khid: string | undefined): Promise<string | undefined>;
+  addContactPerson(companyOrd: string, person: { name: string; mobile: string; weixin?: string; email?: string }): Promise<void>;
+  listContactPeople(companyOrd: string): Promise<ErpContactPerson[]>;
+  /** Partial update of a customer we created (v3 customer/edit). */
+  editCustomer(ord: string, fields: { jz?: number; intro?: string }): Promise<void>;
+}

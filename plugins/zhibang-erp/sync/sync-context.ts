@@ -1,0 +1,58 @@
+import type { AppConfig } from "../../../src/config/schema.ts";
+import type { Contact, Thread, ThreadStore } from "../../../src/store/types.ts";
+import type { AssignTarget, ErpCustomer, ErpPort } from "./erp-port.ts";
+
+/**
+ * Durable progress of one sync job (stored in the outbox job's checkpoint). Each ERP write
+ * is recorded here before and after it happens, so a job resumed after a crash knows
+ * which writes may already be in the ERP and checks before repeating them.
+ */
+export interface SyncCheckpoint {
+  khid?: string;
+  /** The ord reserved by "allocate"; a resumed job saves into the same ord. */
+  allocatedOrd?: string;
+  /** The ERP record this thread is linked to, written here before the store. */
+  link?: { ord: string; khid: string; linked?: "khid" | "mobile" | "company"; personOrd?: string; createdNew: boolean };
+  assignTarget?: AssignTarget;
+  assignDone?: boolean;
+  editDone?: boolean;
+  followupIntro?: string;
+  followupDone?: boolean;
+  conflicts?: string[];
+}
+
+/** Things that happened during a sync that other parts count, alert on or show. */
+export interface SyncEvents {
+  duplicateAvoided(how: "khid" | "mobile" | "company", thread: Thread, customer: ErpCustomer): void;
+  khidConflict(khid: string, thread: Thread, customer: ErpCustomer): void;
+  decision(operation: string, contactId: string, detail: Record<string, unknown>): void;
+  activity(kind: string, contactId: string, text: string, data?: Record<string, unknown>): void;
+}
+
+export interface SyncDeps {
+  store: ThreadStore;
+  erp: ErpPort;
+  config: AppConfig;
+  events: SyncEvents;
+}
+
+export interface SyncJobRun {
+  contactId: string;
+  checkpoint: SyncCheckpoint;
+  /** Persists a checkpoint patch durably (the outbox) and merges it into `checkpoint`. */
+  save(patch: Partial<SyncCheckpoint>): Promise<void>;
+  /** Conversation time of this sync (follow-up rate limit, audit). */
+  now: Date;
+  actor: string;
+}
+
+export interface SyncState {
+  thread: Thread;
+  contact: Contact | undefined;
+}
+
+export type SyncOutcome =
+  | { status: "created"; ord: string; khid: string }
+  | { status: "updated"; ord: string; khid: string; linked?: "khid" | "mobile" | "company" }
+  | { status: "unchanged"; ord: string; khid: string }
+  | { status: "skipped"; failed: string[] };

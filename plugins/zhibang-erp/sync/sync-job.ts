@@ -1,0 +1,146 @@
+import type { ErpLink, Thread } from "../../../src/store/types.ts";
+import { checkAdmission } from "../admission/admission.ts";
+import { identityOf } from "../admission/customer-identity.ts";
+import { assignStep } from "./assign-step.ts";
+import { createOrLink } from "./create-or-link.ts";
+import { followupStep } from "./followup-step.ts";
+import { planSync } from "./plan.ts";
+import type { SyncDeps, SyncJobRun, SyncOutcome } from "./sync-context.ts";
+
+/** What a sync job carries in the outbox. */
+export interface SyncJobPayload {
+  /** Staff who ran `/erp sync`, overriding the score check only (audited). */
+  scoreOverrideBy?: string;
+  /** Conversation time that triggered the job (ISO). */
+  at: string;
+}
+
+/**
+ * One sync of one thread: admission → create or link → assign → follow-up, or for a
+ * linked customer: update → move out of the public pool → follow-up. Idempotent under
+ * retries and restarts through the job's checkpoint (see sync-context.ts).
+ */
+export async function runSyncJob(deps: SyncDeps, run: SyncJobRun, payload: SyncJobPayload): Promise<SyncOutcome> {
+  const thread = await deps.store.getThread(run.contactId);
+  if (!thread) throw Object.assign(new Error(`no thread ${run.contactId} in the store`), { retryable: false });
+  const contact = await deps.store.getContact(thread.contactId);
+  const identity = identityOf(thread, contact);
+  const admission = checkAdmission({
+    identity,
+    score: thread.score,
+    threshold: deps.config.admission.scoreThreshold,
+    ...(payload.scoreOverrideBy ? { scoreOverriddenBy: payload.scoreOverrideBy } : {}),
+    at: run.now.toISOString(),
+  });
+  // A job resumed after a crash finishes what it started, whatever the thread says now.
+  const resuming = run.checkpoint.link !== undefined || run.checkpoint.allocatedOrd !== undefined;
+  const current = { ...thread, admission: resuming ? { ...admission, passed: true, failed: [] } : admission };
+  const plan = planSync({ thread: current, contact, identity, admission: current.admission, config: deps.config, now: run.now });
+  deps.events.decision("decision.plan", thread.id, { action: plan.action, admission, actor: run.actor });
+
+  if (plan.action === "skip") {
+    await record(deps, thread.id, (t) => {
+      t.admission = admission;
+      t.syncState = t.erp ? "synced" : "skipped";
+    });
+    return { status: "skipped", failed: plan.failed };
+  }
+
+  if (plan.action === "create") {
+    const link = await createOrLink(deps, run, { thread, contact }, identity, plan.draft);
+    await writeLink(deps, thread, link, admission, plan.draft);
+    if (!link.createdNew) return syncLinked(deps, run, payload, admission);
+    await assignStep(deps, run, link.ord, plan.assignment);
+    const target = run.checkpoint.assignTarget;
+    await record(deps, thread.id, (t) => {
+      t.erp!.public = target?.mode === "public";
+      t.erp!.owners = target?.mode === "users" ? target.users : [];
+    });
+    await postFollowup(deps, run, thread.id, link.ord, link.khid);
+    return { status: "created", ord: link.ord, khid: link.khid };
+  }
+  return syncLinked(deps, run, payload, admission);
+}
+
+/** The update path for a thread whose customer is already linked. */
+async function syncLinked(deps: SyncDeps, run: SyncJobRun, _payload: SyncJobPayload, admission: Thread["admission"]): Promise<SyncOutcome> {
+  const thread = (await deps.store.getThread(run.contactId))!;
+  const erp = thread.erp!;
+  const identity = identityOf(thread, await deps.store.getContact(thread.contactId));
+  const plan = planSync({ thread, contact: undefined, identity, admission: { ...admission!, passed: true, failed: [] }, config: deps.config, now: run.now });
+  if (plan.action !== "update") return { status: "unchanged", ord: erp.ord, khid: erp.khid };
+  let changed = false;
+  if ((plan.changes.jz !== undefined || plan.changes.intro !== undefined) && !run.checkpoint.editDone) {
+    await deps.erp.editCustomer(erp.ord, plan.changes);
+    await run.save({ editDone: true });
+    await record(deps, thread.id, (t) => {
+      if (plan.changes.jz !== undefined) t.erp!.jz = plan.changes.jz;
+      if (plan.changes.intro !== undefined) t.erp!.syncedSummary = plan.changes.intro;
+    });
+    changed = true;
+  }
+  if (plan.assignment) {
+    const target = await assignStep(deps, run, erp.ord, plan.assignment);
+    await record(deps, thread.id, (t) => {
+      t.erp!.public = target.mode === "public";
+      t.erp!.owners = target.mode === "users" ? target.users : [];
+    });
+    changed = true;
+  }
+  if (plan.followup !== undefined || run.checkpoint.followupIntro !== undefined) {
+    changed = (await postFollowup(deps, run, thread.id, erp.ord, erp.khid)) || changed;
+  }
+  await record(deps, thread.id, (t) => {
+    t.syncState = "synced";
+    t.erp!.lastSyncAt = run.now.toISOString();
+  });
+  const outcome: SyncOutcome = changed ? { status: "updated", ord: erp.ord, khid: erp.khid } : { status: "unchanged", ord: erp.ord, khid: erp.khid };
+  if (changed && erp.linked) (outcome as { linked?: string }).linked = erp.linked;
+  return outcome;
+}
+
+async function postFollowup(deps: SyncDeps, run: SyncJobRun, threadId: string, ord: string, khid: string): Promise<boolean> {
+  const thread = (await deps.store.getThread(threadId))!;
+  const sequence = (thread.erp?.followups ?? 0) + 1;
+  const posted = await followupStep(deps, run, ord, khid, thread.summary, sequence);
+  if (!posted) return false;
+  await record(deps, threadId, (t) => {
+    t.erp!.followups = sequence;
+    t.erp!.lastFollowupAt = run.now.toISOString();
+    t.erp!.followupMessageCount = thread.messageCount;
+    t.erp!.lastSyncAt = run.now.toISOString();
+    t.syncState = "synced";
+  });
+  return true;
+}
+
+async function writeLink(
+  deps: SyncDeps,
+  thread: Thread,
+  link: NonNullable<SyncJobRun["checkpoint"]["link"]>,
+  admission: Thread["admission"],
+  draft: { jz: number; intro: string },
+): Promise<void> {
+  await record(deps, thread.id, (t) => {
+    const erp: ErpLink = t.erp ?? { ord: link.ord, khid: link.khid };
+    erp.ord = link.ord;
+    erp.khid = link.khid;
+    if (link.linked) erp.linked = link.linked;
+    if (link.personOrd) erp.personOrd = link.personOrd;
+    if (link.createdNew) {
+      erp.jz = draft.jz;
+      erp.syncedSummary = draft.intro;
+    }
+    t.erp = erp;
+    if (admission) t.admission = admission;
+    t.syncState = "synced";
+    delete t.lastError;
+  });
+  // The link must survive a crash right after this point (the next steps trust it).
+  await deps.store.flush();
+}
+
+async function record(deps: SyncDeps, threadId: string, change: (t: Thread) => void): Promise<void> {
+  await deps.store.updateThread(threadId, change);
+}
+
