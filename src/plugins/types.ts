@@ -26,6 +26,8 @@ export interface ActivityEvent {
   contactId?: string;
   text: string;
   data?: Record<string, unknown>;
+  /** Who reported it: a plugin's name, or a core part ("scoring", "intake"). */
+  source?: string;
 }
 
 export interface PluginHost {

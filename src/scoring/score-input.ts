@@ -1,0 +1,17 @@
+import type { ScoreInput } from "../scorer/types.ts";
+import type { Contact, Thread } from "../store/types.ts";
+
+/**
+ * What the scorer sees: the rolling summary plus the last `recentMessages` messages, so the
+ * prompt stays the same size however long the thread grows (design §3.5).
+ */
+export function scoreInputFor(thread: Thread, contact: Contact | undefined, recentMessages: number): ScoreInput {
+  const who: ScoreInput["contact"] = { id: thread.contactId, name: contact?.name ?? thread.contactId };
+  if (contact?.alias) who.alias = contact.alias;
+  return {
+    contact: who,
+    previousSummary: thread.summary,
+    messages: thread.messages.slice(-recentMessages),
+    known: thread.extracted,
+  };
+}
