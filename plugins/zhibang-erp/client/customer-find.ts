@@ -1,0 +1,69 @@
+import { maskText } from "../../../src/privacy/mask.ts";
+import { foldFullWidth, normalizeMobile } from "../../../src/privacy/mobile.ts";
+import type { CallRunner } from "./call-runner.ts";
+import { getCustomer } from "./customer-form.ts";
+import { listCustomers } from "./customer-list.ts";
+import { mapLimit } from "./map-limit.ts";
+import type { CustomerDetail, CustomerSummary } from "./types.ts";
+
+/**
+ * Dedupe lookups (design §3.7). The list filters are fuzzy (`khid=WX000001` also finds
+ * WX0000010) and a server may ignore a filter it does not know, so every candidate is
+ * compared exactly here; the filter only narrows what we have to read.
+ */
+
+const DETAIL_READS_IN_FLIGHT = 4;
+
+export interface FindContext {
+  runner: CallRunner;
+  pageSize: number;
+}
+
+/** Customers whose 客户编号 is exactly `khid`. The list has no khid column, so each candidate's detail is read. */
+export async function findByKhid(context: FindContext, khid: string): Promise<CustomerDetail[]> {
+  const wanted = khid.trim();
+  if (wanted === "") return [];
+  const listed = await listCustomers(context.runner, { khid: wanted }, {}, context.pageSize);
+  // Some installs may show a khid column: then it narrows exactly before any detail read.
+  const candidates = listed.items.filter((c) => c.record.khid === undefined || c.record.khid.trim() === wanted);
+  const details = await mapLimit(candidates, DETAIL_READS_IN_FLIGHT, (c) => getCustomer(context.runner, c.ord));
+  return details.filter((d): d is CustomerDetail => d !== undefined && d.khid === wanted);
+}
+
+/**
+ * Customers whose mobile (or phone column) is exactly this mobile after normalising.
+ * `searchKey` matches every text column (§5.4); `phone` is asked separately when that finds
+ * nothing, since a server may AND the two filters.
+ */
+export async function findByMobile(context: FindContext, mobile: string): Promise<CustomerSummary[]> {
+  const wanted = normalizeMobile(mobile);
+  if (wanted === undefined) throw new RangeError(`findByMobile: "${maskText(mobile)}" is not a mainland mobile number`);
+  const matches = (items: CustomerSummary[]) =>
+    items.filter((c) => normalizeMobile(c.mobile) === wanted || normalizeMobile(c.phone) === wanted);
+  const bySearchKey = await listCustomers(context.runner, { searchKey: wanted }, {}, context.pageSize);
+  const found = matches(bySearchKey.items);
+  if (found.length > 0) return found;
+  const byPhone = await listCustomers(context.runner, { phone: wanted }, {}, context.pageSize);
+  return matches(byPhone.items);
+}
+
+/**
+ * Customers whose name equals `name` after trimming and folding full-width characters
+ * (design §3.7 colleagues). The ERP's filter is not folded, so both spellings are asked.
+ */
+export async function findByName(context: FindContext, name: string): Promise<CustomerSummary[]> {
+  const wanted = foldName(name);
+  if (wanted === "") return [];
+  const spellings = [...new Set([name.trim(), wanted])];
+  const found = new Map<string, CustomerSummary>();
+  for (const spelling of spellings) {
+    const listed = await listCustomers(context.runner, { name: spelling }, {}, context.pageSize);
+    for (const c of listed.items) if (foldName(c.name) === wanted && !found.has(c.ord)) found.set(c.ord, c);
+  }
+  return [...found.values()];
+}
+
+/** `（上海）明达 ` and `(上海)明达` are the same company name. */
+export function foldName(name: string): string {
+  return foldFullWidth(name).trim();
+}

@@ -1,0 +1,22 @@
+/** The 智邦 ERP HTTP client (zhibang-api.md): public surface. */
+export { ERP_CLIENT_DEFAULTS, ErpClient } from "./erp-client.ts";
+export {
+  ErpAuthError,
+  ErpError,
+  ErpNetworkError,
+  ErpProtocolError,
+  ErpServerError,
+  ErpSessionError,
+  ErpTimeoutError,
+  ErpValidationError,
+  ErpWriteNotVerifiedError,
+  requestMayHaveReachedErp,
+} from "./errors.ts";
+export { foldName } from "./customer-find.ts";
+export { FOLLOWUP_MAX_CHARS, FOLLOWUP_SORT_OTHER } from "./followup.ts";
+export type { AllocatedId } from "./customer-form.ts";
+export type { ContactSummary } from "./contacts.ts";
+export type { Datas } from "./call-spec.ts";
+export type { ErpMessage } from "./message.ts";
+export type { ErpRecord } from "./table.ts";
+export type * from "./types.ts";

@@ -1,0 +1,24 @@
+/**
+ * ERP page paths (zhibang-api.md §4, §5, §6). The zsml pages are the `/sysa/mobilephone/…asp`
+ * forms every working integration used; IIS matches them case-insensitively (§1).
+ */
+export const ERP_PATHS = {
+  /** The v32.17 login URL (§4.1); older servers only have the mobile one. */
+  loginV3: "/webapi/v3/ov1/login",
+  loginMobile: "/sysa/mobilephone/login.asp",
+  logout: "/sysa/mobilephone/logout.asp",
+  /** Allocate an id (no cmdkey), save (`__sys_dosave`), detail (`?edit=1`): §5.1-5.3. */
+  customerForm: "/sysa/mobilephone/salesmanage/custom/add.asp",
+  customerList: "/sysa/mobilephone/salesmanage/custom/list.asp",
+  /** 客户指派, `?datatype=tel` (§5.5). */
+  assign: "/sysa/mobilephone/systemmanage/order.asp",
+  /** 洽谈进展, `?datatype=tel` (§5.6). */
+  reply: "/sysa/mobilephone/systemmanage/reply.asp",
+  contactForm: "/sysa/mobilephone/salesmanage/person/add.asp",
+  contactList: "/sysa/mobilephone/salesmanage/person/list.asp",
+  customerEditV3: "/webapi/v3/sales/customer/edit",
+} as const;
+
+/** cmdkey values (§2.2). */
+export const CMD_REFRESH = "refresh";
+export const CMD_SAVE = "__sys_dosave";
