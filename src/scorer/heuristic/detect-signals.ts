@@ -1,0 +1,50 @@
+import type { Clause } from "../clauses.ts";
+import { NEGATION_BEFORE, type SignalRule } from "./signals.ts";
+
+export interface SignalHit {
+  rule: SignalRule;
+  /** The words that matched, as the customer wrote them. */
+  matched: string;
+  /** Position of the clause in the whole input (later = more recent). */
+  position: number;
+}
+
+/**
+ * Every rule that fires in a clause. Intent words right after a negation do not count
+ * ("没有预算", "不要样品"); refusals do not count inside questions ("不需要安装吗？").
+ */
+export function signalsInClause(clause: Clause, rules: readonly SignalRule[], position: number): SignalHit[] {
+  const hits: SignalHit[] = [];
+  for (const rule of rules) {
+    const match = rule.pattern.exec(clause.text);
+    if (match === null) continue;
+    if (rule.kind === "intent" && NEGATION_BEFORE.test(clause.text.slice(0, match.index).trimEnd())) continue;
+    if (rule.kind !== "intent" && clause.question) continue;
+    hits.push({ rule, matched: match[0].trim(), position });
+  }
+  return hits;
+}
+
+/** Keeps the first hit of each key, in order of appearance. */
+export function firstPerKey(hits: readonly SignalHit[]): SignalHit[] {
+  const seen = new Set<string>();
+  return hits.filter((hit) => {
+    if (seen.has(hit.rule.key)) return false;
+    seen.add(hit.rule.key);
+    return true;
+  });
+}
+
+/** Keeps the strongest hit of each group ("要报价单" makes "询价（报价）" redundant), in order. */
+export function bestPerGroup(hits: readonly SignalHit[]): SignalHit[] {
+  const best = new Map<string, SignalHit>();
+  for (const hit of hits) {
+    const current = best.get(hit.rule.group);
+    if (current === undefined || hit.rule.points > current.rule.points) best.set(hit.rule.group, hit);
+  }
+  return hits.filter((hit) => best.get(hit.rule.group) === hit);
+}
+
+export function labelOf(hit: SignalHit, locale: "zh" | "en"): string {
+  return hit.rule.label[locale].replace("{m}", hit.matched.slice(0, 16));
+}
