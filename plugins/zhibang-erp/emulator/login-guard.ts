@@ -1,0 +1,62 @@
+/** Failed logins per username before a captcha (rndcode) is required (zhibang-api §4.1). */
+export const CAPTCHA_AFTER_FAILURES = 3;
+
+interface FailureRecord {
+  failures: number;
+  captcha?: string;
+}
+
+export type GuardVerdict = { ok: true } | { ok: false; message: "请输入验证码" | "验证码错误" };
+
+/**
+ * Counts failed logins per username. From the third failure on, a login must also carry
+ * the current captcha code; every failed attempt draws a new code, a success clears all.
+ */
+export class LoginGuard {
+  private readonly records = new Map<string, FailureRecord>();
+
+  constructor(private readonly random: () => number) {}
+
+  /** Checks the captcha when one is due; a wrong or missing code draws a new one. */
+  checkCaptcha(username: string, rndcode: string): GuardVerdict {
+    const record = this.records.get(username);
+    if (!record?.captcha) return { ok: true };
+    if (rndcode === "") return { ok: false, message: "请输入验证码" };
+    if (rndcode.toLowerCase() === record.captcha.toLowerCase()) return { ok: true };
+    record.captcha = this.drawCode();
+    return { ok: false, message: "验证码错误" };
+  }
+
+  recordFailure(username: string): void {
+    const record = this.records.get(username) ?? { failures: 0 };
+    record.failures += 1;
+    if (record.failures >= CAPTCHA_AFTER_FAILURES) record.captcha = this.drawCode();
+    this.records.set(username, record);
+  }
+
+  recordSuccess(username: string): void {
+    this.records.delete(username);
+  }
+
+  captchaRequired(username: string): boolean {
+    return this.records.get(username)?.captcha !== undefined;
+  }
+
+  currentCaptcha(username: string): string | undefined {
+    return this.records.get(username)?.captcha;
+  }
+
+  captchas(): Record<string, string> {
+    const result: Record<string, string> = {};
+    for (const [username, record] of this.records) if (record.captcha) result[username] = record.captcha;
+    return result;
+  }
+
+  clear(): void {
+    this.records.clear();
+  }
+
+  private drawCode(): string {
+    return String(Math.floor(this.random() * 10_000)).padStart(4, "0");
+  }
+}
