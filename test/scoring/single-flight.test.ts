@@ -38,6 +38,30 @@ describe("SingleFlight", () => {
     expect(flight.activeKeys()).toEqual([]);
   });
 
+  it("does not start a second run for a request made just as a run ends while one is queued", async () => {
+    const gate = deferred<void>();
+    let active = 0;
+    let maxActive = 0;
+    const runs: string[] = [];
+    const flight = new SingleFlight<string, string>(async (_key, arg) => {
+      runs.push(arg);
+      active++;
+      maxActive = Math.max(maxActive, active);
+      if (arg === "a") await gate.promise;
+      await Promise.resolve();
+      active--;
+      return arg;
+    });
+    const first = flight.request("t", "a");
+    // This callback runs before the queued run is promoted: the lane is briefly without a running run.
+    const late = first.then(() => flight.request("t", "c"));
+    const queued = flight.request("t", "b");
+    gate.resolve();
+    expect(await Promise.all([first, queued, late])).toEqual(["a", "c", "c"]);
+    expect(runs).toEqual(["a", "c"]);
+    expect(maxActive).toBe(1);
+  });
+
   it("runs different keys independently and recovers after a rejected run", async () => {
     const flight = new SingleFlight<string, number>(async (key, arg) => {
       if (arg === 0) throw new Error("boom");
