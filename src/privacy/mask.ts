@@ -8,6 +8,13 @@
 const MOBILE_IN_TEXT = /(?<!\d)(?:\+?86[-\s]?)?(1[3-9]\d)[-\s]?(\d{4})[-\s]?(\d{4})(?!\d)/g;
 // Bank card / account numbers: 12 to 30 digits, possibly grouped by spaces or dashes.
 const LONG_DIGITS_IN_TEXT = /(?<!\d)\d(?:[ -]?\d){11,29}(?!\d)/g;
+// A secret written as text: a lenient-JSON body `{session:"…"}` (zhibang-api.md §1), a header
+// line `ZBAPI-Token: …`, a query string `?session=…`. The name and separator stay, the value goes.
+const SECRET_IN_TEXT =
+  /((?<![\w-])["']?_*(?:session|password|passwd|pwd|token|access_?token|zbapi-token|api[-_]?key|authorization|secret)["']?\s*[:=]\s*)("[^"]*"|'[^']*'|(?:bearer\s+|basic\s+)?[^\s,&;}"'\]]+)/gi;
+// The same for a datas pair in text: `{id:"password", val:"txt:…"}`.
+const SECRET_PAIR_IN_TEXT =
+  /(["']?id["']?\s*:\s*["'](?:password|passwd|pwd|session|token)["']\s*,\s*["']?val["']?\s*:\s*)("[^"]*"|'[^']*')/gi;
 
 export function maskMobile(mobile: string): string {
   const digits = mobile.replace(/\D/g, "");
@@ -20,15 +27,24 @@ export function maskBankAccount(account: string): string {
   return `****${digits.slice(-4)}`;
 }
 
-/** Masks every mobile number and long account-like digit run found in free text. */
+/** Masks secrets written as `name: value`, every mobile number and long account-like digit run in free text. */
 export function maskText(text: string): string {
   return text
+    .replace(SECRET_IN_TEXT, hideSecretValue)
+    .replace(SECRET_PAIR_IN_TEXT, hideSecretValue)
     .replace(MOBILE_IN_TEXT, (_m, a: string, _b: string, c: string) => `${a}****${c}`)
     .replace(LONG_DIGITS_IN_TEXT, (m) => maskBankAccount(m));
 }
 
+/** Keeps the name and the quotes (a masked JSON text stays JSON), drops the value. */
+function hideSecretValue(_match: string, name: string, value: string): string {
+  const quote = value[0] === '"' || value[0] === "'" ? value[0] : "";
+  return `${name}${quote}[secret]${quote}`;
+}
+
 /** Field names whose whole value is a secret: never printed, not even masked. */
-const SECRET_KEYS = /^(password|passwd|pwd|token|apikey|api_key|authorization|session|secret|zbapi-token)$/i;
+const SECRET_KEYS =
+  /^_*(password|passwd|pwd|token|access_?token|refresh_?token|apikey|api[-_]key|x-api-key|authorization|cookie|set-cookie|session|session_?id|secret|zbapi-token)$/i;
 /** ERP fields that carry bank accounts (bank_3 = 账号, bank2_3 = second account). */
 const BANK_KEYS = /^bank2?_3$/i;
 
