@@ -110,6 +110,7 @@ export class CallRunner {
         body: JSON.stringify(request),
         headers,
         timeoutMs: this.deps.settings.timeoutMs,
+        freshConnection: !spec.repeatable,
       });
       httpStatus = http.httpStatus;
       reply = parseErpReply(http.text, { operation: spec.operation, httpStatus });

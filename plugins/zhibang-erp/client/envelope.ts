@@ -47,7 +47,7 @@ export const KNOWN_MODELS = new Set(["message", "bill", "source", "report", "pan
 /** Text of a missing page on IIS/ASP (§8, WX-REPORT). */
 const MISSING_HANDLER = "找不到对应处理程序";
 
-const optionalText = z.unknown().transform((v): string | undefined => {
+const optionalText = z.unknown().optional().transform((v): string | undefined => {
   if (v === null || v === undefined || v === "") return undefined;
   return typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : JSON.stringify(v);
 });

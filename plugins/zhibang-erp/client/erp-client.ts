@@ -47,6 +47,7 @@ export const ERP_CLIENT_DEFAULTS = {
  */
 export class ErpClient {
   readonly baseUrl: string;
+  private readonly http: ErpHttp;
   private readonly runner: CallRunner;
   private readonly session: SessionKeeper;
   private readonly stats_ = new StatsCounter();
@@ -64,8 +65,9 @@ export class ErpClient {
       password: options.password,
       serialnum: options.serialnum ?? ERP_CLIENT_DEFAULTS.serialnum,
     };
+    this.http = new ErpHttp(options.baseUrl);
     this.runner = new CallRunner({
-      http: new ErpHttp(options.baseUrl),
+      http: this.http,
       settings: {
         timeoutMs: options.timeoutMs ?? ERP_CLIENT_DEFAULTS.timeoutMs,
         retries: options.retries ?? ERP_CLIENT_DEFAULTS.retries,
@@ -164,6 +166,11 @@ export class ErpClient {
 
   stats(): ErpStats {
     return this.stats_.snapshot();
+  }
+
+  /** Releases pooled connections. Does not log out (see logout()). */
+  close(): void {
+    this.http.close();
   }
 
   private findContext(): FindContext {

@@ -1,3 +1,5 @@
+import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
 import axios, { type AxiosInstance, isAxiosError } from "axios";
 import { ErpNetworkError, ErpTimeoutError } from "./errors.ts";
 
@@ -19,10 +21,21 @@ export interface HttpPost {
   body: string;
   headers: Record<string, string>;
   timeoutMs: number;
+  /**
+   * Send on a new connection. For writes that must not be repeated: a pooled keep-alive
+   * socket the server has just closed fails with ECONNRESET, which we could not tell from a
+   * reset after the ERP got the request; a new connection fails with ECONNREFUSED instead.
+   */
+  freshConnection?: boolean;
 }
+
+/** Idle pooled sockets are closed before a typical server would (Node 5 s, IIS 120 s) to avoid stale-socket resets. */
+const IDLE_SOCKET_MS = 4_000;
 
 export class ErpHttp {
   private readonly axios: AxiosInstance;
+  private readonly pooled = { httpAgent: new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }), httpsAgent: new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }) };
+  private readonly unpooled = { httpAgent: new HttpAgent({ keepAlive: false }), httpsAgent: new HttpsAgent({ keepAlive: false }) };
 
   constructor(readonly baseUrl: string) {
     this.axios = axios.create({
@@ -43,11 +56,18 @@ export class ErpHttp {
         headers: request.headers,
         signal,
         timeout: request.timeoutMs,
+        ...(request.freshConnection ? this.unpooled : this.pooled),
       });
       return { httpStatus: response.status, text: typeof response.data === "string" ? response.data : String(response.data ?? "") };
     } catch (error) {
       throw connectionError(error, request, signal.aborted);
     }
+  }
+
+  /** Closes pooled sockets (the process can exit without waiting for idle timeouts). */
+  close(): void {
+    this.pooled.httpAgent.destroy();
+    this.pooled.httpsAgent.destroy();
   }
 }
 

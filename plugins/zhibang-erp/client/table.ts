@@ -28,6 +28,7 @@ export interface ErpTable {
 
 const optionalCount = z
   .unknown()
+  .optional()
   .transform((v) => (v === null || v === undefined || v === "" ? undefined : Number(v)))
   .refine((n) => n === undefined || Number.isFinite(n), "a number");
 
