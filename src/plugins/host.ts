@@ -46,100 +46,111 @@ interface Hook<F> {
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000;
 
 export function createPluginHost(options: PluginHostOptions): CorePluginHost {
-  const { logger } = options;
-  const activityFeed = options.activity ?? createActivityFeed();
-  const timeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
-  const plugins: string[] = [];
-  const messageHooks: Array<Hook<Handler<IntakeEvent>>> = [];
-  const scoredHooks: Array<Hook<Handler<ScoredEvent>>> = [];
-  const shutdownHooks: Array<Hook<() => Promise<void> | void>> = [];
-  let shuttingDown: Promise<void> | undefined;
+  return new PluginRuntime(options);
+}
 
-  function viewFor(plugin: string): PluginHost {
-    const child = logger.child({ plugin });
-    return {
-      config: options.config,
-      logger: child,
-      commands: options.router,
-      store: options.store,
-      metrics: options.metrics,
-      onMessage: (fn) => void messageHooks.push({ plugin, logger: child, fn }),
-      onThreadScored: (fn) => void scoredHooks.push({ plugin, logger: child, fn }),
-      onShutdown: (fn) => void shutdownHooks.push({ plugin, logger: child, fn }),
-      notifyControl: (text) => notifyControlSafely(child, text),
-      activity: (event) =>
-        activityFeed.push({ ...event, at: event.at ?? new Date().toISOString(), source: event.source ?? plugin }),
-      scoreNow: (threadId) => options.scoreNow(threadId),
-    };
+class PluginRuntime implements CorePluginHost {
+  readonly activityFeed: ActivityFeed;
+  readonly #options: PluginHostOptions;
+  readonly #timeoutMs: number;
+  readonly #plugins: string[] = [];
+  readonly #messageHooks: Array<Hook<Handler<IntakeEvent>>> = [];
+  readonly #scoredHooks: Array<Hook<Handler<ScoredEvent>>> = [];
+  readonly #shutdownHooks: Array<Hook<() => Promise<void> | void>> = [];
+  #shuttingDown: Promise<void> | undefined;
+
+  constructor(options: PluginHostOptions) {
+    this.#options = options;
+    this.activityFeed = options.activity ?? createActivityFeed();
+    this.#timeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
   }
 
-  async function notifyControlSafely(child: Logger, text: string): Promise<void> {
-    try {
-      await options.notifyControl(text);
-    } catch (error) {
-      child.warn({ err: error }, "could not send a line to the control chat");
-    }
+  installed(): string[] {
+    return [...this.#plugins];
   }
 
-  async function install(plugin: WxerpPlugin): Promise<void> {
-    if (plugins.includes(plugin.name)) throw new PluginInstallError(plugin.name, `plugin "${plugin.name}" is already installed`);
-    if (shuttingDown) throw new PluginInstallError(plugin.name, `plugin "${plugin.name}": the host is shutting down`);
-    const view = viewFor(plugin.name);
+  async install(plugin: WxerpPlugin): Promise<void> {
+    const { name } = plugin;
+    if (this.#plugins.includes(name)) throw new PluginInstallError(name, `plugin "${name}" is already installed`);
+    if (this.#shuttingDown) throw new PluginInstallError(name, `plugin "${name}": the host is shutting down`);
+    const view = this.#viewFor(name);
     let uninstall: Awaited<ReturnType<WxerpPlugin["install"]>>;
     try {
       uninstall = await plugin.install(view);
     } catch (error) {
       // Its hooks must not run half-installed; its shutdown handlers stay to release what it opened.
-      dropHooks(messageHooks, plugin.name);
-      dropHooks(scoredHooks, plugin.name);
-      throw new PluginInstallError(plugin.name, `plugin "${plugin.name}" failed to install: ${(error as Error).message}`, {
-        cause: error,
-      });
+      dropHooks(this.#messageHooks, name);
+      dropHooks(this.#scoredHooks, name);
+      throw new PluginInstallError(name, `plugin "${name}" failed to install: ${(error as Error).message}`, { cause: error });
     }
-    if (typeof uninstall === "function") shutdownHooks.push({ plugin: plugin.name, logger: view.logger, fn: uninstall });
-    plugins.push(plugin.name);
-    logger.info({ plugin: plugin.name }, "plugin installed");
+    if (typeof uninstall === "function") this.#shutdownHooks.push({ plugin: name, logger: view.logger, fn: uninstall });
+    this.#plugins.push(name);
+    this.#options.logger.info({ plugin: name }, "plugin installed");
   }
 
-  async function emit<E>(
-    hooks: Array<Hook<Handler<E>>>,
-    kind: string,
-    event: E,
-    context: Record<string, unknown>,
-  ): Promise<void> {
-    if (shuttingDown) return;
+  emitMessage(event: IntakeEvent): Promise<void> {
+    return this.#emit(this.#messageHooks, "message", event, { threadId: event.thread.id, messageId: event.message.id });
+  }
+
+  emitThreadScored(event: ScoredEvent): Promise<void> {
+    return this.#emit(this.#scoredHooks, "threadScored", event, { threadId: event.thread.id });
+  }
+
+  shutdown(): Promise<void> {
+    this.#shuttingDown ??= this.#runShutdown();
+    return this.#shuttingDown;
+  }
+
+  #viewFor(plugin: string): PluginHost {
+    const options = this.#options;
+    const logger = options.logger.child({ plugin });
+    return {
+      config: options.config,
+      logger,
+      commands: options.router,
+      store: options.store,
+      metrics: options.metrics,
+      onMessage: (fn) => void this.#messageHooks.push({ plugin, logger, fn }),
+      onThreadScored: (fn) => void this.#scoredHooks.push({ plugin, logger, fn }),
+      onShutdown: (fn) => void this.#shutdownHooks.push({ plugin, logger, fn }),
+      notifyControl: (text) => this.#notifyControlSafely(logger, text),
+      activity: (event) =>
+        this.activityFeed.push({ ...event, at: event.at ?? new Date().toISOString(), source: event.source ?? plugin }),
+      scoreNow: (threadId) => options.scoreNow(threadId),
+    };
+  }
+
+  async #notifyControlSafely(logger: Logger, text: string): Promise<void> {
+    try {
+      await this.#options.notifyControl(text);
+    } catch (error) {
+      logger.warn({ err: error }, "could not send a line to the control chat");
+    }
+  }
+
+  /** Handlers in installation order, each awaited in its own error boundary. */
+  async #emit<E>(hooks: Array<Hook<Handler<E>>>, kind: string, event: E, context: Record<string, unknown>): Promise<void> {
+    if (this.#shuttingDown) return;
     for (const hook of [...hooks]) {
       try {
         await hook.fn(event);
       } catch (error) {
         hook.logger.error({ err: error, hook: kind, ...context }, `plugin ${kind} handler failed`);
-        activityFeed.push(pluginErrorEvent(hook.plugin, kind, error, context));
+        this.activityFeed.push(pluginErrorEvent(hook.plugin, kind, error, context));
       }
     }
   }
 
-  async function runShutdown(): Promise<void> {
-    for (const hook of [...shutdownHooks].reverse()) {
+  async #runShutdown(): Promise<void> {
+    for (const hook of [...this.#shutdownHooks].reverse()) {
       try {
-        await runBounded(`plugin ${hook.plugin} shutdown`, timeoutMs, hook.fn);
+        await runBounded(`plugin ${hook.plugin} shutdown`, this.#timeoutMs, hook.fn);
       } catch (error) {
         hook.logger.error({ err: error }, "plugin shutdown handler failed");
       }
     }
-    logger.info({ plugins: plugins.length }, "plugins shut down");
+    this.#options.logger.info({ plugins: this.#plugins.length }, "plugins shut down");
   }
-
-  return {
-    install,
-    installed: () => [...plugins],
-    emitMessage: (event) => emit(messageHooks, "message", event, { threadId: event.thread.id, messageId: event.message.id }),
-    emitThreadScored: (event) => emit(scoredHooks, "threadScored", event, { threadId: event.thread.id }),
-    shutdown: () => {
-      shuttingDown ??= runShutdown();
-      return shuttingDown;
-    },
-    activityFeed,
-  };
 }
 
 function dropHooks<F>(hooks: Array<Hook<F>>, plugin: string): void {

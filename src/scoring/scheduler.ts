@@ -16,96 +16,113 @@ export const DEFAULT_SCORE_HISTORY = 50;
 /**
  * Decides when threads are scored (design §3.5): after `idleSeconds` of quiet, at once when
  * `maxPendingMessages` are unscored, or on demand; never per message. One scoring per thread
- * at a time, `concurrency` overall.
+ * at a time, `scorer.concurrency` overall.
  */
 export function createScoringScheduler(options: ScoringSchedulerOptions): ScoringScheduler {
-  const { store, scorer, logger } = options;
-  const settings = options.config.scorer;
-  const useTimers = options.timers ?? true;
-  const now = options.now ?? (() => new Date());
-  const queue = new PQueue({ concurrency: settings.concurrency });
-  const pending = new Map<string, Pending>();
-  const flights = new SingleFlight<ScoredEvent | undefined, string | undefined>((threadId, at) =>
-    queue.add(() => scoreOnce(threadId, at ?? now().toISOString())),
-  );
-  let stopped = false;
+  return new DebouncedScoringScheduler(options);
+}
 
-  function noteMessage(threadId: string, at: string): void {
-    if (stopped) return;
-    const entry = pending.get(threadId) ?? { count: 0, lastAt: at };
+class DebouncedScoringScheduler implements ScoringScheduler {
+  readonly #options: ScoringSchedulerOptions;
+  readonly #settings: ScoringSchedulerOptions["config"]["scorer"];
+  readonly #useTimers: boolean;
+  readonly #now: () => Date;
+  readonly #queue: PQueue;
+  readonly #pending = new Map<string, Pending>();
+  readonly #flights: SingleFlight<ScoredEvent | undefined, string | undefined>;
+  #stopped = false;
+
+  constructor(options: ScoringSchedulerOptions) {
+    this.#options = options;
+    this.#settings = options.config.scorer;
+    this.#useTimers = options.timers ?? true;
+    this.#now = options.now ?? (() => new Date());
+    this.#queue = new PQueue({ concurrency: this.#settings.concurrency });
+    this.#flights = new SingleFlight((threadId, at) =>
+      this.#queue.add(() => this.#scoreOnce(threadId, at ?? this.#now().toISOString())),
+    );
+  }
+
+  noteMessage(threadId: string, at: string): void {
+    if (this.#stopped) return;
+    const entry = this.#pending.get(threadId) ?? { count: 0, lastAt: at };
     entry.count++;
     entry.lastAt = at;
-    pending.set(threadId, entry);
-    if (!useTimers) return;
+    this.#pending.set(threadId, entry);
+    if (!this.#useTimers) return;
     clearTimeout(entry.timer);
-    if (entry.count >= settings.maxPendingMessages) {
-      void request(threadId, undefined);
+    if (entry.count >= this.#settings.maxPendingMessages) {
+      void this.#request(threadId, undefined);
       return;
     }
-    entry.timer = setTimeout(() => void request(threadId, undefined), settings.idleSeconds * 1000);
+    entry.timer = setTimeout(() => void this.#request(threadId, undefined), this.#settings.idleSeconds * 1000);
     entry.timer.unref();
   }
 
-  function request(threadId: string, at: string | undefined): Promise<ScoredEvent | undefined> {
-    if (stopped) return Promise.resolve(undefined);
-    return flights.request(threadId, at);
+  scoreNow(threadId: string, at?: string): Promise<ScoredEvent | undefined> {
+    return this.#request(threadId, at);
   }
 
-  async function scoreOnce(threadId: string, at: string): Promise<ScoredEvent | undefined> {
+  async flushAll(): Promise<void> {
+    // Live: the scoring happens now. Replay: at the conversation time of the thread's last message.
+    const waiting = [...this.#pending.entries()].map(([threadId, entry]) =>
+      this.#request(threadId, this.#useTimers ? undefined : entry.lastAt),
+    );
+    await Promise.all(waiting);
+    await this.#flights.idle();
+  }
+
+  pendingCount(): number {
+    return new Set([...this.#pending.keys(), ...this.#flights.activeKeys()]).size;
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const entry of this.#pending.values()) clearTimeout(entry.timer);
+    await this.#flights.idle();
+  }
+
+  #request(threadId: string, at: string | undefined): Promise<ScoredEvent | undefined> {
+    if (this.#stopped) return Promise.resolve(undefined);
+    return this.#flights.request(threadId, at);
+  }
+
+  /** Never rejects: a failed scoring is logged and the thread keeps its previous score. */
+  async #scoreOnce(threadId: string, at: string): Promise<ScoredEvent | undefined> {
     // Messages noted from here on belong to the next scoring.
-    clearTimeout(pending.get(threadId)?.timer);
-    pending.delete(threadId);
+    clearTimeout(this.#pending.get(threadId)?.timer);
+    this.#pending.delete(threadId);
     try {
-      return await scoreAndMerge(threadId, at);
+      return await this.#scoreAndMerge(threadId, at);
     } catch (error) {
-      logger.error({ err: error, threadId, scorer: scorer.name }, "scoring failed; the thread keeps its previous score");
+      const scorer = this.#options.scorer.name;
+      this.#options.logger.error({ err: error, threadId, scorer }, "scoring failed; the thread keeps its previous score");
       return undefined;
     }
   }
 
-  async function scoreAndMerge(threadId: string, at: string): Promise<ScoredEvent | undefined> {
+  async #scoreAndMerge(threadId: string, at: string): Promise<ScoredEvent | undefined> {
+    const { store, scorer, logger } = this.#options;
     const snapshot = await store.getThread(threadId);
     if (!snapshot || snapshot.messages.length === 0) return undefined;
-    const input = scoreInputFor(snapshot, await store.getContact(snapshot.contactId), settings.recentMessages);
+    const input = scoreInputFor(snapshot, await store.getContact(snapshot.contactId), this.#settings.recentMessages);
     const result = await scorer.score(input);
     const thread = await store.updateThread(threadId, (draft) =>
       mergeScoreResult(draft, result, {
         at,
-        maxSummaryChars: settings.maxSummaryChars,
-        scoreHistoryLimit: options.scoreHistoryLimit ?? DEFAULT_SCORE_HISTORY,
+        maxSummaryChars: this.#settings.maxSummaryChars,
+        scoreHistoryLimit: this.#options.scoreHistoryLimit ?? DEFAULT_SCORE_HISTORY,
         scoredMessageCount: snapshot.messageCount,
       }),
     );
-    logger.info(
-      { threadId, score: thread.score, provider: result.provider, fallback: result.fallback, messages: input.messages.length },
-      "thread scored",
-    );
+    const { provider, fallback } = result;
+    logger.info({ threadId, score: thread.score, provider, fallback, messages: input.messages.length }, "thread scored");
     const event: ScoredEvent = { thread, result, at };
     try {
-      await options.onScored(event);
+      await this.#options.onScored(event);
     } catch (error) {
       logger.error({ err: error, threadId }, "onScored handler failed");
     }
     return event;
   }
-
-  async function flushAll(): Promise<void> {
-    const waiting = [...pending.entries()].map(([threadId, entry]) => request(threadId, useTimers ? undefined : entry.lastAt));
-    await Promise.all(waiting);
-    await flights.idle();
-  }
-
-  async function stop(): Promise<void> {
-    stopped = true;
-    for (const entry of pending.values()) clearTimeout(entry.timer);
-    await flights.idle();
-  }
-
-  return {
-    noteMessage,
-    scoreNow: (threadId, at) => request(threadId, at),
-    flushAll,
-    pendingCount: () => new Set([...pending.keys(), ...flights.activeKeys()]).size,
-    stop,
-  };
 }
