@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type FailureKind, type RunningEmulator, startEmulator } from "../../plugins/zhibang-erp/emulator/index.ts";
+import {
+  type EmulatorSnapshot,
+  type FailureKind,
+  type RunningEmulator,
+  startEmulator,
+} from "../../plugins/zhibang-erp/emulator/index.ts";
 import { createCustomer, listCustomers, login, MOBILE, postRaw, toDatas } from "./helpers.ts";
 
 let emu: RunningEmulator;
@@ -88,10 +93,11 @@ describe("fault scope", () => {
   });
 
   it("never applies faults or latency to the inspection endpoints", async () => {
-    emu.setFaults({ failureRate: 1, failureKinds: ["reset"], latencyMs: 0 });
+    // A 10-minute latency would time the test out if it applied here.
+    emu.setFaults({ failureRate: 1, failureKinds: ["reset"], latencyMs: 600_000 });
     const state = await fetch(`${emu.url}/__emulator/state`);
     expect(state.status).toBe(200);
-    expect((await state.json()).customers).toHaveLength(5);
+    expect(((await state.json()) as EmulatorSnapshot).customers).toHaveLength(5);
   });
 
   it("fails no call at rate 0", async () => {
