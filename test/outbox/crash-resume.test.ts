@@ -58,7 +58,13 @@ describe("outbox crash resume (real child processes)", () => {
     expect(restarted.code).toBe(0);
     const report = JSON.parse(restarted.stdout) as { summary: unknown; job: Record<string, unknown> };
     expect(report.summary).toEqual({ done: 1, failed: 0, retried: 0 });
-    expect(report.job).toMatchObject({ id: jobId, state: "done", attempts: 0, checkpoint: { step1: true, step2: true }, result: { steps: 2 } });
+    expect(report.job).toMatchObject({
+      id: jobId,
+      state: "done",
+      attempts: 0,
+      checkpoint: { step1: true, step2: true },
+      result: { steps: 2 },
+    });
     expect((await readFile(effects, "utf8")).trim().split("\n")).toEqual([`step1 ${jobId}`, `step2 ${jobId}`]);
 
     // A third run finds the job done: the dedupeKey only coalesces with pending jobs, so the

@@ -40,7 +40,9 @@ describe("OutboxWorker", () => {
     ).drain();
     expect(summary).toEqual({ done: 1, failed: 0, retried: 0 });
     expect(await outbox.get(queued.id)).toMatchObject({ state: "done", result: { ord: "1001", name: "张三" } });
-    expect(settled.map(([job, outcome]) => [job.id, outcome])).toEqual([[queued.id, { status: "done", result: { ord: "1001", name: "张三" } }]]);
+    expect(settled.map(([job, outcome]) => [job.id, outcome])).toEqual([
+      [queued.id, { status: "done", result: { ord: "1001", name: "张三" } }],
+    ]);
   });
 
   it("retries a retryable error after a back-off, masks the error, and keeps the checkpoint", async () => {
@@ -53,7 +55,12 @@ describe("OutboxWorker", () => {
     };
     expect(await worker({ "erp.sync": handler }).drain()).toEqual({ done: 0, failed: 0, retried: 1 });
     const after = await outbox.get(queued.id);
-    expect(after).toMatchObject({ state: "pending", attempts: 1, lastError: "ERP 502 while saving 138****8000", checkpoint: { created: "1001" } });
+    expect(after).toMatchObject({
+      state: "pending",
+      attempts: 1,
+      lastError: "ERP 502 while saving 138****8000",
+      checkpoint: { created: "1001" },
+    });
     expect(Date.parse(after!.nextRunAt) - Date.now()).toBeGreaterThan(30_000);
     // Not due yet: a plain drain does nothing; a drain that ignores back-off runs it once.
     expect(await worker({ "erp.sync": handler }).drain()).toEqual({ done: 0, failed: 0, retried: 0 });
@@ -64,7 +71,10 @@ describe("OutboxWorker", () => {
   it("parks a job after maxAttempts and calls onParked with the error", async () => {
     const queued = await outbox.enqueue({ kind: "erp.sync", key: "wxid_a", payload: {} });
     const parked: Array<[OutboxJob, unknown]> = [];
-    const w = worker({ "erp.sync": async () => Promise.reject(new ErpError("ERP down", true)) }, { onParked: (job, error) => void parked.push([job, error]) });
+    const w = worker(
+      { "erp.sync": async () => Promise.reject(new ErpError("ERP down", true)) },
+      { onParked: (job, error) => void parked.push([job, error]) },
+    );
     const summaries = [];
     for (let i = 0; i < 4; i++) summaries.push(await w.drain({ ignoreBackoff: true }));
     expect(summaries).toEqual([
@@ -88,7 +98,11 @@ describe("OutboxWorker", () => {
     ).drain();
     expect(summary).toEqual({ done: 0, failed: 2, retried: 0 });
     expect(parked.sort()).toEqual([bad.id, unknown.id].sort());
-    expect(await outbox.get(unknown.id)).toMatchObject({ state: "failed", attempts: 1, lastError: expect.stringContaining('no handler for outbox job kind "erp.teleport"') });
+    expect(await outbox.get(unknown.id)).toMatchObject({
+      state: "failed",
+      attempts: 1,
+      lastError: expect.stringContaining('no handler for outbox job kind "erp.teleport"'),
+    });
   });
 
   it("with concurrency 8 runs keys in parallel, never two jobs of one key, and a key's jobs in order", async () => {
@@ -97,7 +111,7 @@ describe("OutboxWorker", () => {
     const enqueued: Record<string, number[]> = {};
     for (let i = 0; i < 40; i++) {
       const key = keys[i % keys.length]!;
-      (enqueued[key] ??= []).push(i);
+      enqueued[key] = [...(enqueued[key] ?? []), i];
       await outbox.enqueue({ kind: "erp.sync", key, payload: { n: i } });
     }
     const activeKeys = new Set<string>();
@@ -110,7 +124,7 @@ describe("OutboxWorker", () => {
       activeKeys.add(job.key);
       maxActive = Math.max(maxActive, ++active);
       await sleep(1 + ((job.payload as { n: number }).n % 4));
-      (ran[job.key] ??= []).push((job.payload as { n: number }).n);
+      ran[job.key] = [...(ran[job.key] ?? []), (job.payload as { n: number }).n];
       active -= 1;
       activeKeys.delete(job.key);
     };

@@ -1,0 +1,116 @@
+import { readdirSync } from "node:fs";
+import { appendFile, mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import type { Logger } from "../logging/logger.ts";
+import { silentLogger } from "../logging/logger.ts";
+import { dayFilePath, isDayFileName } from "./day-file.ts";
+import { readRecent } from "./read-recent.ts";
+import { toAuditLine } from "./record-line.ts";
+import type { AuditInput, AuditLog, AuditRecord } from "./types.ts";
+
+export interface AuditLogOptions {
+  /** `<dataDir>/audit` */
+  dir: string;
+  /** Time for records written without one (tests inject it). */
+  now?: () => Date;
+  /** Where write failures are reported; the ERP path never sees them. */
+  logger?: Logger;
+  /** Buffered records reach the file at least this often. */
+  flushIntervalMs?: number;
+  /** Longer strings are cut with a "…[truncated N chars]" marker. */
+  maxStringLength?: number;
+}
+
+interface BufferedLine {
+  file: string;
+  line: string;
+}
+
+/**
+ * JSONL audit files, one per local day. `write` masks and serialises at once (so a later change
+ * to the caller's objects cannot alter the record) and buffers; lines reach the files in write
+ * order, whole lines only, on `flush`, on `close` and every `flushIntervalMs`.
+ */
+export function createAuditLog(options: AuditLogOptions): AuditLog {
+  const now = options.now ?? (() => new Date());
+  const logger = options.logger ?? silentLogger();
+  const maxStringLength = options.maxStringLength ?? 4_000;
+  let buffer: BufferedLine[] = [];
+  let writing: Promise<void> = Promise.resolve();
+  let closed = false;
+
+  const flush = (): Promise<void> => {
+    writing = writing.then(async () => {
+      const batch = buffer;
+      buffer = [];
+      if (batch.length > 0) await appendInOrder(options.dir, batch, logger);
+    });
+    return writing;
+  };
+  const timer = setInterval(() => void flush(), options.flushIntervalMs ?? 1_000);
+  timer.unref(); // the audit log alone must not keep a finished process (`wxerp sync`) alive
+
+  return {
+    write(record: AuditInput): void {
+      if (closed) {
+        logger.warn({ operation: record.operation }, "audit record written after the audit log was closed; dropped");
+        return;
+      }
+      try {
+        const { time, line } = toAuditLine(record, now(), maxStringLength);
+        buffer.push({ file: dayFilePath(options.dir, time), line });
+      } catch (error) {
+        logger.error({ err: error, operation: record.operation }, "audit record could not be prepared; dropped");
+      }
+    },
+    flush,
+    async close(): Promise<void> {
+      closed = true;
+      clearInterval(timer);
+      await flush();
+    },
+    async recent(limit: number): Promise<AuditRecord[]> {
+      await flush();
+      return readRecent(listDayFiles(options.dir), limit, logger);
+    },
+    files: () => listDayFiles(options.dir),
+  };
+}
+
+/** Consecutive lines for one file go in one append; a failure is logged with what was lost. */
+async function appendInOrder(dir: string, batch: BufferedLine[], logger: Logger): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    logger.error({ err: error, dir, lost: batch.length }, "audit directory cannot be created; records lost");
+    return;
+  }
+  let start = 0;
+  while (start < batch.length) {
+    const file = batch[start]!.file;
+    let end = start;
+    while (end < batch.length && batch[end]!.file === file) end++;
+    const text = batch
+      .slice(start, end)
+      .map((entry) => entry.line)
+      .join("");
+    try {
+      await appendFile(file, text, "utf8");
+    } catch (error) {
+      logger.error({ err: error, file, lost: end - start }, "audit records could not be written; records lost");
+    }
+    start = end;
+  }
+}
+
+function listDayFiles(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+      .filter(isDayFileName)
+      .sort()
+      .map((name) => join(dir, name));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+}
