@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../plugins/zhibang-erp/emulator/index.ts";
-import { createCustomer, listCustomers, login, MOBILE, rowsById, zsml } from "./helpers.ts";
+import { createCustomer, listCustomers, login, MOBILE, postRaw, rowsById, zsml } from "./helpers.ts";
 
 let emu: RunningEmulator;
 let session: string;
@@ -54,6 +54,13 @@ describe("customer list (§5.4)", () => {
     expect(reply.body.model).toBe("report");
     expect(reply.body.source).toBeUndefined();
     expect(JSON.stringify(reply)).not.toContain("测试客户");
+  });
+
+  it("takes cmdkey from the __msgid query parameter when the body has none (§2.2)", async () => {
+    const body = JSON.stringify({ session, datas: [{ id: "pagesize", val: 5 }] });
+    const reply = JSON.parse((await postRaw(emu.url, `${MOBILE}/SalesManage/Custom/List.asp?__msgId=refresh`, body)).text);
+    expect(reply.body.model).toBe("source");
+    expect(reply.body.source.table.rows).toHaveLength(5);
   });
 
   it("has the real 13 default columns in order and string values only", async () => {
