@@ -7,6 +7,8 @@
 export interface Clause {
   /** The clause without its terminator, trimmed. */
   text: string;
+  /** The clause exactly as written, terminator included (joining them gives the text back). */
+  raw: string;
   /** Ends with a question mark, a question particle, or asks with a question word. */
   question: boolean;
 }
@@ -25,7 +27,7 @@ export function splitClauses(text: string): Clause[] {
     const body = raw.slice(0, raw.length - terminator.length).trim();
     if (body === "") continue;
     const question = QUESTION_MARK.test(terminator) || QUESTION_PARTICLE.test(body) || QUESTION_WORD.test(body);
-    clauses.push({ text: body, question });
+    clauses.push({ text: body, raw, question });
   }
   return clauses;
 }

@@ -9,6 +9,11 @@ export interface ScoreInput {
   messages: ThreadMessage[];
   /** Fields already known (kept unless the conversation says otherwise). */
   known: ExtractedFields;
+  /**
+   * The thread's last score, if any. The LLM scorer never lets a batch whose only new
+   * "signal" is an attempt to instruct the scorer rise above it (src/scorer/llm/injection-policy.ts).
+   */
+  previousScore?: number;
 }
 
 /** Design §3.5. */

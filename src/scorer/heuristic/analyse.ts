@@ -5,7 +5,7 @@
  * Clauses that try to instruct the scorer are dropped before anything is counted.
  */
 import { type Clause, splitClauses } from "../clauses.ts";
-import { isInjection, neutraliseInjections } from "../injection.ts";
+import { classifyClauses } from "../injection.ts";
 import type { ScoreInput } from "../types.ts";
 import { bestPerGroup, firstPerKey, type SignalHit, signalsInClause } from "./detect-signals.ts";
 import { type CustomerFields, extractCustomer } from "./extract-customer.ts";
@@ -44,8 +44,8 @@ export function analyseThread(input: ScoreInput): ThreadAnalysis {
   let position = 0;
   input.messages.forEach((message, index) => {
     if (message.side !== "customer") return;
-    const clauses = splitClauses(message.text);
-    const kept = clauses.filter((clause) => !isInjection(clause.text));
+    const clauses = classifyClauses(message.text);
+    const kept = clauses.filter((clause) => !clause.injection);
     injections += clauses.length - kept.length;
     if (kept.length === 0 && clauses.length > 0) return;
     engagement.customerMessages += 1;
@@ -53,7 +53,7 @@ export function analyseThread(input: ScoreInput): ThreadAnalysis {
     if (PLACEHOLDER.test(message.text.trim())) return;
     engagement.questions += Math.min(2, kept.filter((clause) => clause.question).length);
     for (const clause of kept) hits.push(...signalsInClause(clause, ALL_RULES, position++));
-    cleanTexts.push(neutraliseInjections(message.text, " ").text);
+    cleanTexts.push(kept.map((clause) => clause.raw).join(""));
   });
   const signals = bestPerGroup(firstPerKey(hits));
   return {

@@ -7,8 +7,9 @@
 const LABELLED = /((公司名称|公司全称|公司名|单位名称)\s*(是|叫|为|[:：])|(公司|单位)\s*(叫|[:：]))\s*([^\s，,。；;！!？?]{2,40})/;
 // Full legal forms first: "远航科技有限公司" must not stop at "远航科技".
 const LEGAL_SUFFIX = /(股份有限公司|有限责任公司|集团有限公司|有限公司)/gu;
-const SHORT_SUFFIX =
-  /(集团|公司|科技|实业|贸易|商贸|工厂|厂|研究院|研究所|事务所|工作室|医院|学校)(?=$|[^\p{Script=Han}]|[的在是想要需做这那和与跟])/gu;
+const PLAIN_SUFFIX = /(集团|公司|工厂|研究院|研究所|事务所|工作室|医院|学校)/gu;
+// These also start ordinary words ("科技含量", "厂家"): only at the end of a name.
+const AMBIGUOUS_SUFFIX = /(科技|实业|贸易|商贸|厂)(?=$|[^\p{Script=Han}]|[的在是想要需做这那和与跟])/gu;
 const NAME_CHARS = /[\p{Script=Han}A-Za-z0-9（）()·&]+$/u;
 /** Words that precede a company name; the name starts after the last one. */
 const CUES = ["我们是", "我是", "我们", "我司", "本公司", "这边是", "这里是", "这边", "来自", "就是", "是", "在", "叫", "的", "从", "给", "跟", "和", "与"];
@@ -21,7 +22,7 @@ const ENGLISH =
 export function extractCompany(text: string): string | undefined {
   const labelled = LABELLED.exec(text)?.[6];
   if (labelled !== undefined && !QUESTION.test(labelled) && !NOT_A_NAME.test(labelled)) return labelled;
-  const chinese = chineseCompany(text, LEGAL_SUFFIX) ?? chineseCompany(text, SHORT_SUFFIX);
+  const chinese = chineseCompany(text, LEGAL_SUFFIX) ?? chineseCompany(text, PLAIN_SUFFIX) ?? chineseCompany(text, AMBIGUOUS_SUFFIX);
   if (chinese !== undefined) return chinese;
   const english = ENGLISH.exec(text)?.[1];
   return english?.replace(/^(From|At|With|This Is|I Am)\s+/i, "").trim();

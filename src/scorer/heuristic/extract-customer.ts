@@ -22,7 +22,7 @@ const CALLED = /(?:我叫|我的名字是|我的名字叫|姓名\s*[:：是]?|�
 const I_AM = /我是\s*(\p{Script=Han}{2,4}?)(?=$|[^\p{Script=Han}]|[，,。！!的]|来自|这边)/u;
 const AFTER_COMPANY = /(?:公司|集团|科技|厂|贸易)的\s*(\p{Script=Han}{2,3})(?=$|[^\p{Script=Han}])/u;
 const SURNAME_ONLY = /免贵姓\s*(\p{Script=Han})(?:[，,\s]*(?:叫|全名|名字)?\s*(\p{Script=Han}{2,3}))?/u;
-const ENGLISH_NAME = /\b(?:my name is|this is|I am|I'm)\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\b/;
+const ENGLISH_NAME = /\b(?:[Mm]y name is|[Tt]his is|I am|I'm)\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\b/;
 const NOT_ENGLISH_NAMES = new Set(["Interested", "Looking", "The", "Not", "Just", "Here", "Good", "Fine", "Very", "From", "Also", "Sorry", "Busy", "Still"]);
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 const ADDRESS_LABELLED = /(?:收货地址|详细地址|公司地址|送货地址|地址)\s*(?:是|为|在)?\s*[:：]?\s*([^。；;\n]{4,80})/;
@@ -30,8 +30,11 @@ const ADDRESS_SHIP_TO = /(?:寄到|送到|发到|发货到)\s*[:：]?\s*([^。�
 const ADDRESS_ENGLISH = /\baddress\s*(?:is)?\s*[:：]?\s*([^;\n]{6,120})/i;
 const ADDRESS_TAIL = /[，,]\s*(电话|手机|联系人|邮箱|tel|phone|mobile|email)[\s\S]*$/i;
 
+/** "我是华通贸易的王经理": 华 is a surname, 华通贸易 is a company. */
+const COMPANY_ENDING = /(公司|集团|科技|实业|贸易|商贸|厂|研究院|研究所|事务所|工作室|医院|学校)$/;
+
 function looksLikeName(name: string): boolean {
-  return COMPOUND_SURNAMES.test(name) || SURNAMES.includes(name.charAt(0));
+  return (COMPOUND_SURNAMES.test(name) || SURNAMES.includes(name.charAt(0))) && !COMPANY_ENDING.test(name);
 }
 
 export function extractName(text: string): string | undefined {
@@ -58,7 +61,9 @@ export function extractAddress(text: string): string | undefined {
     ADDRESS_LABELLED.exec(text)?.[1] ??
     (shipTo !== undefined && /[省市区县路街号镇村]/.test(shipTo) ? shipTo : undefined) ??
     ADDRESS_ENGLISH.exec(text)?.[1];
-  const address = raw?.replace(ADDRESS_TAIL, "").replace(/[.。\s]+$/, "").trim();
+  // Chinese addresses carry no commas: "…328号，这次要快" ends at the comma.
+  const cut = raw !== undefined && /\p{Script=Han}/u.test(raw) ? raw.split(/[，,]/)[0] : raw?.replace(ADDRESS_TAIL, "");
+  const address = cut?.replace(/[.。\s]+$/, "").trim();
   if (address === undefined || address.length < 4 || /^(是|在)?(哪|什么|多少)/.test(address)) return undefined;
   return address;
 }

@@ -29,13 +29,13 @@ const intent = (key: string, points: number, group: string, pattern: RegExp, zh:
 });
 
 export const INTENT_RULES: readonly SignalRule[] = [
-  intent("order", 32, "order", /下单|采购|订购|订货|购买|下订单|买(\d+|一批|几[台套个件])|要(\d+|一批)\s*(台|套|个|件|箱|批)/, "有采购意向（{m}）", "intends to order ({m})"),
-  intent("order", 32, "order", /\b(place|placing|put in) (an |the |a )?order\b|\bpurchase\b|\bbuy\b|\bintend to order\b|\bintends to order\b/i, "有采购意向（{m}）", "intends to order ({m})"),
-  intent("contract", 30, "contract", /合同|签约|\bcontract\b/i, "谈合同", "discussed a contract"),
-  intent("quote", 30, "price", /报价单|正式报价|出个?报价|发个?报价|报个价|\bquotation\b|\bquote\b/i, "要报价单", "asked for a quotation"),
+  intent("order", 35, "order", /下单|采购|订购|订货|购买|下订单|(再|要|想|先)订|买(\d+|一批|几[台套个件])|要(\d+|一批)\s*(台|套|个|件|箱|批)/, "有采购意向（{m}）", "intends to order ({m})"),
+  intent("order", 35, "order", /\b(place|placing|put in) (an |the |a )?order\b|\bpurchase\b|\bbuy\b|\bintend to order\b|\bintends to order\b/i, "有采购意向（{m}）", "intends to order ({m})"),
+  intent("contract", 32, "contract", /合同|签约|\bcontract\b/i, "谈合同", "discussed a contract"),
+  intent("quote", 35, "price", /报价单|正式报价|出个?报价|发个?报价|报个价|\bquotation\b|\bquote\b/i, "要报价单", "asked for a quotation"),
   intent("price", 22, "price", /报价|多少钱|价格|价钱|单价|售价|费用|收费|怎么卖|优惠|折扣|\bprices?\b|\bpricing\b|\bcosts?\b|\bhow much\b/i, "询价（{m}）", "asked the price ({m})"),
-  intent("meeting", 30, "meeting", /面谈|拜访|见面|见个面|碰个?面|开会|视频会议|会议|上门|来(我们|我)?公司|过来(聊|看)|约个?时间/, "约见面", "wants a meeting"),
-  intent("meeting", 30, "meeting", /\bmeet(ing)?\b|\bvisit\b|\bvideo call\b|\bzoom\b|\bcall (tomorrow|next week|this week)\b/i, "约见面", "wants a meeting"),
+  intent("meeting", 35, "meeting", /面谈|拜访|见面|见个面|碰个?面|开会|视频会议|会议|上门|来(我们|我)?公司|过来(聊|看)|约个?时间/, "约见面", "wants a meeting"),
+  intent("meeting", 35, "meeting", /\bmeet(ing)?\b|\bvisit\b|\bvideo call\b|\bzoom\b|\bcall (tomorrow|next week|this week)\b/i, "约见面", "wants a meeting"),
   intent("trial", 18, "trial", /试用|样品|样机|演示|\bdemo\b|\btrial\b|\bsamples?\b/i, "要试用/样品（{m}）", "asked for a trial or sample ({m})"),
   intent("budget", 16, "budget", /预算|\bbudget\b/i, "提到预算", "mentioned a budget"),
   intent("delivery", 14, "delivery", /交期|交货|发货|到货|货期|多久(能)?到|几天(能)?到|\bdelivery\b|\bship(ping)?\b|\blead time\b/i, "问交期/发货", "asked about delivery"),

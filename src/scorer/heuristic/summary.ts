@@ -6,8 +6,7 @@
  * `scorer.maxSummaryChars`: old lines fold into one line of key points. Mobiles masked.
  */
 import { maskText } from "../../privacy/mask.ts";
-import { splitClauses } from "../clauses.ts";
-import { isInjection, neutraliseInjections } from "../injection.ts";
+import { classifyClauses } from "../injection.ts";
 import type { ScoreInput } from "../types.ts";
 import type { ThreadAnalysis } from "./analyse.ts";
 import { carriedSignals } from "./analyse.ts";
@@ -68,8 +67,8 @@ function opening(input: ScoreInput, analysis: ThreadAnalysis, locale: Locale): s
 function openingWords(input: ScoreInput): string {
   for (const message of input.messages) {
     if (message.side !== "customer" || /^\[[^\]]*\]$/.test(message.text.trim())) continue;
-    if (!splitClauses(message.text).some((clause) => !isInjection(clause.text))) continue;
-    return neutraliseInjections(message.text, "").text.replace(/[「」\s]+/g, " ").trim();
+    const kept = classifyClauses(message.text).filter((clause) => !clause.injection);
+    if (kept.length > 0) return kept.map((clause) => clause.raw).join("").replace(/[「」\s]+/g, " ").trim();
   }
   return "";
 }
