@@ -1,0 +1,51 @@
+import { mock, PuppetMock } from "wechaty-puppet-mock";
+import { PuppetService } from "wechaty-puppet-service";
+import type { AppConfig } from "../config/schema.ts";
+import type { Logger } from "../logging/logger.ts";
+
+export type PuppetKind = "mock" | "service";
+
+export interface BuiltPuppet {
+  // The puppet packages each bring their own wechaty-puppet typings; Wechaty takes any of them.
+  puppet: unknown;
+  kind: PuppetKind;
+  mocker?: mock.Mocker;
+}
+
+/** A configured puppet could not be built (missing token...); names what to set. */
+export class PuppetConfigError extends Error {
+  override readonly name = "PuppetConfigError";
+}
+
+/**
+ * `mock`: an offline WeChat that the demo, the replay and the tests drive through the mocker.
+ * `service`: wechaty-puppet-service with the token from the environment. The endpoint
+ * (WECHATY_PUPPET_SERVICE_ENDPOINT, host:port) should be given: without it the client asks
+ * the `wechaty://` discovery resolver, which crashes with the installed @grpc/grpc-js
+ * ("Cannot use 'in' operator to search for 'port' in undefined"). TLS follows the gateway:
+ * WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT=true for a gateway started without TLS.
+ */
+export function buildPuppet(config: AppConfig, logger: Logger): BuiltPuppet {
+  if (config.wechat.puppet === "mock") {
+    const mocker = new mock.Mocker();
+    return { puppet: new PuppetMock({ mocker }), kind: "mock", mocker };
+  }
+  const { puppetToken: token, puppetEndpoint: endpoint } = config.secrets;
+  if (!token) throw new PuppetConfigError("WECHATY_PUPPET_SERVICE_TOKEN is not set (needed because wechat.puppet is service)");
+  if (!/^.+_.+$/.test(token)) {
+    throw new PuppetConfigError(
+      'WECHATY_PUPPET_SERVICE_TOKEN needs a prefix before "_" (e.g. puppet_padlocal_xxx, insecure_xxx)',
+    );
+  }
+  if (!endpoint) {
+    logger.warn(
+      "WECHATY_PUPPET_SERVICE_ENDPOINT is not set: using token discovery, which crashes with current gRPC libraries; set host:port",
+    );
+  }
+  const puppet = new PuppetService({
+    token,
+    ...(endpoint ? { endpoint } : {}),
+    timeoutSeconds: config.wechat.timeoutSeconds,
+  });
+  return { puppet, kind: "service" };
+}

@@ -1,0 +1,36 @@
+import type { CommandOrigin, CommandSender } from "../commands/types.ts";
+
+/**
+ * A message that may be a command (`/erp ...`), as intake hands it to the command router.
+ * Intake does not authorise: the router checks `sender.id`. `backlog` is always false here,
+ * since login-backlog commands are never handed over; the field keeps the router's shape.
+ */
+export interface CommandCandidate {
+  text: string;
+  sender: CommandSender;
+  origin: CommandOrigin;
+  messageId: string;
+  backlog: boolean;
+}
+
+/** Why intake set a message aside (counted in `stats().ignored`). */
+export type IgnoreReason =
+  | "system" // system notices, recalled, unknown and other non-conversation types
+  | "malformed" // no talker or no counterpart: odd payloads guarded, never a crash
+  | "empty" // whitespace-only or empty text
+  | "echo" // the bot's own reply echoed back by the puppet
+  | "control" // the control chat (File Transfer) or a chat with staff: not a customer
+  | "official" // official and corporation accounts
+  | "room" // a group chat not listed in wechat.rooms, or the salesperson's own words in one
+  | "backlog-command"; // a command in the login backlog: history, never run
+
+export interface IntakeStats {
+  received: number;
+  duplicates: number;
+  stored: number;
+  /** Stored messages that came in the login backlog. */
+  backlog: number;
+  commands: number;
+  failed: number;
+  ignored: Partial<Record<IgnoreReason, number>>;
+}
