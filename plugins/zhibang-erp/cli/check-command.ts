@@ -1,6 +1,82 @@
 import { CliFailure } from "../../../src/cli/exit.ts";
+import { configFromOptions, type GlobalOptions } from "../../../src/cli/options.ts";
+import { createLogger, type Logger } from "../../../src/logging/logger.ts";
+import { maskMobile } from "../../../src/privacy/mask.ts";
+import { explainErpError } from "../client/explain-error.ts";
+import type { CustomerSummary } from "../client/types.ts";
+import { type ErpConnection, connectErp } from "../connect.ts";
 
-// Placeholder until the command lands; exits 1 with a sentence rather than crashing.
-export async function runErpCheck(_options: unknown): Promise<void> {
-  throw new CliFailure("this command is not built yet");
+/**
+ * `wxerp erp check` (design §3.1): log in to the configured ERP, list up to 5 customers,
+ * log out. Any failure exits 1 with one sentence that says what to fix.
+ */
+
+const CHECK_CUSTOMERS = 5;
+
+export async function runErpCheck(options: GlobalOptions): Promise<void> {
+  const config = configFromOptions(options);
+  const logger = cliLogger(config.log.level);
+  await withErp(config, logger, async (connection) => {
+    const where = connection.emulator ? `${connection.baseUrl} (embedded emulator)` : connection.baseUrl;
+    print(`ERP: ${where}`);
+    const info = await connection.client.login();
+    print(`login ok${info.appVersion ? ` (ERP version ${info.appVersion})` : ""}`);
+    const listed = await connection.client.listCustomers({}, { pageSize: CHECK_CUSTOMERS, maxPages: 1, limit: CHECK_CUSTOMERS, sort: "-1" });
+    const total = listed.recordcount ?? listed.items.length;
+    print(`${total} customer(s) visible to this account${listed.items.length > 0 ? `; the newest ${listed.items.length}:` : "."}`);
+    if (listed.items.length > 0) print(customerTable(listed.items));
+  });
+}
+
+/** Connects, runs `work`, logs out and closes; ERP errors become a CliFailure sentence. */
+export async function withErp(
+  config: Parameters<typeof connectErp>[0],
+  logger: Logger,
+  work: (connection: ErpConnection) => Promise<void>,
+): Promise<void> {
+  const connection = await connectErp(config, logger);
+  try {
+    await work(connection);
+  } catch (error) {
+    logger.debug({ err: error }, "ERP command failed");
+    throw new CliFailure(explainErpError(error, connection.baseUrl), { cause: error });
+  } finally {
+    await connection.client.logout().catch((error: unknown) => logger.debug({ err: error }, "logout failed"));
+    await connection.close();
+  }
+}
+
+export function cliLogger(level: string): Logger {
+  // Command output goes to stdout; only warnings and errors reach stderr.
+  return createLogger({ level, stderrLevel: "warn" });
+}
+
+export function print(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+function customerTable(customers: CustomerSummary[]): string {
+  return renderTable(
+    ["name", "ord", "owner", "mobile"],
+    customers.map((c) => [c.name, c.ord, c.owner || "(public)", c.mobile ? maskMobile(c.mobile) : ""]),
+  );
+}
+
+/** A plain text table; CJK characters count as two columns so Chinese names line up. */
+export function renderTable(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ""))));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell + " ".repeat((widths[i] ?? 0) - displayWidth(cell)))
+      .join("  ")
+      .trimEnd();
+  return [line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
+
+function displayWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) width += WIDE.test(ch) || (ch.codePointAt(0) ?? 0) > 0x1f000 ? 2 : 1;
+  return width;
 }

@@ -20,3 +20,4 @@ export type { Datas } from "./call-spec.ts";
 export type { ErpMessage } from "./message.ts";
 export type { ErpRecord } from "./table.ts";
 export type * from "./types.ts";
+export { explainErpError } from "./explain-error.ts";

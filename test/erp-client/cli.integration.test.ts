@@ -1,0 +1,110 @@
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { EMULATOR_DEFAULT_CREDENTIALS } from "../../plugins/zhibang-erp/emulator/index.ts";
+import { companyInput, withEmulator } from "./emulator-fixture.ts";
+import { startScriptedServer } from "./scripted-server.ts";
+
+/** `wxerp erp check` and `wxerp erp list` as a user runs them: a real process against a real ERP URL. */
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function wxerp(args: string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("npx", ["tsx", "src/main.ts", ...args], {
+      cwd: ROOT,
+      env: { ...process.env, WXERP_LOG_LEVEL: "warn", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const credentials = { WXERP_ERP_USERNAME: EMULATOR_DEFAULT_CREDENTIALS.username, WXERP_ERP_PASSWORD: EMULATOR_DEFAULT_CREDENTIALS.password };
+
+describe("wxerp erp check", () => {
+  it("logs in, prints the demo customers with masked mobiles, logs out, exit 0", async () => {
+    const { emulator } = await withEmulator();
+    const run = await wxerp(["erp", "check"], { WXERP_ERP_BASE_URL: emulator.url, ...credentials });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`ERP: ${emulator.url}`);
+    expect(run.stdout).toContain("login ok");
+    for (const name of ["上海明达机械有限公司", "杭州远航科技有限公司", "深圳鑫源电子有限公司"]) expect(run.stdout).toContain(name);
+    expect(run.stdout).toContain("139****2222");
+    expect(run.stdout).not.toContain("13911112222");
+    expect(emulator.snapshot().calls).toMatchObject({ login: 1, list: 1, logout: 1 });
+  }, 60_000);
+
+  it("a wrong password: exit 1 with the sentence naming the variables", async () => {
+    const { emulator } = await withEmulator();
+    const run = await wxerp(["erp", "check"], { WXERP_ERP_BASE_URL: emulator.url, ...credentials, WXERP_ERP_PASSWORD: "wrong" });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      "the ERP refused the username or password (用户名或密码错误): check WXERP_ERP_USERNAME and WXERP_ERP_PASSWORD",
+    );
+    expect(emulator.snapshot().calls.login).toBe(1);
+  }, 60_000);
+
+  it("an unreachable ERP: exit 1, connection refused, naming the URL", async () => {
+    const url = `http://127.0.0.1:${await unusedPort()}`;
+    const run = await wxerp(["erp", "check"], { WXERP_ERP_BASE_URL: url, ...credentials });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`cannot reach the ERP at ${url}: connection refused`);
+  }, 60_000);
+
+  it("a base URL that serves HTML: exit 1, asks whether it is the ERP's root", async () => {
+    const site = await startScriptedServer(() => ({ body: "<!DOCTYPE html><html><head><title>Welcome</title></head><body>portal</body></html>", contentType: "text/html" }));
+    try {
+      const run = await wxerp(["erp", "check"], { WXERP_ERP_BASE_URL: site.url, ...credentials });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain("the ERP answered with an HTML page instead of JSON: is WXERP_ERP_BASE_URL the ERP's root?");
+    } finally {
+      await site.close();
+    }
+  }, 60_000);
+});
+
+describe("wxerp erp list", () => {
+  it("lists the customers of a source newest first, with khid from the detail", async () => {
+    const { emulator, erp } = await withEmulator();
+    await erp.createCustomer(companyInput("WX000001", { name: "微信来的第一家", mobile: "13512345678" }));
+    await erp.createCustomer(companyInput("WX000002", { name: "微信来的第二家", mobile: "13512345679" }));
+    const run = await wxerp(["erp", "list", "--source", "171", "--limit", "2"], { WXERP_ERP_BASE_URL: emulator.url, ...credentials });
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split("\n");
+    const second = lines.findIndex((l) => l.includes("微信来的第二家"));
+    const first = lines.findIndex((l) => l.includes("微信来的第一家"));
+    expect(second).toBeGreaterThan(0);
+    expect(first).toBeGreaterThan(second);
+    expect(lines[first]).toContain("WX000001");
+    expect(run.stdout).toContain("135****5678");
+    expect(run.stdout).not.toContain("上海明达机械有限公司");
+  }, 60_000);
+
+  it("--limit must be a positive integer (exit 2, naming --limit)", async () => {
+    const run = await wxerp(["erp", "list", "--limit", "ten"], { WXERP_ERP_BASE_URL: "http://127.0.0.1:9", ...credentials });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--limit");
+  }, 60_000);
+});
+
+async function unusedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
