@@ -26,7 +26,8 @@ describe("intake: what a message holds", () => {
   it("ignores system notices, recalls and unknown messages without a trace", async () => {
     const lee = wechat.createCustomer({ id: "wxid_lee", name: "Lee" });
     const T = types.Message;
-    const kinds = [T.System, T.Recalled, T.Unknown, T.GroupNote, T.Post];
+    const SYSTEM = 18; // newer puppets send it; the installed wechaty-puppet enum predates it
+    const kinds = [SYSTEM, T.Recalled, T.Unknown, T.GroupNote, T.Post];
     const ids = kinds.map((type, i) => wechat.inject({ id: `sys-${i}`, talkerId: lee.id, listenerId: SELF.id, type, text: "x" }));
     await wechat.handled(...ids);
     expect(await wechat.store.getThread("wxid_lee")).toBeUndefined();

@@ -2,13 +2,19 @@ import { execFile } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { StoreError, StoreValidationError } from "../../src/store/errors.ts";
 import { LowdbThreadStore, type LowdbThreadStoreOptions } from "../../src/store/lowdb-thread-store.ts";
 import { StoreCorruptError, type ThreadMessage } from "../../src/store/types.ts";
 
-const run = promisify(execFile);
+/** Runs a TypeScript child and returns its stdout and the signal that ended it. */
+function runUntilKilled(script: string, arg: string): Promise<{ stdout: string; signal: string | null }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ["--import", "tsx", script, arg], (error, stdout) => {
+      resolve({ stdout, signal: error?.signal ?? null });
+    });
+  });
+}
 let dir: string;
 const open: LowdbThreadStore[] = [];
 
@@ -79,10 +85,8 @@ describe("LowdbThreadStore: writes", () => {
 
   it("a killed process keeps what flush() wrote and every local number it handed out", async () => {
     const child = join(import.meta.dirname, "fixtures", "kill-after-write.ts");
-    const result = await run(process.execPath, ["--import", "tsx", child, dir]).catch(
-      (error: { stdout: string; signal: string }) => error,
-    );
-    expect(result).toMatchObject({ signal: "SIGKILL" });
+    const result = await runUntilKilled(child, dir);
+    expect(result.signal).toBe("SIGKILL");
     const { number } = JSON.parse(result.stdout) as { number: number };
 
     const store = await openStore();
