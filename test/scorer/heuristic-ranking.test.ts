@@ -35,7 +35,10 @@ describe("heuristic scorer on the labelled conversations", () => {
   });
 
   it("orders the label means hot > warm > cold > refusal", async () => {
-    const [hot, warm, cold, refusal] = await Promise.all((["hot", "warm", "cold", "refusal"] as const).map(scoresOf));
+    const hot = await scoresOf("hot");
+    const warm = await scoresOf("warm");
+    const cold = await scoresOf("cold");
+    const refusal = await scoresOf("refusal");
     expect(mean(hot)).toBeGreaterThan(mean(warm));
     expect(mean(warm)).toBeGreaterThan(mean(cold));
     expect(mean(cold)).toBeGreaterThan(mean(refusal));

@@ -66,14 +66,23 @@ export function parseAnswer(content: string): ParsedAnswer {
   }
   const parsed = llmAnswerSchema.safeParse(data);
   if (parsed.success) return { ok: true, answer: parsed.data };
-  return { ok: false, reason: `invalid output: ${describeIssue(parsed.error.issues[0])}` };
+  return { ok: false, reason: `invalid output: ${describeIssue(parsed.error.issues[0], data)}` };
 }
 
-function describeIssue(issue: z.core.$ZodIssue | undefined): string {
+function describeIssue(issue: z.core.$ZodIssue | undefined, data: unknown): string {
   if (issue === undefined) return "does not match the schema";
   const path = issue.path.join(".") || "answer";
   if (issue.code === "too_big" || issue.code === "too_small") return `${path} out of range`;
-  if (issue.code === "invalid_type" && issue.input === undefined) return `missing ${path}`;
+  if (issue.code === "invalid_type" && valueAt(data, issue.path) === undefined) return `missing ${path}`;
   if (issue.code === "invalid_type") return `${path} is not ${issue.expected === "int" ? "an integer" : `a ${issue.expected}`}`;
   return `${path}: ${issue.message}`;
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let node = data;
+  for (const key of path) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
 }
