@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createLogger, silentLogger } from "../../src/logging/logger.ts";
-import { HeuristicScorer } from "../../src/scorer/heuristic/heuristic-scorer.ts";
+import { createScorer } from "../../src/scorer/index.ts";
 import { createScoringScheduler } from "../../src/scoring/scheduler.ts";
 import { appendMessages, minute, openTestStore, ScoredEvents, ScriptedScorer, scorerConfig } from "./fixtures.ts";
 
@@ -219,13 +219,13 @@ describe("scoring scheduler: what", () => {
     expect(logs.some((l) => l.msg === "onScored handler failed")).toBe(true);
   });
 
-  it("runs the real heuristic scorer end to end", async () => {
+  it("runs the configured (heuristic) scorer from createScorer end to end", async () => {
     const store = await openTestStore();
     const scored = new ScoredEvents();
-    const config = scorerConfig();
+    const config = { ...scorerConfig(), secrets: {}, configFiles: [] };
     const scheduler = createScoringScheduler({
       store,
-      scorer: new HeuristicScorer({ maxSummaryChars: config.scorer.maxSummaryChars }),
+      scorer: createScorer(config, silentLogger()),
       config,
       logger: silentLogger(),
       onScored: scored.onScored,
