@@ -32,8 +32,10 @@ export interface MockWechatOptions {
   self?: MockContactSpec;
   /** Callbacks and switches for intake; `false` = runtime and store only, no intake. */
   intake?: Partial<Pick<IntakeOptions, "onMessage" | "onCommand" | "backlogDetection">> | false;
-  /** A ready puppet instead of a fresh mock (the gRPC test). */
+  /** A ready puppet instead of a fresh mock (the gRPC test: a PuppetService)... */
   puppet?: unknown;
+  /** ...and the mocker behind it (the PuppetMock that the PuppetServer wraps). */
+  mocker?: mock.Mocker;
 }
 
 export interface LogLine {
@@ -95,9 +97,9 @@ export async function startMockWechat(options: MockWechatOptions = {}): Promise<
   const lines: LogLine[] = [];
   const logger = createLogger({ level: "debug", stream: memoryStream(lines) });
   const runtime = createWechatyRuntime(config, logger, options.puppet === undefined ? {} : { puppet: options.puppet });
-  if (!runtime.mocker)
-    throw new Error("startMockWechat needs a mock puppet (for the gRPC path, pass a PuppetService and a mocker)");
-  const mocker = runtime.mocker;
+  const mocker = runtime.mocker ?? options.mocker;
+  if (!mocker)
+    throw new Error("startMockWechat needs a mock puppet (for the gRPC path: the PuppetService and the server's mocker)");
   let store = createThreadStore(config, logger, { writeDelayMs: 20 });
   await store.open();
   const done = new Set<string>();
