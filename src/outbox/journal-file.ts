@@ -43,7 +43,11 @@ export class JournalWriter {
   #handle: FileHandle | undefined;
   #bytes = 0;
 
-  constructor(readonly file: string) {}
+  /** fsync: each append reaches the disk itself, not just the OS cache (survives power loss too). */
+  constructor(
+    readonly file: string,
+    private readonly fsync: boolean,
+  ) {}
 
   /** Size of the journal, to decide when to fold it into a snapshot. */
   get bytes(): number {
@@ -65,12 +69,15 @@ export class JournalWriter {
       const { bytesWritten } = await handle.write(data, offset, data.length - offset);
       offset += bytesWritten;
     }
+    if (this.fsync) await handle.datasync();
     this.#bytes += data.length;
   }
 
   /** Empties the journal once a snapshot holds everything in it. */
   async truncate(): Promise<void> {
-    await this.#requireHandle().truncate(0);
+    const handle = this.#requireHandle();
+    await handle.truncate(0);
+    if (this.fsync) await handle.datasync();
     this.#bytes = 0;
   }
 

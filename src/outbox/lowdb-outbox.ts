@@ -36,6 +36,11 @@ export interface LowdbOutboxOptions {
   logger?: Logger;
   clock?: () => Date;
   random?: () => number;
+  /**
+   * Default true: every acknowledged change is fsynced, so it survives a power cut, not only a
+   * crash of the process. False keeps the OS cache's word for it (benchmarks, throwaway dirs).
+   */
+  fsync?: boolean;
   /** The journal is folded into the snapshot once it is larger than this and than the snapshot. */
   compactMinBytes?: number;
 }
@@ -66,8 +71,9 @@ export class LowdbOutbox implements Outbox {
     this.#options = options;
     this.#logger = options.logger ?? silentLogger();
     this.#clock = options.clock ?? (() => new Date());
-    this.#snapshot = new SnapshotFile(join(options.dir, "outbox.json"));
-    this.#journal = new JournalWriter(join(options.dir, "outbox.journal.jsonl"));
+    const fsync = options.fsync ?? true;
+    this.#snapshot = new SnapshotFile(join(options.dir, "outbox.json"), fsync);
+    this.#journal = new JournalWriter(join(options.dir, "outbox.journal.jsonl"), fsync);
   }
 
   async open(): Promise<void> {
@@ -88,7 +94,7 @@ export class LowdbOutbox implements Outbox {
     this.#assertWritable();
     const existing = input.dedupeKey === undefined ? undefined : this.#pendingWithDedupeKey(input.dedupeKey);
     if (existing) {
-      await this.#commit.flush(); // it may have been enqueued a moment ago and not be durable yet
+      await this.flush(); // it may have been enqueued a moment ago and not be durable yet
       return structuredClone(existing) as OutboxJob<P>;
     }
     const job = newJob(input, this.#options.maxAttempts ?? 8, this.#clock());

@@ -1,3 +1,5 @@
+import { open } from "node:fs/promises";
+import { dirname } from "node:path";
 import { Low } from "lowdb";
 import { DataFile } from "lowdb/node";
 import { OutboxCorruptError } from "./errors.ts";
@@ -11,7 +13,11 @@ export class SnapshotFile {
   readonly #db: Low<OutboxSnapshot>;
   #bytes = 0;
 
-  constructor(readonly file: string) {
+  /** fsync: the new snapshot and its rename are on the disk before `write` resolves. */
+  constructor(
+    readonly file: string,
+    private readonly fsync: boolean,
+  ) {
     // Compact JSON: the snapshot is rewritten whole, so indentation would only cost time.
     const adapter = new DataFile<OutboxSnapshot>(file, {
       parse: (text) => {
@@ -48,5 +54,16 @@ export class SnapshotFile {
   async write(snapshot: OutboxSnapshot): Promise<void> {
     this.#db.data = snapshot;
     await this.#db.write();
+    // steno renames without fsync; sync the file, then its directory (which holds the rename).
+    if (this.fsync) for (const path of [this.file, dirname(this.file)]) await syncPath(path);
+  }
+}
+
+async function syncPath(path: string): Promise<void> {
+  const handle = await open(path, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
