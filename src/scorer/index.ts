@@ -16,7 +16,9 @@ export function createScorer(config: AppConfig, logger: Logger): Scorer {
   if (scorer.provider === "heuristic") return heuristic;
   const apiKey = config.secrets.openaiApiKey;
   if (apiKey === undefined) {
-    throw new ConfigError("OPENAI_API_KEY is not set (needed because scorer.provider is openai; any value for a local Ollama/vLLM)");
+    throw new ConfigError(
+      "OPENAI_API_KEY is not set (needed because scorer.provider is openai; any value for a local Ollama/vLLM)",
+    );
   }
   // Secrets come from the config (read from the environment once); null stops the client reading env again.
   const client = new OpenAI({
@@ -41,6 +43,6 @@ export function createScorer(config: AppConfig, logger: Logger): Scorer {
 }
 
 export { HeuristicScorer } from "./heuristic/heuristic-scorer.ts";
-export { OpenAIScorer } from "./llm/llm-scorer.ts";
 export { containsInjection, neutraliseInjections } from "./injection.ts";
-export type { Scorer, ScoreInput, ScoreResult } from "./types.ts";
+export { OpenAIScorer } from "./llm/llm-scorer.ts";
+export type { ScoreInput, ScoreResult, Scorer } from "./types.ts";

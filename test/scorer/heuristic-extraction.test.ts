@@ -31,12 +31,16 @@ describe("name", () => {
     expect(extractName(text)).toBe(expected);
   });
 
-  it.each(["我是想问一下价格", "我是做外贸的", "我是明天过来", "我是远航科技的采购", "I'm interested in your product", "我是单位的负责人"])(
-    "finds no name in %s",
-    (text) => {
-      expect(extractName(text)).toBeUndefined();
-    },
-  );
+  it.each([
+    "我是想问一下价格",
+    "我是做外贸的",
+    "我是明天过来",
+    "我是远航科技的采购",
+    "I'm interested in your product",
+    "我是单位的负责人",
+  ])("finds no name in %s", (text) => {
+    expect(extractName(text)).toBeUndefined();
+  });
 });
 
 describe("company", () => {
@@ -107,7 +111,12 @@ describe("customer fields in a scored thread", () => {
   });
 
   it("keeps the latest mobile the customer typed (a correction wins)", async () => {
-    const result = await scorer.score(input([["customer", "我电话13800138000"], ["customer", "打错了，是13912345678"]]));
+    const result = await scorer.score(
+      input([
+        ["customer", "我电话13800138000"],
+        ["customer", "打错了，是13912345678"],
+      ]),
+    );
     expect(result.customer.phone).toBe("13912345678");
   });
 
@@ -122,7 +131,9 @@ describe("customer fields in a scored thread", () => {
 
   it("returns only a phone the customer typed in these messages, not one known from WeChat", async () => {
     const result = await scorer.score(
-      input([["customer", "好的"]], { mobile: { value: "13800138000", source: "wechat", verified: true, at: "2026-11-01T00:00:00Z" } }),
+      input([["customer", "好的"]], {
+        mobile: { value: "13800138000", source: "wechat", verified: true, at: "2026-11-01T00:00:00Z" },
+      }),
     );
     expect(result.customer.phone).toBeUndefined();
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { HeuristicScorer } from "../../src/scorer/heuristic/heuristic-scorer.ts";
 import type { ScoreInput } from "../../src/scorer/types.ts";
-import { type Label, LABELLED, toScoreInput } from "./labelled-conversations.ts";
+import { LABELLED, type Label, toScoreInput } from "./labelled-conversations.ts";
 
 const scorer = new HeuristicScorer({ maxSummaryChars: 1000 });
 
@@ -12,7 +12,7 @@ async function scoresOf(label: Label): Promise<number[]> {
 
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 
-function thread(...lines: Array<[ "customer" | "sales", string ]>): ScoreInput {
+function thread(...lines: Array<["customer" | "sales", string]>): ScoreInput {
   return {
     contact: { id: "wxid_t", name: "客户" },
     previousSummary: "",
@@ -55,7 +55,11 @@ describe("heuristic scorer on the labelled conversations", () => {
 
   it("puts a quote-and-meeting customer at 80 or more and a 不需要 customer at 20 or less", async () => {
     const keen = await scorer.score(
-      thread(["sales", "您好，这是我们的产品介绍"], ["customer", "看了，能发个报价单吗？"], ["customer", "下周约个时间来我们公司面谈吧"]),
+      thread(
+        ["sales", "您好，这是我们的产品介绍"],
+        ["customer", "看了，能发个报价单吗？"],
+        ["customer", "下周约个时间来我们公司面谈吧"],
+      ),
     );
     const refusing = await scorer.score(thread(["sales", "您好，这是我们的产品介绍"], ["customer", "不需要"]));
     expect(keen.score).toBeGreaterThanOrEqual(80);
@@ -82,7 +86,11 @@ describe("heuristic scorer on the labelled conversations", () => {
 
   it("counts intent from the customer only: the salesperson's pitch is not the customer's wish", async () => {
     const pitch = await scorer.score(
-      thread(["sales", "我们可以给您报价、安排面谈、签合同，样品也可以免费试用"], ["sales", "请问什么时候方便下单？"], ["customer", "嗯"]),
+      thread(
+        ["sales", "我们可以给您报价、安排面谈、签合同，样品也可以免费试用"],
+        ["sales", "请问什么时候方便下单？"],
+        ["customer", "嗯"],
+      ),
     );
     expect(pitch.score).toBeLessThan(20);
     expect(pitch.reasons.join()).not.toMatch(/报价|约见面|合同|试用|采购/);
@@ -109,7 +117,9 @@ describe("heuristic scorer on the labelled conversations", () => {
       const { score } = await english.score(toScoreInput(conversation));
       expect(Number.isInteger(score) && score >= 0 && score <= 100).toBe(true);
     }
-    const result = await english.score(thread(["customer", "Please send a quotation, and let's meet next week."], ["customer", "no thanks"]));
+    const result = await english.score(
+      thread(["customer", "Please send a quotation, and let's meet next week."], ["customer", "no thanks"]),
+    );
     expect(result.reasons).toEqual(expect.arrayContaining(["asked for a quotation", "wants a meeting", "refused: no thanks"]));
   });
 });

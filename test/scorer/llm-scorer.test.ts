@@ -23,7 +23,13 @@ const keen = conversation([
   ["customer", "想了解一下你们的MES系统，价格多少？"],
 ]);
 const heuristic = new HeuristicScorer({ maxSummaryChars: 1000 });
-const valid = (score: number) => JSON.stringify({ score, summary: "客户询价。", reasons: ["询价"], customer: { name: null, company: null, email: null, address: null, type: null } });
+const valid = (score: number) =>
+  JSON.stringify({
+    score,
+    summary: "客户询价。",
+    reasons: ["询价"],
+    customer: { name: null, company: null, email: null, address: null, type: null },
+  });
 
 describe("LLM scorer against an OpenAI-compatible server", () => {
   it("returns the model's validated answer and records usage", async () => {
@@ -41,7 +47,10 @@ describe("LLM scorer against an OpenAI-compatible server", () => {
     const body = requests[0]!;
     expect(body.model).toBe("qwen-test");
     expect(body.temperature).toBe(0);
-    expect(body.response_format).toMatchObject({ type: "json_schema", json_schema: { strict: true, name: "conversation_score" } });
+    expect(body.response_format).toMatchObject({
+      type: "json_schema",
+      json_schema: { strict: true, name: "conversation_score" },
+    });
   });
 
   it("asks for json_object and describes the shape in the prompt when structured output is off", async () => {
@@ -112,7 +121,10 @@ describe("LLM scorer against an OpenAI-compatible server", () => {
   });
 
   it("goes straight to the heuristic on an HTTP 500, without a second request", async () => {
-    const { result, requests } = await scoreWith(() => ({ status: 500, body: { error: { message: "upstream overloaded", type: "server_error" } } }), keen);
+    const { result, requests } = await scoreWith(
+      () => ({ status: 500, body: { error: { message: "upstream overloaded", type: "server_error" } } }),
+      keen,
+    );
     expect(requests).toHaveLength(1);
     expect(result).toMatchObject({ provider: "heuristic", fallback: "HTTP 500 upstream overloaded", usage: { llmCalls: 1 } });
     expect(result.score).toBe((await heuristic.score(keen)).score);

@@ -30,7 +30,11 @@ export function conversation(lines: Array<["customer" | "sales", string]>, extra
 export function longThread(count: number): ScoreInput {
   const lines: Array<["customer" | "sales", string]> = [];
   for (let i = 0; i < count; i += 1) {
-    lines.push(i % 2 === 0 ? ["customer", `第${i}条：我们这批货的规格再确认一下，数量大概${i}台，交期能不能提前？`] : ["sales", `好的，第${i}条回复：规格没问题，交期我跟工厂确认后回复您。`]);
+    lines.push(
+      i % 2 === 0
+        ? ["customer", `第${i}条：我们这批货的规格再确认一下，数量大概${i}台，交期能不能提前？`]
+        : ["sales", `好的，第${i}条回复：规格没问题，交期我跟工厂确认后回复您。`],
+    );
   }
   return conversation(lines, { previousSummary: "11-01：客户「张三」（公司「远航科技有限公司」）；询价（价格）、约见面" });
 }

@@ -18,12 +18,28 @@ const SURNAMES =
   "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤牛樊葛邢乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕季裴霍涂苗谷盛曲翁冉骆蓝游辛靳柴蒙鲍华喻祁蒲滕屈饶解牟艾尤阳穆农卓吉缪芦麦褚娄窦戚岑党卜晏柏瞿桂佟臧闵苟邬卞姬栾隋刁巫寇桑郎甄丛仲虞敖巩佘匡钮鞠";
 const COMPOUND_SURNAMES = /^(欧阳|司马|诸葛|上官|东方|皇甫|尉迟|公孙|慕容|长孙|夏侯|令狐|宇文|司徒)/;
 
-const CALLED = /(?:我叫|我的名字是|我的名字叫|姓名\s*[:：是]?|联系人\s*[:：是]?|称呼\s*[:：]?)\s*(\p{Script=Han}{2,4})(?=$|[^\p{Script=Han}]|[，,。！!的])/u;
+const CALLED =
+  /(?:我叫|我的名字是|我的名字叫|姓名\s*[:：是]?|联系人\s*[:：是]?|称呼\s*[:：]?)\s*(\p{Script=Han}{2,4})(?=$|[^\p{Script=Han}]|[，,。！!的])/u;
 const I_AM = /我是\s*(\p{Script=Han}{2,4}?)(?=$|[^\p{Script=Han}]|[，,。！!的]|来自|这边)/u;
 const AFTER_COMPANY = /(?:公司|集团|科技|厂|贸易)的\s*(\p{Script=Han}{2,3})(?=$|[^\p{Script=Han}])/u;
 const SURNAME_ONLY = /免贵姓\s*(\p{Script=Han})(?:[，,\s]*(?:叫|全名|名字)?\s*(\p{Script=Han}{2,3}))?/u;
 const ENGLISH_NAME = /\b(?:[Mm]y name is|[Tt]his is|I am|I'm)\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\b/;
-const NOT_ENGLISH_NAMES = new Set(["Interested", "Looking", "The", "Not", "Just", "Here", "Good", "Fine", "Very", "From", "Also", "Sorry", "Busy", "Still"]);
+const NOT_ENGLISH_NAMES = new Set([
+  "Interested",
+  "Looking",
+  "The",
+  "Not",
+  "Just",
+  "Here",
+  "Good",
+  "Fine",
+  "Very",
+  "From",
+  "Also",
+  "Sorry",
+  "Busy",
+  "Still",
+]);
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 const ADDRESS_LABELLED = /(?:收货地址|详细地址|公司地址|送货地址|地址)\s*(?:是|为|在)?\s*[:：]?\s*([^。；;\n]{4,80})/;
 const ADDRESS_SHIP_TO = /(?:寄到|送到|发到|发货到)\s*[:：]?\s*([^。；;\n]{4,80})/;
@@ -48,7 +64,7 @@ export function extractName(text: string): string | undefined {
   const surname = SURNAME_ONLY.exec(text);
   if (surname?.[1] !== undefined) {
     const full = surname[2];
-    return full !== undefined && full.startsWith(surname[1]) ? full : surname[1];
+    return full?.startsWith(surname[1]) ? full : surname[1];
   }
   const english = ENGLISH_NAME.exec(text)?.[1];
   if (english !== undefined && !NOT_ENGLISH_NAMES.has(english.split(" ")[0] ?? "")) return english;

@@ -1,4 +1,4 @@
-import type { Scorer, ScoreInput, ScoreResult } from "../types.ts";
+import type { ScoreInput, ScoreResult, Scorer } from "../types.ts";
 import { analyseThread, type ThreadAnalysis } from "./analyse.ts";
 import { scoreParts } from "./points.ts";
 import { buildReasons, type Locale } from "./reasons.ts";

@@ -53,7 +53,9 @@ export function scoreParts(analysis: ThreadAnalysis, known: ExtractedFields): Sc
   const { customerMessages, questions, replies } = analysis.engagement;
   const engagement = Math.min(
     WEIGHTS.engagementCap,
-    Math.min(6, customerMessages * WEIGHTS.perCustomerMessage) + Math.min(6, questions * WEIGHTS.perQuestion) + Math.min(3, replies * WEIGHTS.perReply),
+    Math.min(6, customerMessages * WEIGHTS.perCustomerMessage) +
+      Math.min(6, questions * WEIGHTS.perQuestion) +
+      Math.min(3, replies * WEIGHTS.perReply),
   );
   const penalty =
     groupPoints(analysis.signals, analysis.carried, "refusal") +

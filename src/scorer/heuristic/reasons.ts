@@ -22,7 +22,13 @@ export const TEXT = {
   },
   en: {
     earlier: (label: string) => `earlier: ${label}`,
-    gave: { phone: "gave a mobile number", company: "gave the company name", email: "gave an email", address: "gave an address", name: "gave their name" },
+    gave: {
+      phone: "gave a mobile number",
+      company: "gave the company name",
+      email: "gave an email",
+      address: "gave an address",
+      name: "gave their name",
+    },
     fieldNames: { phone: "mobile", company: "company", email: "email", address: "address", name: "name" },
     known: (fields: string) => `contact details on file (${fields})`,
     engagement: (messages: number, questions: number) => `customer wrote ${messages} messages, asked ${questions} questions`,

@@ -29,19 +29,96 @@ const intent = (key: string, points: number, group: string, pattern: RegExp, zh:
 });
 
 export const INTENT_RULES: readonly SignalRule[] = [
-  intent("order", 35, "order", /下单|采购|订购|订货|购买|下订单|(再|要|想|先)订|买(\d+|一批|几[台套个件])|要(\d+|一批)\s*(台|套|个|件|箱|批)/, "有采购意向（{m}）", "intends to order ({m})"),
-  intent("order", 35, "order", /\b(place|placing|put in) (an |the |a )?order\b|\bpurchase\b|\bbuy\b|\bintend to order\b|\bintends to order\b/i, "有采购意向（{m}）", "intends to order ({m})"),
+  intent(
+    "order",
+    35,
+    "order",
+    /下单|采购|订购|订货|购买|下订单|(再|要|想|先)订|买(\d+|一批|几[台套个件])|要(\d+|一批)\s*(台|套|个|件|箱|批)/,
+    "有采购意向（{m}）",
+    "intends to order ({m})",
+  ),
+  intent(
+    "order",
+    35,
+    "order",
+    /\b(place|placing|put in) (an |the |a )?order\b|\bpurchase\b|\bbuy\b|\bintend to order\b|\bintends to order\b/i,
+    "有采购意向（{m}）",
+    "intends to order ({m})",
+  ),
   intent("contract", 32, "contract", /合同|签约|\bcontract\b/i, "谈合同", "discussed a contract"),
-  intent("quote", 35, "price", /报价单|正式报价|出个?报价|发个?报价|报个价|\bquotation\b|\bquote\b/i, "要报价单", "asked for a quotation"),
-  intent("price", 22, "price", /报价|多少钱|价格|价钱|单价|售价|费用|收费|怎么卖|优惠|折扣|\bprices?\b|\bpricing\b|\bcosts?\b|\bhow much\b/i, "询价（{m}）", "asked the price ({m})"),
-  intent("meeting", 35, "meeting", /面谈|拜访|见面|见个面|碰个?面|开会|视频会议|会议|上门|来(我们|我)?公司|过来(聊|看)|约个?时间/, "约见面", "wants a meeting"),
-  intent("meeting", 35, "meeting", /\bmeet(ing)?\b|\bvisit\b|\bvideo call\b|\bzoom\b|\bcall (tomorrow|next week|this week)\b/i, "约见面", "wants a meeting"),
-  intent("trial", 18, "trial", /试用|样品|样机|演示|\bdemo\b|\btrial\b|\bsamples?\b/i, "要试用/样品（{m}）", "asked for a trial or sample ({m})"),
+  intent(
+    "quote",
+    35,
+    "price",
+    /报价单|正式报价|出个?报价|发个?报价|报个价|\bquotation\b|\bquote\b/i,
+    "要报价单",
+    "asked for a quotation",
+  ),
+  intent(
+    "price",
+    22,
+    "price",
+    /报价|多少钱|价格|价钱|单价|售价|费用|收费|怎么卖|优惠|折扣|\bprices?\b|\bpricing\b|\bcosts?\b|\bhow much\b/i,
+    "询价（{m}）",
+    "asked the price ({m})",
+  ),
+  intent(
+    "meeting",
+    35,
+    "meeting",
+    /面谈|拜访|见面|见个面|碰个?面|开会|视频会议|会议|上门|来(我们|我)?公司|过来(聊|看)|约个?时间/,
+    "约见面",
+    "wants a meeting",
+  ),
+  intent(
+    "meeting",
+    35,
+    "meeting",
+    /\bmeet(ing)?\b|\bvisit\b|\bvideo call\b|\bzoom\b|\bcall (tomorrow|next week|this week)\b/i,
+    "约见面",
+    "wants a meeting",
+  ),
+  intent(
+    "trial",
+    18,
+    "trial",
+    /试用|样品|样机|演示|\bdemo\b|\btrial\b|\bsamples?\b/i,
+    "要试用/样品（{m}）",
+    "asked for a trial or sample ({m})",
+  ),
   intent("budget", 16, "budget", /预算|\bbudget\b/i, "提到预算", "mentioned a budget"),
-  intent("delivery", 14, "delivery", /交期|交货|发货|到货|货期|多久(能)?到|几天(能)?到|\bdelivery\b|\bship(ping)?\b|\blead time\b/i, "问交期/发货", "asked about delivery"),
-  intent("quantity", 14, "quantity", /数量|起订量|多少(台|套|个|件)|\d+\s*(台|套|件|箱|吨|pcs\b|units\b|sets\b)|\bMOQ\b|\bquantity\b/i, "谈数量（{m}）", "discussed quantity ({m})"),
-  intent("payment", 14, "payment", /付款|发票|开票|账期|定金|\binvoice\b|\bpayment terms\b/i, "问付款/开票", "asked about payment or invoice"),
-  intent("inquiry", 8, "inquiry", /了解|介绍|资料|产品|方案|功能|规格|参数|型号|\bcatalog(ue)?\b|\bbrochure\b|\binterested in\b|\bproducts?\b|\bspecs?\b|\bdetails\b/i, "咨询产品", "asked about the product"),
+  intent(
+    "delivery",
+    14,
+    "delivery",
+    /交期|交货|发货|到货|货期|多久(能)?到|几天(能)?到|\bdelivery\b|\bship(ping)?\b|\blead time\b/i,
+    "问交期/发货",
+    "asked about delivery",
+  ),
+  intent(
+    "quantity",
+    14,
+    "quantity",
+    /数量|起订量|多少(台|套|个|件)|\d+\s*(台|套|件|箱|吨|pcs\b|units\b|sets\b)|\bMOQ\b|\bquantity\b/i,
+    "谈数量（{m}）",
+    "discussed quantity ({m})",
+  ),
+  intent(
+    "payment",
+    14,
+    "payment",
+    /付款|发票|开票|账期|定金|\binvoice\b|\bpayment terms\b/i,
+    "问付款/开票",
+    "asked about payment or invoice",
+  ),
+  intent(
+    "inquiry",
+    8,
+    "inquiry",
+    /了解|介绍|资料|产品|方案|功能|规格|参数|型号|\bcatalog(ue)?\b|\bbrochure\b|\binterested in\b|\bproducts?\b|\bspecs?\b|\bdetails\b/i,
+    "咨询产品",
+    "asked about the product",
+  ),
 ];
 
 const refusal = (pattern: RegExp): SignalRule => ({
@@ -71,10 +148,13 @@ export const REFUSAL_RULES: readonly SignalRule[] = [
   refusal(/不用了|(没|没有)(什么)?兴趣|不感兴趣|(已经|已)有(合作的?|固定的?)?(供应商|厂家|合作方)/),
   refusal(/(别|不要|请勿)再?(发|打扰|联系|推销|打电话)|拉黑|退订/),
   refusal(/\bnot interested\b|\bno,? thanks?\b|\bno thank you\b|\bunsubscribe\b|\bstop (messaging|sending|contacting)\b/i),
-  refusal(/\b(don't|do not) (contact|message|text) me\b|\bremove me\b|\balready have a (supplier|vendor)\b|\b(don't|do not) need\b/i),
+  refusal(
+    /\b(don't|do not) (contact|message|text) me\b|\bremove me\b|\balready have a (supplier|vendor)\b|\b(don't|do not) need\b/i,
+  ),
   hesitation(/太贵|贵了|价格偏高|再说吧|以后再说|回头再说|考虑一下|再考虑|暂时不|先不|(没|没有)预算|预算不够/),
   hesitation(/\btoo expensive\b|\bmaybe later\b|\bnot now\b|\bthink about it\b|\bno budget\b/i),
 ];
 
 /** Words right before an intent keyword that turn it around ("没预算", "不要样品"). */
-export const NEGATION_BEFORE = /(不需要|不用|不要|不想|不打算|暂不|暂时不|没有|没|无需|别)$|\b(no|not|don't|do not|never|without)\s+(\w+\s+)?$/i;
+export const NEGATION_BEFORE =
+  /(不需要|不用|不要|不想|不打算|暂不|暂时不|没有|没|无需|别)$|\b(no|not|don't|do not|never|without)\s+(\w+\s+)?$/i;

@@ -14,8 +14,18 @@ import { labelOf } from "./detect-signals.ts";
 import { type Locale, TEXT } from "./reasons.ts";
 
 const WORDS = {
-  zh: { customer: "客户", topic: "来意", keyPoints: "要点：", fields: { name: "姓名", company: "公司", phone: "手机", email: "邮箱", address: "地址" } },
-  en: { customer: "Customer", topic: "opened with", keyPoints: "Key points: ", fields: { name: "name", company: "company", phone: "mobile", email: "email", address: "address" } },
+  zh: {
+    customer: "客户",
+    topic: "来意",
+    keyPoints: "要点：",
+    fields: { name: "姓名", company: "公司", phone: "手机", email: "邮箱", address: "地址" },
+  },
+  en: {
+    customer: "Customer",
+    topic: "opened with",
+    keyPoints: "Key points: ",
+    fields: { name: "name", company: "company", phone: "mobile", email: "email", address: "address" },
+  },
 } as const;
 const TOPIC_CHARS = 30;
 
@@ -58,7 +68,13 @@ function opening(input: ScoreInput, analysis: ThreadAnalysis, locale: Locale): s
   const words = WORDS[locale];
   const name = analysis.extracted.name ?? input.known.name ?? input.contact.name;
   const company = analysis.extracted.company ?? input.known.company;
-  const who = `${words.customer}「${name}」` + (company === undefined ? "" : locale === "zh" ? `（${words.fields.company}「${company}」）` : ` (${words.fields.company}「${company}」)`);
+  const who =
+    `${words.customer}「${name}」` +
+    (company === undefined
+      ? ""
+      : locale === "zh"
+        ? `（${words.fields.company}「${company}」）`
+        : ` (${words.fields.company}「${company}」)`);
   const topic = maskText(openingWords(input)).slice(0, TOPIC_CHARS);
   return topic === "" ? [who] : [`${who}${locale === "zh" ? "，" : ", "}${words.topic}「${topic}」`];
 }
@@ -68,7 +84,12 @@ function openingWords(input: ScoreInput): string {
   for (const message of input.messages) {
     if (message.side !== "customer" || /^\[[^\]]*\]$/.test(message.text.trim())) continue;
     const kept = classifyClauses(message.text).filter((clause) => !clause.injection);
-    if (kept.length > 0) return kept.map((clause) => clause.raw).join("").replace(/[「」\s]+/g, " ").trim();
+    if (kept.length > 0)
+      return kept
+        .map((clause) => clause.raw)
+        .join("")
+        .replace(/[「」\s]+/g, " ")
+        .trim();
   }
   return "";
 }

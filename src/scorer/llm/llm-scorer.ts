@@ -4,7 +4,7 @@ import type { Logger } from "../../logging/logger.ts";
 import { maskText } from "../../privacy/mask.ts";
 import type { HeuristicAssessment, HeuristicScorer } from "../heuristic/heuristic-scorer.ts";
 import { type Locale, TEXT } from "../heuristic/reasons.ts";
-import type { Scorer, ScoreInput, ScoreResult } from "../types.ts";
+import type { ScoreInput, ScoreResult, Scorer } from "../types.ts";
 import { describeCallFailure } from "./errors.ts";
 import { injectionCeiling } from "./injection-policy.ts";
 import { ANSWER_JSON_SCHEMA, type LlmAnswer, type ParsedAnswer, parseAnswer } from "./output-schema.ts";
@@ -43,7 +43,10 @@ export class OpenAIScorer implements Scorer {
     const usage: Usage = { llmCalls: 0, promptTokens: 0, completionTokens: 0 };
     const outcome = await this.ask(messages, usage);
     if (!outcome.ok) {
-      this.options.logger.warn({ contact: input.contact.id, fallback: outcome.reason, usage }, "LLM scorer failed; heuristic score used");
+      this.options.logger.warn(
+        { contact: input.contact.id, fallback: outcome.reason, usage },
+        "LLM scorer failed; heuristic score used",
+      );
       return { ...assessment.result, fallback: outcome.reason, usage };
     }
     return this.toResult(outcome.answer, input, assessment, usage);
@@ -60,7 +63,10 @@ export class OpenAIScorer implements Scorer {
       } catch (error) {
         return { ok: false, reason: describeCallFailure(error, this.options.timeoutMs) };
       }
-      outcome = "refusal" in reply ? { ok: false, reason: `refusal: ${maskText(reply.refusal).slice(0, 80)}` } : parseAnswer(reply.content);
+      outcome =
+        "refusal" in reply
+          ? { ok: false, reason: `refusal: ${maskText(reply.refusal).slice(0, 80)}` }
+          : parseAnswer(reply.content);
       if (outcome.ok) return outcome;
       const said = "refusal" in reply ? reply.refusal : reply.content;
       conversation = [
@@ -72,7 +78,10 @@ export class OpenAIScorer implements Scorer {
     return outcome;
   }
 
-  private async complete(messages: ChatCompletionMessageParam[], usage: Usage): Promise<{ content: string } | { refusal: string }> {
+  private async complete(
+    messages: ChatCompletionMessageParam[],
+    usage: Usage,
+  ): Promise<{ content: string } | { refusal: string }> {
     const request: ChatCompletionCreateParamsNonStreaming = {
       model: this.options.model,
       temperature: 0,
@@ -94,7 +103,9 @@ export class OpenAIScorer implements Scorer {
     const { analysis, result: local } = assessment;
     const ceiling = injectionCeiling({ analysis, heuristicScore: local.score, previousScore: input.previousScore });
     const summary = maskText(answer.summary.trim());
-    const reasons = answer.reasons.map((reason) => maskText(reason.trim()).slice(0, MAX_REASON_CHARS)).filter((reason) => reason !== "");
+    const reasons = answer.reasons
+      .map((reason) => maskText(reason.trim()).slice(0, MAX_REASON_CHARS))
+      .filter((reason) => reason !== "");
     if (analysis.injections > 0) reasons.unshift(TEXT[this.options.locale ?? "zh"].injection);
     return {
       score: ceiling === undefined ? answer.score : Math.min(answer.score, ceiling),

@@ -43,7 +43,10 @@ export function buildPrompt(input: ScoreInput, options: PromptOptions): BuiltPro
   const mobile = input.known.mobile?.value;
   const knownText = (value: string | undefined) => (value === undefined ? null : clean(value, MAX_NAME_CHARS * 2));
   const transcript = {
-    contact: { name: clean(input.contact.name, MAX_NAME_CHARS), ...(input.contact.alias ? { alias: clean(input.contact.alias, MAX_NAME_CHARS) } : {}) },
+    contact: {
+      name: clean(input.contact.name, MAX_NAME_CHARS),
+      ...(input.contact.alias ? { alias: clean(input.contact.alias, MAX_NAME_CHARS) } : {}),
+    },
     known: {
       name: knownText(input.known.name),
       company: knownText(input.known.company),
