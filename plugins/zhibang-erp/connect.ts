@@ -29,9 +29,20 @@ export async function connectErp(config: AppConfig, logger: Logger, options: Con
   const erpLogger = logger.child({ module: "erp-client" });
   if (config.erp.baseUrl === "embedded") {
     const { latencyMs, jitterMs, sessionTtlSeconds } = config.erp.emulator;
-    const emulator = await startEmulator({ host: "127.0.0.1", port: 0, latencyMs, jitterMs, sessionTtlSeconds, ...options.emulator });
+    const emulator = await startEmulator({
+      host: "127.0.0.1",
+      port: 0,
+      latencyMs,
+      jitterMs,
+      sessionTtlSeconds,
+      ...options.emulator,
+    });
     logger.info({ url: emulator.url }, "embedded ERP emulator started");
-    const client = new ErpClient({ ...clientSettings(config, erpLogger, options), baseUrl: emulator.url, ...EMULATOR_DEFAULT_CREDENTIALS });
+    const client = new ErpClient({
+      ...clientSettings(config, erpLogger, options),
+      baseUrl: emulator.url,
+      ...EMULATOR_DEFAULT_CREDENTIALS,
+    });
     return {
       client,
       emulator,
@@ -48,7 +59,12 @@ export async function connectErp(config: AppConfig, logger: Logger, options: Con
     throw new Error("WXERP_ERP_USERNAME and WXERP_ERP_PASSWORD must be set when erp.baseUrl is a real ERP");
   }
   const baseUrl = config.erp.baseUrl;
-  const client = new ErpClient({ ...clientSettings(config, erpLogger, options), baseUrl, username: erpUsername, password: erpPassword });
+  const client = new ErpClient({
+    ...clientSettings(config, erpLogger, options),
+    baseUrl,
+    username: erpUsername,
+    password: erpPassword,
+  });
   return {
     client,
     baseUrl,

@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { ErpAuthError, ErpClient, ErpTimeoutError } from "../../plugins/zhibang-erp/client/index.ts";
+import { ErpAuthError, ErpClient, ErpServerError, ErpTimeoutError } from "../../plugins/zhibang-erp/client/index.ts";
 import type { ErpCallEvent } from "../../plugins/zhibang-erp/client/types.ts";
-import { LOGIN_OK, SAVED, type ScriptedReply, type ScriptedRequest, type ScriptedServer, startScriptedServer } from "./scripted-server.ts";
+import {
+  LOGIN_OK,
+  SAVED,
+  type ScriptedReply,
+  type ScriptedRequest,
+  type ScriptedServer,
+  startScriptedServer,
+} from "./scripted-server.ts";
 
 /** The runner against scripted replies on a real loopback server: shapes the emulator does not make. */
 
@@ -17,7 +24,15 @@ async function serve(reply: (request: ScriptedRequest) => ScriptedReply, port = 
 }
 
 function client(url: string, extra: Partial<ConstructorParameters<typeof ErpClient>[0]> = {}): ErpClient {
-  return new ErpClient({ baseUrl: url, username: "u", password: "p", retryBaseMs: 10, retryMaxMs: 50, timeoutMs: 2000, ...extra });
+  return new ErpClient({
+    baseUrl: url,
+    username: "u",
+    password: "p",
+    retryBaseMs: 10,
+    retryMaxMs: 50,
+    timeoutMs: 2000,
+    ...extra,
+  });
 }
 
 const emptyTable = { header: { status: 0 }, body: { model: "source", source: { table: { cols: [{ id: "ord" }], rows: [] } } } };
@@ -27,8 +42,10 @@ describe("login", () => {
   it("falls back to /sysa/mobilephone/login.asp when the v3 login page is missing, and re-logs in straight there", async () => {
     let tokens = 0;
     const server = await serve((r) => {
-      if (r.path === "/webapi/v3/ov1/login") return { status: 404, body: "ov1/login找不到对应处理程序", contentType: "text/plain" };
-      if (r.path === "/sysa/mobilephone/login.asp") return { body: { ...LOGIN_OK, header: { ...LOGIN_OK.header, session: `T${++tokens}` } } };
+      if (r.path === "/webapi/v3/ov1/login")
+        return { status: 404, body: "ov1/login找不到对应处理程序", contentType: "text/plain" };
+      if (r.path === "/sysa/mobilephone/login.asp")
+        return { body: { ...LOGIN_OK, header: { ...LOGIN_OK.header, session: `T${++tokens}` } } };
       return r.body.session === "T1" ? { body: expired } : { body: emptyTable };
     });
     const erp = client(server.url);
@@ -50,9 +67,14 @@ describe("login", () => {
 
   it("a captcha demand on the first try is an ErpAuthError that says so, sent once", async () => {
     const server = await serve(() => ({
-      body: { header: { status: 1, message: "请输入验证码" }, body: { model: "init", action: "fail", fail: { message: "请输入验证码", newrndcode: "/sysa/mobilephone/getyzm.asp" } } },
+      body: {
+        header: { status: 1, message: "请输入验证码" },
+        body: { model: "init", action: "fail", fail: { message: "请输入验证码", newrndcode: "/sysa/mobilephone/getyzm.asp" } },
+      },
     }));
-    const error = await client(server.url).login().catch((e: unknown) => e);
+    const error = await client(server.url)
+      .login()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ErpAuthError);
     expect((error as ErpAuthError).captchaRequired).toBe(true);
     expect((error as Error).message).toContain("captcha");
@@ -65,7 +87,9 @@ describe("retries and call events", () => {
     let lists = 0;
     const server = await serve((r) => {
       if (r.path.endsWith("login")) return { body: LOGIN_OK };
-      return ++lists === 1 ? { status: 500, body: "<html><title>500 - 内部服务器错误。</title></html>", contentType: "text/html" } : { body: emptyTable };
+      return ++lists === 1
+        ? { status: 500, body: "<html><title>500 - 内部服务器错误。</title></html>", contentType: "text/html" }
+        : { body: emptyTable };
     });
     const events: ErpCallEvent[] = [];
     const erp = client(server.url, { onCall: (e) => events.push(e) });
@@ -76,7 +100,13 @@ describe("retries and call events", () => {
       ["ok", 2, 200, undefined],
     ]);
     expect(listEvents[0]?.response).toEqual({ excerpt: expect.stringContaining("500 - 内部服务器错误") });
-    expect(listEvents[1]?.request).toMatchObject({ cmdkey: "refresh", datas: expect.arrayContaining([{ id: "ly", val: "171" }, { id: "pagesize", val: "5" }]) });
+    expect(listEvents[1]?.request).toMatchObject({
+      cmdkey: "refresh",
+      datas: expect.arrayContaining([
+        { id: "ly", val: "171" },
+        { id: "pagesize", val: "5" },
+      ]),
+    });
     expect(erp.stats()).toMatchObject({ calls: 3, retries: 1, byOperation: { list: { calls: 2, errors: 1, retries: 1 } } });
   });
 
@@ -109,11 +139,23 @@ describe("retries and call events", () => {
     expect(server.requests.filter((r) => r.path.includes("reply.asp"))).toHaveLength(1);
   });
 
+  it("a follow-up whose login failed was never sent: the error does not claim maybeApplied", async () => {
+    const server = await serve(() => ({ status: 503, body: "Service Unavailable", contentType: "text/plain" }));
+    const error = await client(server.url, { retries: 1 })
+      .addFollowup("572", { intro: "x" })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ErpServerError);
+    expect((error as ErpServerError).maybeApplied).toBe(false);
+    expect(server.requests.every((r) => r.path.includes("login"))).toBe(true);
+  });
+
   it("v3 edit carries the token in ZBAPI-Token and logs in again on Code 400", async () => {
     let tokens = 0;
     const server = await serve((r) => {
       if (r.path.endsWith("login")) return { body: { ...LOGIN_OK, header: { ...LOGIN_OK.header, session: `V${++tokens}` } } };
-      return r.headers["zbapi-token"] === "V1" ? { body: { Code: 400, Msg: "token验证失败" } } : { body: { Code: 200, Msg: "修改成功" } };
+      return r.headers["zbapi-token"] === "V1"
+        ? { body: { Code: 400, Msg: "token验证失败" } }
+        : { body: { Code: 200, Msg: "修改成功" } };
     });
     const erp = client(server.url);
     await expect(erp.editCustomerV3("572", { jz: "175" })).resolves.toBe("修改成功");

@@ -32,7 +32,10 @@ function wxerp(args: string[], env: Record<string, string>): Promise<Run> {
   });
 }
 
-const credentials = { WXERP_ERP_USERNAME: EMULATOR_DEFAULT_CREDENTIALS.username, WXERP_ERP_PASSWORD: EMULATOR_DEFAULT_CREDENTIALS.password };
+const credentials = {
+  WXERP_ERP_USERNAME: EMULATOR_DEFAULT_CREDENTIALS.username,
+  WXERP_ERP_PASSWORD: EMULATOR_DEFAULT_CREDENTIALS.password,
+};
 
 describe("wxerp erp check", () => {
   it("logs in, prints the demo customers with masked mobiles, logs out, exit 0", async () => {
@@ -42,7 +45,8 @@ describe("wxerp erp check", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`ERP: ${emulator.url}`);
     expect(run.stdout).toContain("login ok");
-    for (const name of ["上海明达机械有限公司", "杭州远航科技有限公司", "深圳鑫源电子有限公司"]) expect(run.stdout).toContain(name);
+    for (const name of ["上海明达机械有限公司", "杭州远航科技有限公司", "深圳鑫源电子有限公司"])
+      expect(run.stdout).toContain(name);
     expect(run.stdout).toContain("139****2222");
     expect(run.stdout).not.toContain("13911112222");
     expect(emulator.snapshot().calls).toMatchObject({ login: 1, list: 1, logout: 1 });
@@ -66,7 +70,10 @@ describe("wxerp erp check", () => {
   }, 60_000);
 
   it("a base URL that serves HTML: exit 1, asks whether it is the ERP's root", async () => {
-    const site = await startScriptedServer(() => ({ body: "<!DOCTYPE html><html><head><title>Welcome</title></head><body>portal</body></html>", contentType: "text/html" }));
+    const site = await startScriptedServer(() => ({
+      body: "<!DOCTYPE html><html><head><title>Welcome</title></head><body>portal</body></html>",
+      contentType: "text/html",
+    }));
     try {
       const run = await wxerp(["erp", "check"], { WXERP_ERP_BASE_URL: site.url, ...credentials });
       expect(run.code).toBe(1);
@@ -82,7 +89,10 @@ describe("wxerp erp list", () => {
     const { emulator, erp } = await withEmulator();
     await erp.createCustomer(companyInput("WX000001", { name: "微信来的第一家", mobile: "13512345678" }));
     await erp.createCustomer(companyInput("WX000002", { name: "微信来的第二家", mobile: "13512345679" }));
-    const run = await wxerp(["erp", "list", "--source", "171", "--limit", "2"], { WXERP_ERP_BASE_URL: emulator.url, ...credentials });
+    const run = await wxerp(["erp", "list", "--source", "171", "--limit", "2"], {
+      WXERP_ERP_BASE_URL: emulator.url,
+      ...credentials,
+    });
     expect(run.code).toBe(0);
     const lines = run.stdout.split("\n");
     const second = lines.findIndex((l) => l.includes("微信来的第二家"));

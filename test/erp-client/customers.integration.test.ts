@@ -24,14 +24,30 @@ describe("creating a customer (allocate → save → read back)", () => {
       email: "z3@example.com",
       intro: "微信咨询MES系统",
     });
-    expect(created.detail).toMatchObject({ ord: created.ord, name: "测试公司WX000001", khid: "WX000001", mobile: "13800138000", ly: "171" });
+    expect(created.detail).toMatchObject({
+      ord: created.ord,
+      name: "测试公司WX000001",
+      khid: "WX000001",
+      mobile: "13800138000",
+      ly: "171",
+    });
     expect(emulator.snapshot().calls).toMatchObject({ allocate: 1, save: 1, detail: 1 });
   });
 
   it("creates a personal customer (intsort 2) without a contact person", async () => {
     const { erp, emulator } = await withEmulator({ seedDemo: false });
-    const created = await erp.createCustomer({ intsort: 2, name: "李四", khid: "WX000002", sort1: "17,146", mobile: "13700137000" });
-    expect(emulator.snapshot().customers.find((c) => c.ord === created.ord)).toMatchObject({ intsort: 2, name: "李四", mobile: "13700137000" });
+    const created = await erp.createCustomer({
+      intsort: 2,
+      name: "李四",
+      khid: "WX000002",
+      sort1: "17,146",
+      mobile: "13700137000",
+    });
+    expect(emulator.snapshot().customers.find((c) => c.ord === created.ord)).toMatchObject({
+      intsort: 2,
+      name: "李四",
+      mobile: "13700137000",
+    });
   });
 
   it("surfaces the ERP's own text when it refuses a save", async () => {
@@ -130,7 +146,9 @@ describe("assign, follow-up, contacts, v3 edit", () => {
     const { erp, emulator } = await withEmulator({ seedDemo: false });
     const { ord } = await erp.createCustomer(companyInput("WX000032"));
     await erp.addFollowup(ord, { intro: "客户要求下周演示MES" });
-    expect(emulator.snapshot().followups).toEqual([expect.objectContaining({ ord, intro: "客户要求下周演示MES", sort: "484", plantype: "0" })]);
+    expect(emulator.snapshot().followups).toEqual([
+      expect.objectContaining({ ord, intro: "客户要求下周演示MES", sort: "484", plantype: "0" }),
+    ]);
     const [row] = (await erp.listCustomers({ khid: "WX000032" })).items;
     expect(row?.latestFollowup).toBe("客户要求下周演示MES");
   });
@@ -139,7 +157,12 @@ describe("assign, follow-up, contacts, v3 edit", () => {
     const { erp, emulator } = await withEmulator();
     const [mingda] = await erp.findByName("上海明达机械有限公司");
     await erp.addContact(mingda!.ord, { personName: "周婷", mobile: "13655556666", job: "采购" });
-    expect(emulator.snapshot().contacts.filter((c) => c.company === mingda!.ord).map((c) => c.person_name)).toContain("周婷");
+    expect(
+      emulator
+        .snapshot()
+        .contacts.filter((c) => c.company === mingda!.ord)
+        .map((c) => c.person_name),
+    ).toContain("周婷");
     const contacts = await erp.listContacts(mingda!.ord);
     expect(contacts.map((c) => c.personName)).toEqual(expect.arrayContaining(["陈明", "周婷"]));
   });

@@ -30,7 +30,10 @@ export interface Fixture {
   client(options?: Partial<ErpClientOptions>): ErpClient;
 }
 
-export async function withEmulator(options: EmulatorOptions = {}, clientOptions: Partial<ErpClientOptions> = {}): Promise<Fixture> {
+export async function withEmulator(
+  options: EmulatorOptions = {},
+  clientOptions: Partial<ErpClientOptions> = {},
+): Promise<Fixture> {
   const emulator = await startEmulator({ port: 0, ...options });
   const entry = { emulator, clients: [] as ErpClient[] };
   running.push(entry);

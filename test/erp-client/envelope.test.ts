@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readBill } from "../../plugins/zhibang-erp/client/bill.ts";
-import { type ZsmlReply, asZsml, parseErpReply } from "../../plugins/zhibang-erp/client/envelope.ts";
+import { asZsml, parseErpReply, type ZsmlReply } from "../../plugins/zhibang-erp/client/envelope.ts";
 import { ErpProtocolError, ErpServerError, ErpValidationError } from "../../plugins/zhibang-erp/client/errors.ts";
 import { parseLenientJson } from "../../plugins/zhibang-erp/client/lenient-json.ts";
 import { expectAcceptedMessage } from "../../plugins/zhibang-erp/client/message.ts";
@@ -23,10 +23,22 @@ function thrown(fn: () => unknown): unknown {
 
 describe("ZBDocument header (zhibang-api.md §3.1, §3.2)", () => {
   it.each([
-    ["status as a number", '{"header":{"status":0,"message":"ok","session":"S1"},"body":{"model":"message","message":{"text":"保存成功"}}}', 0],
-    ["status as the template's string", '{"header":{"status":"0","message":"ok","session":"S1"},"body":{"model":"message","message":{"text":"x"}}}', 0],
+    [
+      "status as a number",
+      '{"header":{"status":0,"message":"ok","session":"S1"},"body":{"model":"message","message":{"text":"保存成功"}}}',
+      0,
+    ],
+    [
+      "status as the template's string",
+      '{"header":{"status":"0","message":"ok","session":"S1"},"body":{"model":"message","message":{"text":"x"}}}',
+      0,
+    ],
     ["the crash handler's string status", '{"header":{"status":"11","message":"服务程序发生错误"}}', 11],
-    ["post: null beside header and body", '{"post":null,"header":{"status":0,"message":"ok"},"body":{"model":"message","message":{"text":""}}}', 0],
+    [
+      "post: null beside header and body",
+      '{"post":null,"header":{"status":0,"message":"ok"},"body":{"model":"message","message":{"text":""}}}',
+      0,
+    ],
     ["post absent, body null", '{"header":{"status":1,"message":"会话超时，请您重新登录。"},"body":null}', 1],
     ["body absent", '{"header":{"status":1,"message":"会话超时，请您重新登录。"}}', 1],
   ])("reads %s", (_name, text, status) => {
@@ -36,7 +48,9 @@ describe("ZBDocument header (zhibang-api.md §3.1, §3.2)", () => {
   });
 
   it("keeps header.session and the body model and action", () => {
-    const reply = zsml('{"header":{"status":0,"message":"ok","session":"tok-1"},"body":{"model":"init","action":"sys","sys":{}}}');
+    const reply = zsml(
+      '{"header":{"status":0,"message":"ok","session":"tok-1"},"body":{"model":"init","action":"sys","sys":{}}}',
+    );
     expect(reply).toMatchObject({ session: "tok-1", model: "init", action: "sys" });
   });
 
@@ -55,7 +69,8 @@ describe("ZBDocument header (zhibang-api.md §3.1, §3.2)", () => {
 
 describe("raw control characters (§2.1, PY2 strict=False)", () => {
   it("parses a reply with a raw newline, tab and \\u0001 inside strings", () => {
-    const text = '{"header":{"status":0,"message":"ok"},"body":{"model":"message","message":{"text":"第一行\n第二行\t\u0001end"}}}';
+    const text =
+      '{"header":{"status":0,"message":"ok"},"body":{"model":"message","message":{"text":"第一行\n第二行\t\u0001end"}}}';
     expect(() => JSON.parse(text)).toThrow();
     const reply = zsml(text);
     expect(expectAcceptedMessage(reply, "save").text).toBe("第一行\n第二行\t\u0001end");
@@ -100,7 +115,9 @@ describe("replies that are not a JSON envelope (§8)", () => {
   });
 
   it("truncated JSON → ErpProtocolError with the excerpt", () => {
-    const error = thrown(() => parseErpReply('{"header":{"status":0,"message":"ok"},"body":{"model":"sou', ok)) as ErpProtocolError;
+    const error = thrown(() =>
+      parseErpReply('{"header":{"status":0,"message":"ok"},"body":{"model":"sou', ok),
+    ) as ErpProtocolError;
     expect(error).toBeInstanceOf(ErpProtocolError);
     expect(error.message).toContain("truncated");
     expect(error.excerpt).toContain('"header"');
@@ -111,7 +128,9 @@ describe("replies that are not a JSON envelope (§8)", () => {
   });
 
   it("HTTP 500 with a JSON envelope → ErpServerError carrying the ERP's message", () => {
-    const error = thrown(() => parseErpReply('{"header":{"status":"11","message":"服务程序发生错误: 除数为零"}}', { operation: "save", httpStatus: 500 }));
+    const error = thrown(() =>
+      parseErpReply('{"header":{"status":"11","message":"服务程序发生错误: 除数为零"}}', { operation: "save", httpStatus: 500 }),
+    );
     expect(error).toBeInstanceOf(ErpServerError);
     expect((error as Error).message).toContain("除数为零");
   });
@@ -151,7 +170,12 @@ describe("SourceClass tables: rows zipped by cols[].id (§3.6, §5.4)", () => {
   const cols = '[{"id":"name","dbtype":"varchar"},{"id":"catename"},{"id":"mobile"},{"id":"ord"}]';
   const page = '{"recordcount":"239","pagesize":20,"pagecount":12,"pageindex":1}';
   const table = (rows: string, c = cols) =>
-    readTable(zsml(`{"header":{"status":0},"body":{"model":"source","source":{"type_":"table","table":{"page":${page},"cols":${c},"rows":${rows}}}}}`), "list");
+    readTable(
+      zsml(
+        `{"header":{"status":0},"body":{"model":"source","source":{"type_":"table","table":{"page":${page},"cols":${c},"rows":${rows}}}}}`,
+      ),
+      "list",
+    );
 
   it("array rows", () => {
     const t = table('[["上海明达机械有限公司","张销售","13911112222","572"]]');
@@ -195,16 +219,26 @@ describe("SourceClass tables: rows zipped by cols[].id (§3.6, §5.4)", () => {
 
 describe("BillClass: fields by id, value else text (§3.5, §5.1, §5.3)", () => {
   const bill = (groups: string, value = '"1001"') =>
-    readBill(zsml(`{"header":{"status":0,"session":"s"},"body":{"model":"bill","bill":{"id":"tel","value":${value},"caption":"客户","groups":${groups}}}}`), "detail");
+    readBill(
+      zsml(
+        `{"header":{"status":0,"session":"s"},"body":{"model":"bill","bill":{"id":"tel","value":${value},"caption":"客户","groups":${groups}}}}`,
+      ),
+      "detail",
+    );
 
   it("reads allocate's new ord and khid by field id, not position", () => {
-    const b = bill('[{"id":"g0","fields":[{"id":"name","text":""},{"id":"pym","text":""},{"id":"khid","text":"KH0099","value":""}]}]', "1001");
+    const b = bill(
+      '[{"id":"g0","fields":[{"id":"name","text":""},{"id":"pym","text":""},{"id":"khid","text":"KH0099","value":""}]}]',
+      "1001",
+    );
     expect(b.value).toBe("1001");
     expect(b.fields.khid).toBe("KH0099");
   });
 
   it("an enum field stores its value (id); its text is the label", () => {
-    const b = bill('[{"fields":[{"id":"ly","text":"网站注册","value":"171"},{"id":"jz","text":"较高","value":289},{"id":"name","text":"明达","value":null}]}]');
+    const b = bill(
+      '[{"fields":[{"id":"ly","text":"网站注册","value":"171"},{"id":"jz","text":"较高","value":289},{"id":"name","text":"明达","value":null}]}]',
+    );
     expect(b.fields).toEqual({ ly: "171", jz: "289", name: "明达" });
     expect(b.texts.ly).toBe("网站注册");
   });
@@ -219,17 +253,24 @@ describe("BillClass: fields by id, value else text (§3.5, §5.1, §5.3)", () =>
 });
 
 describe("MessageClass after a write (§3.4)", () => {
-  const message = (text: string) => zsml(`{"header":{"status":0,"message":"ok","session":"s"},"body":{"model":"message","message":{"title":"","text":${JSON.stringify(text)}}}}`);
+  const message = (text: string) =>
+    zsml(
+      `{"header":{"status":0,"message":"ok","session":"s"},"body":{"model":"message","message":{"title":"","text":${JSON.stringify(text)}}}}`,
+    );
 
-  it.each(["合同编号已被使用，不能保存！", "缺少对象: 'bill.AddTool(...)'", "客户名称不能为空", "保存失败", "fail", "您无权修改该客户"])(
-    "%s → ErpValidationError with the exact text",
-    (text) => {
-      const error = thrown(() => expectAcceptedMessage(message(text), "save")) as ErpValidationError;
-      expect(error).toBeInstanceOf(ErpValidationError);
-      expect(error.erpMessage).toBe(text);
-      expect(error.retryable).toBe(false);
-    },
-  );
+  it.each([
+    "合同编号已被使用，不能保存！",
+    "缺少对象: 'bill.AddTool(...)'",
+    "客户名称不能为空",
+    "保存失败",
+    "fail",
+    "您无权修改该客户",
+  ])("%s → ErpValidationError with the exact text", (text) => {
+    const error = thrown(() => expectAcceptedMessage(message(text), "save")) as ErpValidationError;
+    expect(error).toBeInstanceOf(ErpValidationError);
+    expect(error.erpMessage).toBe(text);
+    expect(error.retryable).toBe(false);
+  });
 
   it.each(["保存成功", "success", "ok", "", "操作完成"])("%s is accepted", (text) => {
     expect(expectAcceptedMessage(message(text), "save").text).toBe(text);

@@ -30,15 +30,23 @@ describe("retried to success", () => {
     expect(erp.stats().byOperation.list).toMatchObject({ calls: 2, errors: 1, retries: 1 });
   });
 
-  it.each<FailureKind>(["http500", "reset", "truncated"])("a save whose reply was lost after it was applied (%s) is repeated safely", async (kind) => {
-    const { erp, emulator } = await healingFixture(kind, "after");
-    emulator.setFaults({ failureRate: 0 });
-    const { ord } = await erp.allocateCustomerId(1);
-    emulator.setFaults({ failureRate: 1 });
-    await erp.saveCustomer({ ...companyInput("WX000101"), ord });
-    expect(erp.stats().byOperation.save).toMatchObject({ calls: 2, errors: 1 });
-    expect(emulator.snapshot().customers.filter((c) => c.khid === "WX000101").map((c) => c.ord)).toEqual([ord]);
-  });
+  it.each<FailureKind>(["http500", "reset", "truncated"])(
+    "a save whose reply was lost after it was applied (%s) is repeated safely",
+    async (kind) => {
+      const { erp, emulator } = await healingFixture(kind, "after");
+      emulator.setFaults({ failureRate: 0 });
+      const { ord } = await erp.allocateCustomerId(1);
+      emulator.setFaults({ failureRate: 1 });
+      await erp.saveCustomer({ ...companyInput("WX000101"), ord });
+      expect(erp.stats().byOperation.save).toMatchObject({ calls: 2, errors: 1 });
+      expect(
+        emulator
+          .snapshot()
+          .customers.filter((c) => c.khid === "WX000101")
+          .map((c) => c.ord),
+      ).toEqual([ord]);
+    },
+  );
 
   it("an assignment after an HTML error page", async () => {
     const { erp, emulator } = await healingFixture("html", "after");

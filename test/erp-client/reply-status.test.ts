@@ -12,6 +12,7 @@ import {
   ErpValidationError,
   requestMayHaveReachedErp,
 } from "../../plugins/zhibang-erp/client/errors.ts";
+import { explainErpError } from "../../plugins/zhibang-erp/client/explain-error.ts";
 import { judgeMessageText } from "../../plugins/zhibang-erp/client/failure-text.ts";
 import { clip } from "../../plugins/zhibang-erp/client/followup.ts";
 import { readLoginReply } from "../../plugins/zhibang-erp/client/login.ts";
@@ -59,15 +60,19 @@ describe("session expiry (zhibang-api.md §4.3)", () => {
 
   it("v3 Code 400 is the token failure; 300 is a refusal with the Msg", () => {
     expect(isSessionExpiredReply(read('{"Code":400,"Msg":"token验证失败"}'))).toBe(true);
-    const refused = thrown(() => assertReplyOk(read('{"Code":300,"Msg":"客户名称不能为空"}'), "customerEdit")) as ErpValidationError;
+    const refused = thrown(() =>
+      assertReplyOk(read('{"Code":300,"Msg":"客户名称不能为空"}'), "customerEdit"),
+    ) as ErpValidationError;
     expect(refused).toBeInstanceOf(ErpValidationError);
     expect(refused.erpMessage).toBe("客户名称不能为空");
     expect(thrown(() => assertReplyOk(read('{"Code":500,"Msg":"内部错误"}'), "customerEdit"))).toBeInstanceOf(ErpServerError);
     expect(thrown(() => assertReplyOk(read('{"Code":250,"Msg":"?"}'), "customerEdit"))).toBeInstanceOf(ErpProtocolError);
   });
 
-  it("the crash template (status \"11\") is a retryable server error; other refusals are not", () => {
-    const crash = thrown(() => assertReplyOk(header("11", "服务程序发生错误: 错误描述：对象不支持此属性"), "save")) as ErpServerError;
+  it('the crash template (status "11") is a retryable server error; other refusals are not', () => {
+    const crash = thrown(() =>
+      assertReplyOk(header("11", "服务程序发生错误: 错误描述：对象不支持此属性"), "save"),
+    ) as ErpServerError;
     expect(crash).toBeInstanceOf(ErpServerError);
     expect(crash.retryable).toBe(true);
     const other = thrown(() => assertReplyOk(header(5, "参数不完整"), "save")) as ErpServerError;
@@ -95,13 +100,18 @@ describe("login replies (§3.7, §4.1)", () => {
     const error = thrown(() => login({ header: { status: 1, message: "用户名或密码错误" } })) as ErpAuthError;
     expect(error).toBeInstanceOf(ErpAuthError);
     expect(error.erpMessage).toBe("用户名或密码错误");
-    expect(error.message).toBe("the ERP refused the username or password (用户名或密码错误): check WXERP_ERP_USERNAME and WXERP_ERP_PASSWORD");
+    expect(error.message).toBe(
+      "the ERP refused the username or password (用户名或密码错误): check WXERP_ERP_USERNAME and WXERP_ERP_PASSWORD",
+    );
     expect(error.retryable).toBe(false);
   });
 
   it("status 0 with body.action fail (the other style) is a refusal too, reason from body.fail", () => {
     const error = thrown(() =>
-      login({ header: { status: 0, message: "" }, body: { model: "init", action: "fail", fail: { message: "密码错误", newrndcode: "" } } }),
+      login({
+        header: { status: 0, message: "" },
+        body: { model: "init", action: "fail", fail: { message: "密码错误", newrndcode: "" } },
+      }),
     ) as ErpAuthError;
     expect(error.erpMessage).toBe("密码错误");
     expect(error.captchaRequired).toBe(false);
@@ -109,16 +119,19 @@ describe("login replies (§3.7, §4.1)", () => {
 
   it("a captcha demand says so", () => {
     const error = thrown(() =>
-      login({ header: { status: 1, message: "请输入验证码" }, body: { action: "fail", fail: { message: "请输入验证码", newrndcode: "/sysa/mobilephone/getyzm.asp" } } }),
+      login({
+        header: { status: 1, message: "请输入验证码" },
+        body: { action: "fail", fail: { message: "请输入验证码", newrndcode: "/sysa/mobilephone/getyzm.asp" } },
+      }),
     ) as ErpAuthError;
     expect(error.captchaRequired).toBe(true);
     expect(error.message).toContain("captcha");
   });
 
   it("accepted without any token → protocol error", () => {
-    expect(thrown(() => login({ header: { status: 0, message: "ok" }, body: { model: "init", action: "sys", sys: {} } }))).toBeInstanceOf(
-      ErpProtocolError,
-    );
+    expect(
+      thrown(() => login({ header: { status: 0, message: "ok" }, body: { model: "init", action: "sys", sys: {} } })),
+    ).toBeInstanceOf(ErpProtocolError);
   });
 });
 
@@ -152,8 +165,25 @@ describe("which failures may have applied a write", () => {
 
 describe("small helpers", () => {
   it("customer datas: ERP field ids, person_name only for company customers, extras kept", () => {
-    const company = customerDatas({ ord: "9", intsort: 1, name: "明达", sort1: "17,146", ly: 171, personName: "陈明", mobile: "13911112222", extra: { zdy1: "x" } });
-    expect(company).toEqual({ ord: "9", name: "明达", sort1: "17,146", ly: "171", person_name: "陈明", mobile: "13911112222", zdy1: "x" });
+    const company = customerDatas({
+      ord: "9",
+      intsort: 1,
+      name: "明达",
+      sort1: "17,146",
+      ly: 171,
+      personName: "陈明",
+      mobile: "13911112222",
+      extra: { zdy1: "x" },
+    });
+    expect(company).toEqual({
+      ord: "9",
+      name: "明达",
+      sort1: "17,146",
+      ly: "171",
+      person_name: "陈明",
+      mobile: "13911112222",
+      zdy1: "x",
+    });
     const personal = customerDatas({ ord: "10", intsort: 2, name: "张三", sort1: "17,146", personName: "张三" });
     expect(personal).not.toHaveProperty("person_name");
   });
@@ -165,5 +195,33 @@ describe("small helpers", () => {
 
   it("foldName folds full-width characters and trims", () => {
     expect(foldName(" （上海）明达ＡＢＣ ")).toBe("(上海)明达ABC");
+  });
+});
+
+describe("one sentence per failure (erp check, chat replies)", () => {
+  const url = "http://erp.example:8080";
+  it.each([
+    [
+      new ErpNetworkError("x", { operation: "login", code: "ECONNREFUSED" }),
+      `cannot reach the ERP at ${url}: connection refused`,
+    ],
+    [
+      new ErpNetworkError("x", { operation: "login", code: "ENOTFOUND" }),
+      `cannot reach the ERP at ${url}: the host name does not resolve`,
+    ],
+    [
+      new ErpTimeoutError("x", { operation: "login", timeoutMs: 15000 }),
+      `the ERP at ${url} did not answer within 15000 ms: check the network, or raise erp.timeoutMs`,
+    ],
+    [
+      new ErpServerError("x", { operation: "login", httpStatus: 200, excerpt: "", html: true }),
+      "the ERP answered with an HTML page instead of JSON: is WXERP_ERP_BASE_URL the ERP's root?",
+    ],
+    [
+      new ErpServerError("x", { operation: "login", httpStatus: 404, excerpt: "" }),
+      `the ERP at ${url} has no such page (HTTP 404): is WXERP_ERP_BASE_URL the ERP's root?`,
+    ],
+  ])("%#", (error, sentence) => {
+    expect(explainErpError(error, url)).toBe(sentence);
   });
 });

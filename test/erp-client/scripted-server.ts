@@ -1,4 +1,4 @@
-import { type Server, createServer } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /**
@@ -23,10 +23,7 @@ export interface ScriptedServer {
   close(): Promise<void>;
 }
 
-export async function startScriptedServer(
-  reply: (request: ScriptedRequest) => ScriptedReply,
-  port = 0,
-): Promise<ScriptedServer> {
+export async function startScriptedServer(reply: (request: ScriptedRequest) => ScriptedReply, port = 0): Promise<ScriptedServer> {
   const requests: ScriptedRequest[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -68,4 +65,7 @@ export const LOGIN_OK = {
   body: { model: "init", action: "sys", sys: { info: { ratebit: 600 } } },
 };
 
-export const SAVED = { header: { status: 0, message: "ok", session: "TOKEN-1" }, body: { model: "message", message: { text: "保存成功" } } };
+export const SAVED = {
+  header: { status: 0, message: "ok", session: "TOKEN-1" },
+  body: { model: "message", message: { text: "保存成功" } },
+};

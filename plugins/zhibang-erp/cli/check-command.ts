@@ -4,7 +4,7 @@ import { createLogger, type Logger } from "../../../src/logging/logger.ts";
 import { maskMobile } from "../../../src/privacy/mask.ts";
 import { explainErpError } from "../client/explain-error.ts";
 import type { CustomerSummary } from "../client/types.ts";
-import { type ErpConnection, connectErp } from "../connect.ts";
+import { connectErp, type ErpConnection } from "../connect.ts";
 
 /**
  * `wxerp erp check` (design §3.1): log in to the configured ERP, list up to 5 customers,
@@ -21,9 +21,14 @@ export async function runErpCheck(options: GlobalOptions): Promise<void> {
     print(`ERP: ${where}`);
     const info = await connection.client.login();
     print(`login ok${info.appVersion ? ` (ERP version ${info.appVersion})` : ""}`);
-    const listed = await connection.client.listCustomers({}, { pageSize: CHECK_CUSTOMERS, maxPages: 1, limit: CHECK_CUSTOMERS, sort: "-1" });
+    const listed = await connection.client.listCustomers(
+      {},
+      { pageSize: CHECK_CUSTOMERS, maxPages: 1, limit: CHECK_CUSTOMERS, sort: "-1" },
+    );
     const total = listed.recordcount ?? listed.items.length;
-    print(`${total} customer(s) visible to this account${listed.items.length > 0 ? `; the newest ${listed.items.length}:` : "."}`);
+    print(
+      `${total} customer(s) visible to this account${listed.items.length > 0 ? `; the newest ${listed.items.length}:` : "."}`,
+    );
     if (listed.items.length > 0) print(customerTable(listed.items));
   });
 }

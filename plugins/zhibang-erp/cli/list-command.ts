@@ -53,10 +53,14 @@ export function positiveInteger(flag: string, value: string): number {
 /** The newest `limit` customers of a source; rows whose detail shows another source are left out (never trust a filter). */
 async function customersFromSource(erp: ErpClient, source: number, limit: number) {
   const listed = await erp.listCustomers({ ly: source }, { sort: "-1", limit, pageSize: Math.min(limit, 100) });
-  const rows = await mapLimit(listed.items, DETAIL_READS_IN_FLIGHT, async (summary): Promise<ListedCustomer> => ({
-    summary,
-    detail: await erp.getCustomer(summary.ord),
-  }));
+  const rows = await mapLimit(
+    listed.items,
+    DETAIL_READS_IN_FLIGHT,
+    async (summary): Promise<ListedCustomer> => ({
+      summary,
+      detail: await erp.getCustomer(summary.ord),
+    }),
+  );
   const shown = rows.filter((row) => !row.detail?.ly || row.detail.ly === String(source));
   return { shown, skipped: rows.length - shown.length };
 }

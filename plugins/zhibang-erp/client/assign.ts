@@ -13,7 +13,10 @@ import type { AssignTarget } from "./types.ts";
 export async function assignCustomer(runner: CallRunner, ord: string, target: AssignTarget): Promise<ErpMessage> {
   const member2 = target.mode === "public" ? "" : target.users.join(",");
   if (target.mode === "users" && (target.users.length === 0 || !target.users.every((u) => /^\d+$/.test(u)))) {
-    throw new ErpValidationError("assign: users must be one or more ERP user ids (digits)", { operation: "assign", erpMessage: "" });
+    throw new ErpValidationError("assign: users must be one or more ERP user ids (digits)", {
+      operation: "assign",
+      erpMessage: "",
+    });
   }
   return runner.run({
     family: "zsml",

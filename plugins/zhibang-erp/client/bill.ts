@@ -43,7 +43,9 @@ export function readBill(reply: ZsmlReply, operation: string): ErpBill {
   const parsed = billSchema.safeParse(reply.body.bill ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ErpProtocolError(`the ERP's ${operation} bill is unreadable: ${issue?.path.join(".")} ${issue?.message}`, { operation });
+    throw new ErpProtocolError(`the ERP's ${operation} bill is unreadable: ${issue?.path.join(".")} ${issue?.message}`, {
+      operation,
+    });
   }
   const fields: Record<string, string> = {};
   const texts: Record<string, string> = {};

@@ -25,9 +25,12 @@ export interface RunnerDeps {
   onCall: ((event: ErpCallEvent) => void) | undefined;
 }
 
-/** Per logical call: how many HTTP attempts it has made so far. */
+/** Per logical call. */
 interface CallState {
+  /** HTTP attempts made so far. */
   attempts: number;
+  /** Some attempt may have reached the ERP (so a write may have been applied). */
+  reached: boolean;
 }
 
 const JSON_HEADERS = { "Content-Type": "application/json; charset=utf-8", Accept: "application/json, text/plain, */*" };
@@ -50,7 +53,7 @@ export class CallRunner {
 
   async run<T>(spec: CallSpec<T>): Promise<T> {
     const { retries, retryBaseMs, retryMaxMs } = this.deps.settings;
-    const state: CallState = { attempts: 0 };
+    const state: CallState = { attempts: 0, reached: false };
     try {
       return await pRetry(() => this.attempt(spec, state), {
         retries,
@@ -60,10 +63,14 @@ export class CallRunner {
         randomize: true,
         shouldRetry: ({ error }) => shouldRetry(spec, error),
         onFailedAttempt: ({ error, retriesLeft }) =>
-          this.deps.logger?.debug({ operation: spec.operation, attempts: state.attempts, retriesLeft, err: error }, "ERP call failed"),
+          this.deps.logger?.debug(
+            { operation: spec.operation, attempts: state.attempts, retriesLeft, err: error },
+            "ERP call failed",
+          ),
       });
     } catch (error) {
-      if (error instanceof ErpError && spec.write && requestMayHaveReachedErp(error)) error.maybeApplied = true;
+      // A failed login before the request went out leaves `reached` false: nothing was written.
+      if (error instanceof ErpError && spec.write && state.reached) error.maybeApplied = true;
       throw error;
     }
   }
@@ -116,11 +123,18 @@ export class CallRunner {
       reply = parseErpReply(http.text, { operation: spec.operation, httpStatus });
       if (!spec.rawStatus) assertReplyOk(reply, spec.operation);
       const result = spec.interpret(reply);
-      this.report({ ...event, response: summariseReply(reply), outcome: "ok", durationMs: performance.now() - started }, httpStatus);
+      this.report(
+        { ...event, response: summariseReply(reply), outcome: "ok", durationMs: performance.now() - started },
+        httpStatus,
+      );
       return result;
     } catch (error) {
+      if (requestMayHaveReachedErp(error)) state.reached = true;
       const response = reply ? summariseReply(reply) : summariseFailure(error);
-      const failure = { errorName: error instanceof Error ? error.name : "Error", errorMessage: error instanceof Error ? error.message : String(error) };
+      const failure = {
+        errorName: error instanceof Error ? error.name : "Error",
+        errorMessage: error instanceof Error ? error.message : String(error),
+      };
       this.report({ ...event, ...failure, response, outcome: "error", durationMs: performance.now() - started }, httpStatus);
       throw error;
     }

@@ -19,7 +19,8 @@ export async function editCustomerV3(runner: CallRunner, ord: string, fields: Re
     interpret: (reply) => {
       if (reply.family === "v3") return reply.msg;
       // A ZBDocument here means the path answered in the zsml family: status was checked already.
-      if (reply.status !== 0) throw new ErpProtocolError(`customerEdit answered with status ${reply.status}`, { operation: "customerEdit" });
+      if (reply.status !== 0)
+        throw new ErpProtocolError(`customerEdit answered with status ${reply.status}`, { operation: "customerEdit" });
       return reply.message;
     },
   });

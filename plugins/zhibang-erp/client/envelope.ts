@@ -42,17 +42,40 @@ export interface ReplyContext {
 }
 
 /** Payload members of BodyClass (§3.3); any other `body.model` is a shape we do not know. */
-export const KNOWN_MODELS = new Set(["message", "bill", "source", "report", "panel", "home", "res", "sys", "fail", "login", "init"]);
+export const KNOWN_MODELS = new Set([
+  "message",
+  "bill",
+  "source",
+  "report",
+  "panel",
+  "home",
+  "res",
+  "sys",
+  "fail",
+  "login",
+  "init",
+]);
 
 /** Text of a missing page on IIS/ASP (§8, WX-REPORT). */
 const MISSING_HANDLER = "找不到对应处理程序";
 
-const optionalText = z.unknown().optional().transform((v): string | undefined => {
-  if (v === null || v === undefined || v === "") return undefined;
-  return typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : JSON.stringify(v);
-});
+const optionalText = z
+  .unknown()
+  .optional()
+  .transform((v): string | undefined => {
+    if (v === null || v === undefined || v === "") return undefined;
+    return typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : JSON.stringify(v);
+  });
 
-const statusSchema = z.union([z.number(), z.string().trim().regex(/^-?\d+$/, "a number")]).transform(Number);
+const statusSchema = z
+  .union([
+    z.number(),
+    z
+      .string()
+      .trim()
+      .regex(/^-?\d+$/, "a number"),
+  ])
+  .transform(Number);
 
 const zsmlDocumentSchema = z.looseObject({
   header: z.looseObject({ status: statusSchema, message: optionalText, session: optionalText }),
@@ -61,7 +84,10 @@ const zsmlDocumentSchema = z.looseObject({
 });
 
 const v3DocumentSchema = z.looseObject({
-  Code: z.union([z.number(), z.string().trim().regex(/^\d+$/)]).transform(Number).optional(),
+  Code: z
+    .union([z.number(), z.string().trim().regex(/^\d+$/)])
+    .transform(Number)
+    .optional(),
   Msg: optionalText,
 });
 
@@ -160,10 +186,13 @@ function messageInside(json: unknown): string | undefined {
 function readZsml(record: Record<string, unknown>, trimmed: string, context: ReplyContext): ZsmlReply {
   const parsed = zsmlDocumentSchema.safeParse(record);
   if (!parsed.success) {
-    throw new ErpProtocolError(`the ERP's ${context.operation} reply has an unreadable header: ${summariseIssues(parsed.error)}`, {
-      operation: context.operation,
-      excerpt: excerptOf(trimmed),
-    });
+    throw new ErpProtocolError(
+      `the ERP's ${context.operation} reply has an unreadable header: ${summariseIssues(parsed.error)}`,
+      {
+        operation: context.operation,
+        excerpt: excerptOf(trimmed),
+      },
+    );
   }
   const { header, body } = parsed.data;
   const reply: ZsmlReply = {
@@ -210,8 +239,11 @@ function summariseIssues(error: z.ZodError): string {
 /** Narrows to a ZBDocument; a v3 `{Code, Msg}` where a zsml page was called is a protocol error. */
 export function asZsml(reply: ErpReply, operation: string): ZsmlReply {
   if (reply.family === "zsml") return reply;
-  throw new ErpProtocolError(`the ERP answered ${operation} with a v3 reply (Code ${reply.code}) where a ZBDocument was expected`, {
-    operation,
-    excerpt: excerptOf(reply.msg),
-  });
+  throw new ErpProtocolError(
+    `the ERP answered ${operation} with a v3 reply (Code ${reply.code}) where a ZBDocument was expected`,
+    {
+      operation,
+      excerpt: excerptOf(reply.msg),
+    },
+  );
 }

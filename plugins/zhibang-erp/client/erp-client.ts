@@ -2,7 +2,7 @@ import type { Logger } from "../../../src/logging/logger.ts";
 import { assignCustomer } from "./assign.ts";
 import { CallRunner } from "./call-runner.ts";
 import type { Datas } from "./call-spec.ts";
-import { type ContactSummary, addContact, listContacts } from "./contacts.ts";
+import { addContact, type ContactSummary, listContacts } from "./contacts.ts";
 import { createCustomer } from "./create-customer.ts";
 import { editCustomerV3 } from "./customer-edit-v3.ts";
 import { type FindContext, findByKhid, findByMobile, findByName } from "./customer-find.ts";

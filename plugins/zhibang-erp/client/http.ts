@@ -34,8 +34,14 @@ const IDLE_SOCKET_MS = 4_000;
 
 export class ErpHttp {
   private readonly axios: AxiosInstance;
-  private readonly pooled = { httpAgent: new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }), httpsAgent: new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }) };
-  private readonly unpooled = { httpAgent: new HttpAgent({ keepAlive: false }), httpsAgent: new HttpsAgent({ keepAlive: false }) };
+  private readonly pooled = {
+    httpAgent: new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+    httpsAgent: new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+  };
+  private readonly unpooled = {
+    httpAgent: new HttpAgent({ keepAlive: false }),
+    httpsAgent: new HttpsAgent({ keepAlive: false }),
+  };
 
   constructor(readonly baseUrl: string) {
     this.axios = axios.create({
@@ -58,7 +64,10 @@ export class ErpHttp {
         timeout: request.timeoutMs,
         ...(request.freshConnection ? this.unpooled : this.pooled),
       });
-      return { httpStatus: response.status, text: typeof response.data === "string" ? response.data : String(response.data ?? "") };
+      return {
+        httpStatus: response.status,
+        text: typeof response.data === "string" ? response.data : String(response.data ?? ""),
+      };
     } catch (error) {
       throw connectionError(error, request, signal.aborted);
     }
@@ -81,7 +90,8 @@ function connectionError(error: unknown, request: HttpPost, deadlinePassed: bool
       cause: error,
     });
   }
-  const why = code === "ECONNREFUSED" ? "connection refused" : code === "ECONNRESET" ? "connection reset" : (code ?? "network error");
+  const why =
+    code === "ECONNREFUSED" ? "connection refused" : code === "ECONNRESET" ? "connection reset" : (code ?? "network error");
   return new ErpNetworkError(`cannot reach the ERP for ${target}: ${why}`, {
     operation: request.operation,
     code: code ?? "UNKNOWN",

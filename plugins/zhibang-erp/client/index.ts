@@ -1,4 +1,9 @@
 /** The 智邦 ERP HTTP client (zhibang-api.md): public surface. */
+
+export type { Datas } from "./call-spec.ts";
+export type { ContactSummary } from "./contacts.ts";
+export { foldName } from "./customer-find.ts";
+export type { AllocatedId } from "./customer-form.ts";
 export { ERP_CLIENT_DEFAULTS, ErpClient } from "./erp-client.ts";
 export {
   ErpAuthError,
@@ -12,12 +17,8 @@ export {
   ErpWriteNotVerifiedError,
   requestMayHaveReachedErp,
 } from "./errors.ts";
-export { foldName } from "./customer-find.ts";
+export { explainErpError } from "./explain-error.ts";
 export { FOLLOWUP_MAX_CHARS, FOLLOWUP_SORT_OTHER } from "./followup.ts";
-export type { AllocatedId } from "./customer-form.ts";
-export type { ContactSummary } from "./contacts.ts";
-export type { Datas } from "./call-spec.ts";
 export type { ErpMessage } from "./message.ts";
 export type { ErpRecord } from "./table.ts";
 export type * from "./types.ts";
-export { explainErpError } from "./explain-error.ts";

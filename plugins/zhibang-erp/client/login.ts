@@ -1,5 +1,5 @@
 import type { CallRunner } from "./call-runner.ts";
-import { type ErpReply, type ZsmlReply, isMissingPath } from "./envelope.ts";
+import { type ErpReply, isMissingPath, type ZsmlReply } from "./envelope.ts";
 import { ErpAuthError, ErpProtocolError, ErpServerError } from "./errors.ts";
 import { excerptOf } from "./excerpt.ts";
 import { ERP_PATHS } from "./paths.ts";
@@ -68,7 +68,8 @@ export function isMissingPathError(error: unknown): boolean {
 /** Success = status 0 with `header.session`, or `body.action` "sys" (V-DEMO). Anything else is a refusal. */
 export function readLoginReply(reply: ErpReply, path: string): LoginResult {
   if (reply.family === "v3") {
-    if (reply.code === 200) throw new ErpProtocolError("the ERP accepted the login but sent no session token", { operation: "login" });
+    if (reply.code === 200)
+      throw new ErpProtocolError("the ERP accepted the login but sent no session token", { operation: "login" });
     throw refusal(reply.msg, false);
   }
   const failed = reply.status !== 0 || reply.action === "fail";

@@ -29,11 +29,11 @@ function asText(value: unknown): string {
  */
 export function expectAcceptedMessage(reply: ZsmlReply, operation: string): ErpMessage {
   if (reply.model !== "message" && reply.model !== undefined) {
-    const message = reply.model === "bill" || reply.model === "source" ? "" : readMessage(reply).text;
-    throw new ErpProtocolError(
-      `the ERP answered ${operation} with body.model "${reply.model}" instead of a message${message ? `: ${excerptOf(message)}` : ""}`,
-      { operation, excerpt: excerptOf(reply.message) },
-    );
+    const said = reply.message && reply.message !== "ok" ? `: ${excerptOf(reply.message)}` : "";
+    throw new ErpProtocolError(`the ERP answered ${operation} with body.model "${reply.model}" instead of a message${said}`, {
+      operation,
+      excerpt: excerptOf(reply.message),
+    });
   }
   const message = readMessage(reply);
   if (looksLikeFailure(message.text) || looksLikeFailure(message.title)) {
@@ -51,14 +51,18 @@ export function expectAcceptedMessage(reply: ZsmlReply, operation: string): ErpM
 export function unexpectedModelError(reply: ZsmlReply, expected: string, operation: string): Error {
   if (reply.model === "message") {
     const { text } = readMessage(reply);
-    if (looksLikeFailure(text)) return new ErpValidationError(`the ERP refused ${operation}: ${text}`, { operation, erpMessage: text });
+    if (looksLikeFailure(text))
+      return new ErpValidationError(`the ERP refused ${operation}: ${text}`, { operation, erpMessage: text });
     return new ErpProtocolError(`the ERP answered ${operation} with a message instead of a ${expected}: ${excerptOf(text)}`, {
       operation,
       excerpt: excerptOf(text),
     });
   }
-  return new ErpProtocolError(`the ERP answered ${operation} with body.model "${reply.model ?? "(none)"}" instead of "${expected}"`, {
-    operation,
-    excerpt: excerptOf(reply.message),
-  });
+  return new ErpProtocolError(
+    `the ERP answered ${operation} with body.model "${reply.model ?? "(none)"}" instead of "${expected}"`,
+    {
+      operation,
+      excerpt: excerptOf(reply.message),
+    },
+  );
 }

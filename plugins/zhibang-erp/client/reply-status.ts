@@ -47,12 +47,15 @@ export function assertReplyOk<T extends ErpReply>(reply: T, operation: string): 
 function assertZsmlOk(reply: ZsmlReply, operation: string): void {
   if (reply.status === 0) return;
   const crashed = reply.status === 11 || SCRIPT_CRASH.test(reply.message);
-  throw new ErpServerError(`the ERP refused ${operation} with status ${reply.status}: ${excerptOf(reply.message) || "no message"}`, {
-    operation,
-    httpStatus: 200,
-    excerpt: excerptOf(reply.message),
-    retryable: crashed,
-  });
+  throw new ErpServerError(
+    `the ERP refused ${operation} with status ${reply.status}: ${excerptOf(reply.message) || "no message"}`,
+    {
+      operation,
+      httpStatus: 200,
+      excerpt: excerptOf(reply.message),
+      retryable: crashed,
+    },
+  );
 }
 
 function assertV3Ok(reply: V3Reply, operation: string): void {

@@ -57,7 +57,9 @@ export function readTable(reply: ZsmlReply, operation: string): ErpTable {
   const parsed = tableSchema.safeParse(rawTable ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ErpProtocolError(`the ERP's ${operation} table is unreadable: ${issue?.path.join(".")} ${issue?.message}`, { operation });
+    throw new ErpProtocolError(`the ERP's ${operation} table is unreadable: ${issue?.path.join(".")} ${issue?.message}`, {
+      operation,
+    });
   }
   const columns = (parsed.data.cols ?? []).map((c) => c.id);
   const records = rowList(parsed.data.rows).map((row) => zipRow(columns, row));

@@ -1,0 +1,120 @@
+import { pathToFileURL } from "node:url";
+import { ErpClient } from "../plugins/zhibang-erp/client/index.ts";
+import { mapLimit } from "../plugins/zhibang-erp/client/map-limit.ts";
+import { EMULATOR_DEFAULT_CREDENTIALS, startEmulator } from "../plugins/zhibang-erp/emulator/index.ts";
+
+/**
+ * ERP throughput: how many customers per second the client creates (createCustomer +
+ * assign + follow-up) against the emulator with a fixed latency per call, at several
+ * concurrencies, compared with the ideal `concurrency / (calls per customer × latency)`.
+ *
+ *   npx tsx bench/erp-throughput.ts [customers] [latencyMs]
+ */
+
+export interface ErpThroughputOptions {
+  customers?: number;
+  latencyMs?: number;
+  concurrencies?: number[];
+}
+
+export interface ErpThroughputRow {
+  concurrency: number;
+  customers: number;
+  seconds: number;
+  /** HTTP calls per created customer (allocate, save, read-back, assign, follow-up). */
+  callsPerCustomer: number;
+  customersPerSecond: number;
+  idealCustomersPerSecond: number;
+  /** measured / ideal; 1.0 = only the ERP's latency costs time. */
+  ratioToIdeal: number;
+}
+
+export interface ErpThroughputResult {
+  latencyMs: number;
+  rows: ErpThroughputRow[];
+}
+
+export async function benchErpThroughput(options: ErpThroughputOptions = {}): Promise<ErpThroughputResult> {
+  const { customers = 1000, latencyMs = 20, concurrencies = [1, 4, 8] } = options;
+  const rows: ErpThroughputRow[] = [];
+  for (const concurrency of concurrencies) rows.push(await measure(customers, latencyMs, concurrency));
+  return { latencyMs, rows };
+}
+
+async function measure(customers: number, latencyMs: number, concurrency: number): Promise<ErpThroughputRow> {
+  const emulator = await startEmulator({ port: 0, latencyMs, seedDemo: false });
+  const erp = new ErpClient({ baseUrl: emulator.url, ...EMULATOR_DEFAULT_CREDENTIALS });
+  try {
+    await erp.login();
+    const callsBefore = erp.stats().calls;
+    const started = performance.now();
+    await mapLimit(
+      Array.from({ length: customers }, (_, i) => i + 1),
+      concurrency,
+      (n) => createAssignFollow(erp, n),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const callsPerCustomer = (erp.stats().calls - callsBefore) / customers;
+    const customersPerSecond = customers / seconds;
+    const idealCustomersPerSecond = concurrency / (callsPerCustomer * (latencyMs / 1000));
+    const stored = emulator.snapshot().customers.length;
+    if (stored !== customers) throw new Error(`bench: the emulator holds ${stored} customers, expected ${customers}`);
+    return {
+      concurrency,
+      customers,
+      seconds,
+      callsPerCustomer,
+      customersPerSecond,
+      idealCustomersPerSecond,
+      ratioToIdeal: customersPerSecond / idealCustomersPerSecond,
+    };
+  } finally {
+    erp.close();
+    await emulator.close();
+  }
+}
+
+/** One customer the way the sync creates it: create (allocate, save, read back), assign, follow-up. */
+async function createAssignFollow(erp: ErpClient, n: number): Promise<void> {
+  const khid = `WX${String(n).padStart(6, "0")}`;
+  const mobile = `139${String(n).padStart(8, "0")}`;
+  const { ord } = await erp.createCustomer({
+    intsort: 1,
+    name: `基准测试公司${khid}`,
+    khid,
+    sort1: "17,146",
+    ly: 171,
+    jz: 289,
+    personName: "测试联系人",
+    mobile,
+    intro: "微信咨询，意向明确",
+  });
+  await erp.assignCustomer(ord, { mode: "users", users: ["123"] });
+  await erp.addFollowup(ord, { intro: "首次沟通：客户询问报价" });
+}
+
+export function formatThroughput(result: ErpThroughputResult): string {
+  const header = "concurrency  customers  seconds  calls/customer  customers/s  ideal/s  ratio";
+  const lines = result.rows.map((r) =>
+    [
+      String(r.concurrency).padStart(11),
+      String(r.customers).padStart(9),
+      r.seconds.toFixed(1).padStart(7),
+      r.callsPerCustomer.toFixed(2).padStart(14),
+      r.customersPerSecond.toFixed(2).padStart(11),
+      r.idealCustomersPerSecond.toFixed(2).padStart(7),
+      r.ratioToIdeal.toFixed(2).padStart(5),
+    ].join("  "),
+  );
+  return [`ERP throughput against the emulator at ${result.latencyMs} ms per call`, header, ...lines].join("\n");
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const customers = process.argv[2] ? Number(process.argv[2]) : undefined;
+  const latencyMs = process.argv[3] ? Number(process.argv[3]) : undefined;
+  const result = await benchErpThroughput({
+    ...(customers !== undefined ? { customers } : {}),
+    ...(latencyMs !== undefined ? { latencyMs } : {}),
+  });
+  process.stdout.write(`${formatThroughput(result)}\n`);
+}
