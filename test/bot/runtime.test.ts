@@ -18,15 +18,13 @@ const errorLogs = (w: MockWechat, pattern: RegExp) =>
 
 describe("runtime: session", () => {
   it("keeps handling messages once each through puppet resets, without stacking listeners", async () => {
-    const w = (wechat = await startMockWechat());
+    wechat = await startMockWechat();
+    const w = wechat;
     const sessions: SessionEvent[] = [];
     w.runtime.onSession((event) => void sessions.push(event));
     const puppet = w.mocker.puppet;
-    const listeners = () => [
-      w.runtime.bot.listenerCount("message"),
-      w.runtime.bot.listenerCount("login"),
-      puppet.listenerCount("message"),
-    ];
+    const bot = w.runtime.bot as unknown as NodeJS.EventEmitter;
+    const listeners = () => [bot.listenerCount("message"), bot.listenerCount("login"), puppet.listenerCount("message")];
     const before = listeners();
     const alice = w.createCustomer({ id: "wxid_alice", name: "Alice" });
 
@@ -48,7 +46,8 @@ describe("runtime: session", () => {
   });
 
   it("stop() may be called twice", async () => {
-    const w = (wechat = await startMockWechat());
+    wechat = await startMockWechat();
+    const w = wechat;
     await w.runtime.stop();
     await w.runtime.stop();
     expect(w.runtime.bot.isLoggedIn).toBe(false);
@@ -57,7 +56,8 @@ describe("runtime: session", () => {
 
 describe("runtime: failures stay contained", () => {
   it("logs a throwing or rejecting handler and goes on with the others", async () => {
-    const w = (wechat = await startMockWechat());
+    wechat = await startMockWechat();
+    const w = wechat;
     const unhandled = vi.fn();
     process.on("unhandledRejection", unhandled);
     try {
@@ -80,7 +80,8 @@ describe("runtime: failures stay contained", () => {
   });
 
   it("survives a payload without a talker and keeps taking messages in", async () => {
-    const w = (wechat = await startMockWechat());
+    wechat = await startMockWechat();
+    const w = wechat;
     w.mocker.cacheMessagePayload.set("odd-1", {
       id: "odd-1",
       type: types.Message.Text,
@@ -102,7 +103,7 @@ describe("runtime: failures stay contained", () => {
     try {
       process.emit("unhandledRejection", new Error("lost promise"), Promise.resolve());
       expect(exit).not.toHaveBeenCalled();
-      process.emit("uncaughtException", new Error("broken state"), "uncaughtException");
+      (process as NodeJS.EventEmitter).emit("uncaughtException", new Error("broken state"), "uncaughtException");
       expect(exit).toHaveBeenCalledWith(1);
     } finally {
       remove();
@@ -114,7 +115,8 @@ describe("runtime: failures stay contained", () => {
 
 describe("runtime: sending", () => {
   it("sends to the File Transfer contact, a colleague and a group by id", async () => {
-    const w = (wechat = await startMockWechat());
+    wechat = await startMockWechat();
+    const w = wechat;
     const boss = w.createStaff({ id: "wxid_boss", name: "老板" });
     const room = w.createRoom({ topic: "销售群", members: [boss] });
     await w.runtime.say("filehelper", "同步完成");
@@ -125,7 +127,8 @@ describe("runtime: sending", () => {
   });
 
   it("refuses an unknown conversation and sending while logged out", async () => {
-    const w = (wechat = await startMockWechat());
+    wechat = await startMockWechat();
+    const w = wechat;
     await expect(w.runtime.say("wxid_nobody", "hi")).rejects.toBeInstanceOf(SendError);
     await w.mocker.puppet.logout("test");
     await w.waitFor(() => !w.runtime.isLoggedIn(), "the logout");
