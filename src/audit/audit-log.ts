@@ -32,49 +32,66 @@ interface BufferedLine {
  * order, whole lines only, on `flush`, on `close` and every `flushIntervalMs`.
  */
 export function createAuditLog(options: AuditLogOptions): AuditLog {
-  const now = options.now ?? (() => new Date());
-  const logger = options.logger ?? silentLogger();
-  const maxStringLength = options.maxStringLength ?? 4_000;
-  let buffer: BufferedLine[] = [];
-  let writing: Promise<void> = Promise.resolve();
-  let closed = false;
+  return new JsonlAuditLog(options);
+}
 
-  const flush = (): Promise<void> => {
-    writing = writing.then(async () => {
-      const batch = buffer;
-      buffer = [];
-      if (batch.length > 0) await appendInOrder(options.dir, batch, logger);
-    });
-    return writing;
-  };
-  const timer = setInterval(() => void flush(), options.flushIntervalMs ?? 1_000);
-  timer.unref(); // the audit log alone must not keep a finished process (`wxerp sync`) alive
+class JsonlAuditLog implements AuditLog {
+  readonly #dir: string;
+  readonly #now: () => Date;
+  readonly #logger: Logger;
+  readonly #maxStringLength: number;
+  readonly #timer: NodeJS.Timeout;
+  #buffer: BufferedLine[] = [];
+  #writing: Promise<void> = Promise.resolve();
+  #closed = false;
 
-  return {
-    write(record: AuditInput): void {
-      if (closed) {
-        logger.warn({ operation: record.operation }, "audit record written after the audit log was closed; dropped");
-        return;
-      }
-      try {
-        const { time, line } = toAuditLine(record, now(), maxStringLength);
-        buffer.push({ file: dayFilePath(options.dir, time), line });
-      } catch (error) {
-        logger.error({ err: error, operation: record.operation }, "audit record could not be prepared; dropped");
-      }
-    },
-    flush,
-    async close(): Promise<void> {
-      closed = true;
-      clearInterval(timer);
-      await flush();
-    },
-    async recent(limit: number): Promise<AuditRecord[]> {
-      await flush();
-      return readRecent(listDayFiles(options.dir), limit, logger);
-    },
-    files: () => listDayFiles(options.dir),
-  };
+  constructor(options: AuditLogOptions) {
+    this.#dir = options.dir;
+    this.#now = options.now ?? (() => new Date());
+    this.#logger = options.logger ?? silentLogger();
+    this.#maxStringLength = options.maxStringLength ?? 4_000;
+    this.#timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 1_000);
+    this.#timer.unref(); // the audit log alone must not keep a finished process (`wxerp sync`) alive
+  }
+
+  write(record: AuditInput): void {
+    if (this.#closed) {
+      this.#logger.warn({ operation: record.operation }, "audit record written after the audit log was closed; dropped");
+      return;
+    }
+    try {
+      const { time, line } = toAuditLine(record, this.#now(), this.#maxStringLength);
+      this.#buffer.push({ file: dayFilePath(this.#dir, time), line });
+    } catch (error) {
+      this.#logger.error({ err: error, operation: record.operation }, "audit record could not be prepared; dropped");
+    }
+  }
+
+  flush(): Promise<void> {
+    this.#writing = this.#writing
+      .then(async () => {
+        const batch = this.#buffer;
+        this.#buffer = [];
+        if (batch.length > 0) await appendInOrder(this.#dir, batch, this.#logger);
+      })
+      .catch((error: unknown) => this.#logger.error({ err: error }, "audit flush failed"));
+    return this.#writing;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#timer);
+    await this.flush();
+  }
+
+  async recent(limit: number): Promise<AuditRecord[]> {
+    await this.flush();
+    return readRecent(this.files(), limit, this.#logger);
+  }
+
+  files(): string[] {
+    return listDayFiles(this.#dir);
+  }
 }
 
 /** Consecutive lines for one file go in one append; a failure is logged with what was lost. */
