@@ -36,6 +36,7 @@ export interface OutboxJob<P = unknown> {
 export interface EnqueueInput<P = unknown> {
   kind: string;
   key: string;
+  /** JSON data only (it is stored as JSON); keep it small: ids, not whole threads. */
   payload: P;
   actor?: string;
   /**
