@@ -103,3 +103,13 @@ describe("rolling summary", () => {
     expect(summary).toContain("wants a meeting");
   });
 });
+
+describe("summaries written by the LLM", () => {
+  it("re-reads their facts, and their negations, as earlier signals", async () => {
+    const scorer = new HeuristicScorer({ maxSummaryChars: 300 });
+    const llmSummary = "客户张三来自远航科技，已索要报价单并约了下周面谈；暂未提出预算。";
+    const result = await scorer.score(batch(llmSummary, [["customer", "好的"]], "09"));
+    expect(result.reasons).toEqual(expect.arrayContaining(["此前：要报价单", "此前：约见面"]));
+    expect(result.reasons.join()).not.toContain("预算");
+  });
+});

@@ -155,6 +155,9 @@ export const REFUSAL_RULES: readonly SignalRule[] = [
   hesitation(/\btoo expensive\b|\bmaybe later\b|\bnot now\b|\bthink about it\b|\bno budget\b/i),
 ];
 
-/** Words right before an intent keyword that turn it around ("没预算", "不要样品"). */
+/**
+ * Words right before an intent keyword that turn it around ("没预算", "不要样品"); "未" also a
+ * little further back, as summaries write it ("暂未提出报价").
+ */
 export const NEGATION_BEFORE =
-  /(不需要|不用|不要|不想|不打算|暂不|暂时不|没有|没|无需|别)$|\b(no|not|don't|do not|never|without)\s+(\w+\s+)?$/i;
+  /(不需要|不用|不要|不想|不打算|暂不|暂时不|没有|没|无需|别)$|(尚未|暂未|未)\p{Script=Han}{0,2}$|\b(no|not|don't|do not|never|without)\s+(\w+\s+)?$/iu;
