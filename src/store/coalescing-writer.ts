@@ -36,6 +36,11 @@ export class CoalescingWriter {
     this.#schedule();
   }
 
+  /** Drops pending writes whose key starts with `prefix` (files of a layout being retired). */
+  forget(prefix: string): void {
+    for (const key of [...this.#dirty.keys()]) if (key.startsWith(prefix)) this.#dirty.delete(key);
+  }
+
   /**
    * Resolves once the given files (all files when omitted) are written with every change
    * made before the call. Rejects if a write fails; the file then stays dirty.

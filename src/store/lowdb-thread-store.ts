@@ -8,6 +8,7 @@ import { JsonFile, type JsonFileOptions } from "./json-file.ts";
 import { LocalNumbers } from "./local-numbers.ts";
 import { contactShardSchema, type Meta, metaSchema, threadShardSchema } from "./schema.ts";
 import { SeenIds } from "./seen-ids.ts";
+import { ShardGrowth } from "./shard-growth.ts";
 import { ShardedCollection } from "./sharded-collection.ts";
 import { findThreads, listThreads } from "./thread-query.ts";
 import { applyThreadChange } from "./thread-record.ts";
@@ -62,6 +63,7 @@ export class LowdbThreadStore implements ThreadStore {
   readonly #seen: SeenIds;
   readonly #meta: Low<Meta>;
   readonly #numbers: LocalNumbers;
+  readonly #growth: ShardGrowth;
   #fileWrites = 0;
   #state: "new" | "opening" | "open" | "closed" = "new";
 
@@ -93,6 +95,17 @@ export class LowdbThreadStore implements ThreadStore {
       new JsonFile(join(root, "meta.json"), metaSchema, { ...fileOptions, pretty: true }),
       this.#freshMeta(),
     );
+    this.#growth = new ShardGrowth({
+      threads: this.#threads,
+      contacts: this.#contacts,
+      maxRecordsPerShard: this.#options.maxRecordsPerShard,
+      logger: options.logger,
+      recordLayout: async (counts) => {
+        this.#meta.data.shards = counts;
+        this.#writer.markDirty(META_KEY, () => this.#meta.write());
+        await this.#writer.flush([META_KEY]);
+      },
+    });
     this.#numbers = new LocalNumbers({
       meta: this.#meta,
       contacts: this.#contacts,
@@ -113,7 +126,7 @@ export class LowdbThreadStore implements ThreadStore {
       await this.#contacts.load(meta.shards.contacts);
       await this.#seen.load();
       this.#numbers.recover();
-      await this.#growShardsIfNeeded();
+      await this.#growth.grow();
       this.#state = "open";
     } catch (error) {
       this.#state = "closed";
@@ -133,7 +146,9 @@ export class LowdbThreadStore implements ThreadStore {
     const merged: Contact = { ...(existing ?? { firstSeenAt: firstSeenAt ?? this.#now() }), ...definedOnly(fields) } as Contact;
     if (existing?.localNo !== undefined) merged.localNo = existing.localNo;
     if (existing && JSON.stringify(existing) === JSON.stringify(merged)) return existing;
-    return this.#contacts.set(merged);
+    const stored = this.#contacts.set(merged);
+    if (!existing) this.#growth.check();
+    return stored;
   }
 
   async assignLocalNo(contactId: string, atLeast?: number): Promise<number> {
@@ -153,8 +168,10 @@ export class LowdbThreadStore implements ThreadStore {
 
   async updateThread(id: string, change: (thread: Thread) => void): Promise<Thread> {
     this.#assertOpen();
-    const next = applyThreadChange(id, this.#threads.get(id), change, this.#options);
-    return this.#threads.set(next);
+    const current = this.#threads.get(id);
+    const stored = this.#threads.set(applyThreadChange(id, current, change, this.#options));
+    if (!current) this.#growth.check();
+    return stored;
   }
 
   async listThreads(filter?: ThreadFilter): Promise<Thread[]> {
@@ -187,14 +204,20 @@ export class LowdbThreadStore implements ThreadStore {
 
   async flush(): Promise<void> {
     if (this.#state === "closed") return;
+    await this.#growth.settled();
     await this.#writer.flush();
+    await this.#growth.settled(); // a layout change begun meanwhile must reach meta.json too
   }
 
   /** Writes everything pending; safe to call twice. */
   async close(): Promise<void> {
     if (this.#state === "closed") return;
     this.#state = "closed";
-    await this.#writer.close();
+    try {
+      await this.#growth.settled();
+    } finally {
+      await this.#writer.close();
+    }
   }
 
   stats(): StoreStats {
@@ -211,31 +234,10 @@ export class LowdbThreadStore implements ThreadStore {
 
   /** Meta and the contact's shard, on disk before a number is handed out. */
   async #persistDurably(contactId: string): Promise<void> {
+    await this.#growth.settled();
     this.#writer.markDirty(META_KEY, () => this.#meta.write());
     await this.#writer.flush([META_KEY, this.#contacts.keyOf(contactId)]);
-  }
-
-  async #growShardsIfNeeded(): Promise<void> {
-    const meta = this.#meta.data;
-    const grow = (collection: { size: number; shardCount: number }): number | undefined => {
-      if (collection.size <= collection.shardCount * this.#options.maxRecordsPerShard) return undefined;
-      let count = collection.shardCount;
-      while (collection.size > count * (this.#options.maxRecordsPerShard / 2)) count *= 2;
-      return count;
-    };
-    const threadCount = grow(this.#threads);
-    const contactCount = grow(this.#contacts);
-    if (threadCount === undefined && contactCount === undefined) return;
-    this.#options.logger?.info(
-      { threads: this.#threads.size, threadShards: threadCount, contactShards: contactCount },
-      "store: spreading data over more files",
-    );
-    if (threadCount !== undefined) await this.#threads.reshard(threadCount);
-    if (contactCount !== undefined) await this.#contacts.reshard(contactCount);
-    meta.shards = { threads: this.#threads.shardCount, contacts: this.#contacts.shardCount };
-    await this.#meta.write();
-    await this.#threads.dropOtherDirectories();
-    await this.#contacts.dropOtherDirectories();
+    await this.#growth.settled();
   }
 
   /**

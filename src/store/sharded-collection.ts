@@ -11,7 +11,6 @@ import type { ShardFile } from "./schema.ts";
  * rewrites one file of about `size / shards` records, not the whole store. The shard count
  * lives in the directory name (`threads-256/`): growing it writes a complete new directory
  * before the store's meta file points at it, so a crash half-way leaves the old one in use.
- * Resharding happens only while the store opens, before anything can change a record.
  */
 export class ShardedCollection<T extends { id: string }> {
   readonly #root: string;
@@ -81,18 +80,27 @@ export class ShardedCollection<T extends { id: string }> {
   }
 
   /**
-   * Rewrites all records into `count` shards in a new directory (durably). Only while
-   * opening: the caller then records `count` in the meta file and calls `dropOtherDirectories`.
+   * Moves every record into `count` shards in a new directory and writes them all. The
+   * swap is synchronous, so a change made while the files are written lands in the new
+   * layout. The caller then records `count` in the meta file (until then a restart uses
+   * the old directory) and calls `dropOtherDirectories`.
    */
-  async reshard(count: number): Promise<void> {
+  async grow(count: number): Promise<void> {
     await rm(this.#dir(count), { recursive: true, force: true });
     await mkdir(this.#dir(count), { recursive: true });
+    const oldPrefix = `${this.#name}-${this.#shards.length}/`;
     const shards = this.#openShards(count);
     for (const record of this.#index.values()) {
       (shards[shardIndex(record.id, count)] as Low<ShardFile<T>>).data.records[record.id] = record;
     }
-    for (const shard of shards) await shard.write();
     this.#shards = shards;
+    this.#writer.forget(oldPrefix);
+    const keys = shards.map((shard, index) => {
+      const key = `${this.#name}-${count}/${index}`;
+      this.#writer.markDirty(key, () => shard.write());
+      return key;
+    });
+    await this.#writer.flush(keys);
   }
 
   /** Removes directories of other shard counts (left by a completed or interrupted reshard). */

@@ -268,15 +268,34 @@ describe("LowdbThreadStore: threads", () => {
     expect((await store.listThreads({ limit: 1 })).map((t) => t.id)).toEqual(["new"]);
   });
 
-  it("spreads a grown store over more shard files at open, losing nothing", async () => {
-    let store = await openStore({ initialShards: 2, maxRecordsPerShard: 8 });
+  it("spreads a growing store over more shard files while it runs, losing nothing", async () => {
+    const small = { initialShards: 2, maxRecordsPerShard: 8 };
+    let store = await openStore(small);
+    const numbers: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      await store.upsertContact({ id: `t${i}`, name: `客户${i}` });
+      await store.updateThread(`t${i}`, (t) => t.messages.push(message(`m${i}`)));
+      if (i % 10 === 0) numbers.push(await store.assignLocalNo(`t${i}`));
+    }
+    await store.flush();
+    const shards = store.stats().threadShards;
+    expect(shards).toBeGreaterThanOrEqual(8);
+    expect((await readdir(dir)).filter((name) => name.startsWith("threads-"))).toEqual([`threads-${shards}`]);
+    store = await reopen(store, small);
+    expect(store.stats().threadShards).toBe(shards);
+    expect((await store.listThreads()).length).toBe(50);
+    expect((await store.getThread("t42"))?.messages[0]?.id).toBe("m42");
+    expect(await Promise.all([0, 10, 20, 30, 40].map(async (i) => (await store.getContact(`t${i}`))?.localNo))).toEqual(numbers);
+  });
+
+  it("spreads a store that outgrew its layout when it opens", async () => {
+    let store = await openStore({ initialShards: 2, maxRecordsPerShard: 1000 });
     for (let i = 0; i < 50; i++) await store.updateThread(`t${i}`, (t) => t.messages.push(message(`m${i}`)));
+    expect(store.stats().threadShards).toBe(2);
     store = await reopen(store, { initialShards: 2, maxRecordsPerShard: 8 });
     expect(store.stats().threadShards).toBeGreaterThanOrEqual(8);
     expect((await store.listThreads()).length).toBe(50);
     expect((await readdir(dir)).filter((name) => name.startsWith("threads-"))).toEqual([`threads-${store.stats().threadShards}`]);
-    store = await reopen(store, { initialShards: 2, maxRecordsPerShard: 8 });
-    expect((await store.getThread("t42"))?.messages[0]?.id).toBe("m42");
   });
 });
 

@@ -1,0 +1,84 @@
+import type { Logger } from "../logging/logger.ts";
+import { StoreError } from "./errors.ts";
+import type { ShardedCollection } from "./sharded-collection.ts";
+
+interface Growable {
+  readonly size: number;
+  readonly shardCount: number;
+  grow(count: number): Promise<void>;
+  dropOtherDirectories(): Promise<void>;
+}
+
+export interface ShardGrowthOptions {
+  threads: ShardedCollection<{ id: string }> | Growable;
+  contacts: ShardedCollection<{ id: string }> | Growable;
+  /** Above this many records per shard a collection moves to more shards. */
+  maxRecordsPerShard: number;
+  /** Records the new shard counts in meta.json, durably. */
+  recordLayout(counts: { threads: number; contacts: number }): Promise<void>;
+  logger?: Logger | undefined;
+}
+
+/**
+ * Keeps the cost of a write flat as the store grows: when a collection averages more than
+ * `maxRecordsPerShard` records a file, it moves to enough shards (a power-of-two multiple)
+ * to halve that, while the bot keeps running. Until meta.json names the new layout a
+ * restart reads the old one, so `settled()` is awaited before anything is promised durable.
+ */
+export class ShardGrowth {
+  readonly #options: ShardGrowthOptions;
+  #running: Promise<void> | undefined;
+  #failure: Error | undefined;
+
+  constructor(options: ShardGrowthOptions) {
+    this.#options = options;
+  }
+
+  /** Starts growing in the background if a collection outgrew its layout (cheap to call often). */
+  check(): void {
+    if (this.#running || this.#failure || !this.#needed()) return;
+    this.#running = this.grow()
+      .catch((error: unknown) => {
+        this.#failure = new StoreError("the store could not spread its data over more files; restart wxerp", { cause: error });
+        this.#options.logger?.error({ err: error }, "store layout change failed: changes since are not durable; restart wxerp");
+      })
+      .finally(() => {
+        this.#running = undefined;
+      });
+  }
+
+  /** Resolves when no layout change is in progress; rejects after a failed one. */
+  async settled(): Promise<void> {
+    await this.#running;
+    if (this.#failure) throw this.#failure;
+  }
+
+  /** Grows whatever needs it, now (at open, and from `check`). */
+  async grow(): Promise<void> {
+    const { threads, contacts, logger } = this.#options;
+    const threadCount = this.#target(threads);
+    const contactCount = this.#target(contacts);
+    if (threadCount === undefined && contactCount === undefined) return;
+    logger?.info(
+      { threads: threads.size, contacts: contacts.size, threadCount, contactCount },
+      "store: spreading data over more files",
+    );
+    if (threadCount !== undefined) await threads.grow(threadCount);
+    if (contactCount !== undefined) await contacts.grow(contactCount);
+    await this.#options.recordLayout({ threads: threads.shardCount, contacts: contacts.shardCount });
+    await threads.dropOtherDirectories();
+    await contacts.dropOtherDirectories();
+  }
+
+  #needed(): boolean {
+    return this.#target(this.#options.threads) !== undefined || this.#target(this.#options.contacts) !== undefined;
+  }
+
+  #target(collection: Growable): number | undefined {
+    const max = this.#options.maxRecordsPerShard;
+    if (collection.size <= collection.shardCount * max) return undefined;
+    let count = collection.shardCount;
+    while (collection.size > count * (max / 2)) count *= 2;
+    return count;
+  }
+}
