@@ -32,9 +32,10 @@ export async function runSyncJob(deps: SyncDeps, run: SyncJobRun, payload: SyncJ
     ...(payload.scoreOverrideBy ? { scoreOverriddenBy: payload.scoreOverrideBy } : {}),
     at: run.now.toISOString(),
   });
-  // A job resumed after a crash finishes what it started, whatever the thread says now.
-  const resuming = run.checkpoint.link !== undefined || run.checkpoint.allocatedOrd !== undefined;
-  const current = { ...thread, admission: resuming ? { ...admission, passed: true, failed: [] } : admission };
+  // Admission gates the creation only: a linked customer keeps getting follow-ups, and a
+  // job resumed after a crash finishes what it started, whatever the thread says now.
+  const committed = thread.erp !== undefined || run.checkpoint.link !== undefined || run.checkpoint.allocatedOrd !== undefined;
+  const current = { ...thread, admission: committed ? { ...admission, passed: true, failed: [] } : admission };
   const plan = planSync({ thread: current, contact, identity, admission: current.admission, config: deps.config, now: run.now });
   deps.events.decision("decision.plan", thread.id, { action: plan.action, admission, actor: run.actor });
 

@@ -1,0 +1,31 @@
+import type { AuditLog } from "../../../src/audit/index.ts";
+import type { AppConfig } from "../../../src/config/schema.ts";
+import type { Outbox } from "../../../src/outbox/index.ts";
+import type { PluginHost } from "../../../src/plugins/types.ts";
+import type { ThreadStore } from "../../../src/store/types.ts";
+import type { ErpClient } from "../client/index.ts";
+import type { LoginLatch } from "../jobs/handlers.ts";
+import type { JobWaiter } from "../jobs/job-waiter.ts";
+import type { SyncRequests } from "../sync-requests.ts";
+
+/** What the `/erp` command handlers may use. */
+export interface CommandDeps {
+  config: AppConfig;
+  store: ThreadStore;
+  outbox: Outbox;
+  audit: AuditLog;
+  host: PluginHost;
+  client: ErpClient;
+  requests: SyncRequests;
+  waiter: JobWaiter;
+  latch: LoginLatch;
+  kick(): void;
+  /** How long a command waits for its job before answering "queued". */
+  waitMs: number;
+  clock(): Date;
+}
+
+/** Picks the reply in the configured language (design §3.8: Chinese by default). */
+export function t(locale: "zh" | "en", zh: string, en: string): string {
+  return locale === "en" ? en : zh;
+}

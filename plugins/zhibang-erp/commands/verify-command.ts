@@ -1,0 +1,40 @@
+import { CommandError } from "../../../src/commands/errors.ts";
+import type { CommandDefinition } from "../../../src/commands/types.ts";
+import { maskMobile } from "../../../src/privacy/mask.ts";
+import { normalizeMobile } from "../../../src/privacy/mobile.ts";
+import { type CommandDeps, t } from "./command-deps.ts";
+import { label, resolveWho } from "./who.ts";
+
+/** `/erp verify <mobile> [who]`: staff confirm a customer's mobile (phone_verified, design §3.6). */
+export function verifyCommand(deps: CommandDeps): CommandDefinition {
+  return {
+    name: "verify",
+    description: { zh: "确认客户手机号（满足 phone_verified）", en: "confirm a customer's mobile (phone_verified)" },
+    usage: "<mobile> [who]",
+    minArgs: 1,
+    async handler(ctx) {
+      const l = ctx.locale;
+      const mobile = normalizeMobile(ctx.args[0]!);
+      if (!mobile) {
+        throw new CommandError(t(l, `「${ctx.args[0]}」不是有效的 11 位手机号`, `"${ctx.args[0]}" is not a valid 11-digit mainland mobile`), {
+          hint: t(l, "例如 /erp verify 13800138000", "e.g. /erp verify 13800138000"),
+        });
+      }
+      const { thread, contact } = await resolveWho(deps, ctx, ctx.args.slice(1));
+      const at = ctx.origin.at ?? deps.clock().toISOString();
+      const previous = thread.extracted.mobile?.value;
+      await deps.store.updateThread(thread.id, (th) => {
+        th.extracted.mobile = { value: mobile, source: "staff", verified: true, at };
+      });
+      deps.audit.write({ operation: "decision.verify", actor: ctx.sender.id, contact: thread.id, outcome: "ok", mobile, ...(previous ? { previous } : {}) });
+      deps.host.activity({ kind: "verify", contactId: thread.id, text: `mobile ${maskMobile(mobile)} verified by staff` });
+      const changed = previous && previous !== mobile ? t(l, `（原号码 ${maskMobile(previous)} 已替换）`, ` (replaces ${maskMobile(previous)})`) : "";
+      const done = t(l, `✅ 已确认 ${label(contact, thread)} 的手机号 ${maskMobile(mobile)}${changed}`, `✅ ${label(contact, thread)}: mobile ${maskMobile(mobile)} verified${changed}`);
+      // With auto-sync on, a verified number may be all the thread was waiting for.
+      if (!deps.config.sync.auto || thread.score === undefined || thread.erp) return done;
+      const result = await deps.requests.request(thread.id, { actor: ctx.sender.id, at });
+      if (result.job) return `${done}\n${t(l, "已加入同步队列", "queued for the ERP")}`;
+      return `${done}\n${t(l, `仍未满足：${result.admission.failed.join(", ")}`, `still missing: ${result.admission.failed.join(", ")}`)}`;
+    },
+  };
+}

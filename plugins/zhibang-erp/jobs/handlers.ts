@@ -1,0 +1,96 @@
+import type { OutboxJob } from "../../../src/outbox/index.ts";
+import type { JobContext, JobHandler } from "../../../src/outbox/worker.ts";
+import { withCallContext } from "../call-context.ts";
+import { ErpAuthError } from "../client/index.ts";
+import { assignStep } from "../sync/assign-step.ts";
+import type { AssignTarget } from "../sync/erp-port.ts";
+import { followupStep } from "../sync/followup-step.ts";
+import type { SyncDeps, SyncJobRun } from "../sync/sync-context.ts";
+import { type SyncJobPayload, runSyncJob } from "../sync/sync-job.ts";
+import { asJobError } from "./job-errors.ts";
+import { jobRun, jobTime } from "./job-run.ts";
+
+export const JOB_KINDS = { sync: "erp.sync", assign: "erp.assign", followup: "erp.followup" } as const;
+
+export interface AssignJobPayload {
+  target: AssignTarget;
+  at: string;
+}
+
+export interface FollowupJobPayload {
+  text: string;
+  at: string;
+}
+
+/**
+ * After the ERP refuses our password, every further job would try to log in again, and
+ * the ERP asks for a captcha after three failures: one refusal stops all ERP work until a
+ * person fixes the credentials and runs `/erp retry` (or restarts).
+ */
+export class LoginLatch {
+  refusedWith: string | undefined;
+  check(): void {
+    if (this.refusedWith) {
+      throw Object.assign(new Error(`ERP login was refused (${this.refusedWith}); fix WXERP_ERP_USERNAME/WXERP_ERP_PASSWORD, then /erp retry`), {
+        retryable: false,
+      });
+    }
+  }
+  clear(): void {
+    this.refusedWith = undefined;
+  }
+}
+
+export function jobHandlers(deps: SyncDeps, latch: LoginLatch, clock: () => Date): Record<string, JobHandler> {
+  const guarded =
+    (body: (job: OutboxJob, ctx: JobContext, run: SyncJobRun) => Promise<Record<string, unknown>>): JobHandler =>
+    async (job, ctx) => {
+      latch.check();
+      const thread = await deps.store.getThread(job.key);
+      const run = jobRun(job, ctx, jobTime((job.payload as { at?: string }).at, thread?.scoredAt, clock()));
+      try {
+        return await withCallContext({ actor: run.actor, contact: job.key }, () => body(job, ctx, run));
+      } catch (error) {
+        if (error instanceof ErpAuthError) latch.refusedWith = error.message;
+        throw asJobError(error);
+      }
+    };
+
+  return {
+    [JOB_KINDS.sync]: guarded(async (job, _ctx, run) => ({ ...(await runSyncJob(deps, run, job.payload as SyncJobPayload)) })),
+    [JOB_KINDS.assign]: guarded(async (job, _ctx, run) => {
+      const { target } = job.payload as AssignJobPayload;
+      const erp = (await linkedThread(deps, job.key)).erp!;
+      // Staff chose the owner: the checkpointed target is theirs, not a tier's round-robin.
+      if (!run.checkpoint.assignTarget) await run.save({ assignTarget: target });
+      const done = await assignStep(deps, run, erp.ord, { mode: target.mode, tierIndex: -1 });
+      await deps.store.updateThread(job.key, (t) => {
+        t.erp!.public = done.mode === "public";
+        t.erp!.owners = done.mode === "users" ? done.users : [];
+      });
+      return { status: "assigned", ord: erp.ord, target: done };
+    }),
+    [JOB_KINDS.followup]: guarded(async (job, _ctx, run) => {
+      const { text } = job.payload as FollowupJobPayload;
+      const thread = await linkedThread(deps, job.key);
+      const erp = thread.erp!;
+      const sequence = (erp.followups ?? 0) + 1;
+      const posted = await followupStep(deps, run, erp.ord, erp.khid, text, sequence);
+      if (posted) {
+        await deps.store.updateThread(job.key, (t) => {
+          t.erp!.followups = sequence;
+          t.erp!.lastFollowupAt = run.now.toISOString();
+        });
+      }
+      return { status: "followup", ord: erp.ord, sequence };
+    }),
+  };
+}
+
+async function linkedThread(deps: SyncDeps, contactId: string) {
+  const thread = await deps.store.getThread(contactId);
+  if (!thread?.erp) {
+    throw Object.assign(new Error("this customer is not in the ERP yet: run /erp sync first"), { retryable: false });
+  }
+  return thread;
+}

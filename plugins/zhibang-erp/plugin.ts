@@ -1,0 +1,162 @@
+import type { AuditLog } from "../../src/audit/index.ts";
+import type { Monitoring } from "../../src/monitoring/monitoring.ts";
+import { type DrainSummary, type Outbox, OutboxWorker } from "../../src/outbox/index.ts";
+import type { PluginHost, ScoredEvent, WxerpPlugin } from "../../src/plugins/types.ts";
+import { maskText } from "../../src/privacy/mask.ts";
+import { registerErpCommands } from "./commands/index.ts";
+import type { ErpConnection } from "./connect.ts";
+import { LoginLatch, jobHandlers } from "./jobs/handlers.ts";
+import { JobWaiter } from "./jobs/job-waiter.ts";
+import { SyncRequests } from "./sync-requests.ts";
+import { clientPort } from "./sync/client-port.ts";
+import type { SyncDeps, SyncEvents } from "./sync/sync-context.ts";
+
+export interface ZhibangErpPluginOptions {
+  connection: ErpConnection;
+  outbox: Outbox;
+  audit: AuditLog;
+  monitoring: Monitoring;
+  /** false for the replay and `wxerp sync`, which drain the outbox themselves. */
+  startWorker?: boolean;
+  /** How long a chat command waits for its job before answering "queued". */
+  commandWaitMs?: number;
+  clock?: () => Date;
+}
+
+/** What the app, the replay and `wxerp sync` drive besides the plugin's own hooks. */
+export interface ZhibangErpControl {
+  /** Every thread admitted but not yet in the ERP gets a job; failed jobs run again. */
+  syncPending(actor: string): Promise<{ enqueued: number }>;
+  /** Runs the outbox until nothing is due now (back-off ignored when asked). */
+  drain(options?: { ignoreBackoff?: boolean }): Promise<DrainSummary>;
+  requests(): SyncRequests;
+}
+
+/**
+ * The 智邦 ERP plugin (design §3.6-§3.9): admission on every scored thread, an idempotent
+ * sync through the durable outbox, tier assignment, follow-ups and the `/erp` commands.
+ */
+export function zhibangErpPlugin(options: ZhibangErpPluginOptions): { plugin: WxerpPlugin; control: ZhibangErpControl } {
+  const clock = options.clock ?? (() => new Date());
+  const latch = new LoginLatch();
+  const waiter = new JobWaiter();
+  let requests: SyncRequests | undefined;
+  let worker: OutboxWorker | undefined;
+  let installedStore: SyncDeps["store"] | undefined;
+
+  const plugin: WxerpPlugin = {
+    name: "zhibang-erp",
+    install(host: PluginHost) {
+      const { config, store } = host;
+      installedStore = store;
+      const deps: SyncDeps = { store, config, erp: clientPort(options.connection.client), events: syncEvents(host, options) };
+      worker = new OutboxWorker({
+        outbox: options.outbox,
+        handlers: jobHandlers(deps, latch, clock),
+        concurrency: config.sync.concurrency,
+        logger: host.logger.child({ module: "outbox" }),
+        clock,
+        onSettled: async (job, outcome) => {
+          options.monitoring.recordSync(outcome.status === "done");
+          if (outcome.status === "done") waiter.settle(job.id, { ok: true, result: outcome.result });
+          else waiter.settle(job.id, { ok: false, error: outcome.error, parked: outcome.status === "failed" });
+          if (outcome.status === "retry") {
+            await store.updateThread(job.key, (t) => {
+              t.lastError = outcome.error;
+            });
+          }
+        },
+        onParked: async (job, error) => {
+          const message = maskText(error instanceof Error ? error.message : String(error));
+          await store.updateThread(job.key, (t) => {
+            t.syncState = "failed";
+            t.lastError = message;
+          });
+          const contact = await store.getContact(job.key);
+          const name = contact?.alias || contact?.name || job.key;
+          host.activity({ kind: "failed", contactId: job.key, text: `ERP job parked: ${message}` });
+          await host.notifyControl(
+            config.locale === "en"
+              ? `❌ ERP sync for ${name} stopped after ${job.attempts} attempt(s): ${message.slice(0, 120)}. Fix it, then /erp retry`
+              : `❌ ${name} 同步 ERP 失败（已尝试 ${job.attempts} 次，已暂停）：${message.slice(0, 120)}。修复后发送 /erp retry`,
+          );
+        },
+      });
+      const kick = () => worker?.kick();
+      requests = new SyncRequests({ config, store, outbox: options.outbox, audit: options.audit, host, kick });
+      registerErpCommands(host.commands, {
+        config,
+        store,
+        outbox: options.outbox,
+        audit: options.audit,
+        host,
+        client: options.connection.client,
+        requests,
+        waiter,
+        latch,
+        kick,
+        waitMs: options.commandWaitMs ?? 20_000,
+        clock,
+      });
+      host.onThreadScored((event) => onScored(event, host));
+      if (options.startWorker !== false) worker.start();
+      return async () => {
+        await worker?.stop();
+      };
+    },
+  };
+
+  async function onScored(event: ScoredEvent, host: PluginHost): Promise<void> {
+    if (!host.config.sync.auto) return;
+    await requests!.request(event.thread.id, { actor: "auto", at: event.at });
+  }
+
+  const control: ZhibangErpControl = {
+    async syncPending(actor) {
+      latch.clear();
+      await options.outbox.retryFailed();
+      let enqueued = 0;
+      if (!installedStore || !requests) throw new Error("the ERP plugin is not installed");
+      const store = installedStore;
+      for (const thread of await store.listThreads()) {
+        if (thread.erp || thread.score === undefined) continue;
+        const result = await requests!.request(thread.id, { actor, at: thread.scoredAt ?? clock().toISOString() });
+        if (result.job) enqueued++;
+      }
+      return { enqueued };
+    },
+    async drain(drainOptions = {}) {
+      if (!worker) throw new Error("the ERP plugin is not installed");
+      return worker.drain({ ignoreBackoff: drainOptions.ignoreBackoff ?? false });
+    },
+    requests: () => requests!,
+  };
+
+  return { plugin, control };
+}
+
+function syncEvents(host: PluginHost, options: ZhibangErpPluginOptions): SyncEvents {
+  return {
+    duplicateAvoided(how, thread, customer) {
+      options.monitoring.recordDuplicateAvoided();
+      options.audit.write({ operation: "decision.dedupe", actor: "auto", contact: thread.id, outcome: "ok", how, ord: customer.ord, khid: customer.khid });
+      host.activity({ kind: "linked", contactId: thread.id, text: `already in the ERP (by ${how}): linked to ord ${customer.ord}` });
+    },
+    khidConflict(khid, thread, customer) {
+      options.monitoring.recordKhidConflict();
+      options.audit.write({ operation: "decision.khid_conflict", actor: "auto", contact: thread.id, outcome: "skipped", khid, heldBy: customer.ord });
+      host.activity({ kind: "conflict", contactId: thread.id, text: `khid ${khid} is held by another ERP customer (ord ${customer.ord}); using a new number` });
+      void host.notifyControl(
+        host.config.locale === "en"
+          ? `⚠️ khid conflict: ${khid} belongs to another ERP customer (ord ${customer.ord}); not overwritten, a new number is used.`
+          : `⚠️ 客户编号冲突：${khid} 已被 ERP 中另一客户（ord ${customer.ord}）使用，未覆盖，已改用新编号。`,
+      );
+    },
+    decision(operation, contactId, detail) {
+      options.audit.write({ operation, actor: String(detail.actor ?? "auto"), contact: contactId, outcome: "ok", ...detail });
+    },
+    activity(kind, contactId, text, data) {
+      host.activity({ kind, contactId, text, ...(data ? { data } : {}) });
+    },
+  };
+}
