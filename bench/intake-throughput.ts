@@ -276,7 +276,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
         `RSS ${f(intake.memory.rssMb)} MB, heap ${f(intake.memory.heapUsedMb)} MB; ${intake.fileWrites} file writes`,
     );
     console.log(
-      "threads  shards  fill s  open s  reopen s  RSS MB  heap MB  write@256 ms  write p50 ms  write max ms  shard KB  list50 ms  find ms",
+      "threads  shards  fill s  open s  reopen s  RSS MB  heap MB  write before restart ms  write p50 ms  write max ms  shard KB  list50 ms  find ms",
     );
     for (const s of stores) {
       console.log(

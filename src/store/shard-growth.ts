@@ -44,12 +44,13 @@ export class ShardGrowth {
       })
       .finally(() => {
         this.#running = undefined;
+        this.check(); // the other collection may have outgrown its layout meanwhile
       });
   }
 
   /** Resolves when no layout change is in progress; rejects after a failed one. */
   async settled(): Promise<void> {
-    await this.#running;
+    while (this.#running) await this.#running;
     if (this.#failure) throw this.#failure;
   }
 
