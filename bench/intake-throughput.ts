@@ -265,8 +265,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     threads: Number(argument("threads", "10000")),
   });
   const stores: StoreBenchResult[] = [];
-  for (const size of argument("sizes", "1000,10000,100000").split(",").map(Number))
-    stores.push(await benchStore({ threads: size }));
+  const sizes = argument("sizes", "1000,10000,100000").split(",").map(Number);
+  for (const size of sizes.filter((n) => n > 0)) stores.push(await benchStore({ threads: size }));
   if (process.argv.includes("--json")) {
     console.log(JSON.stringify({ intake, stores }, null, 2));
   } else {
