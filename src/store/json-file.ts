@@ -22,6 +22,8 @@ export class JsonFile<T> implements Adapter<T> {
   readonly file: string;
   readonly #schema: z.ZodType<T>;
   readonly #options: JsonFileOptions;
+  /** Bytes of the file as last read or written (the shard layout grows on it). */
+  size = 0;
 
   constructor(file: string, schema: z.ZodType<T>, options: JsonFileOptions = {}) {
     this.file = file;
@@ -37,6 +39,7 @@ export class JsonFile<T> implements Adapter<T> {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
       throw error;
     }
+    this.size = Buffer.byteLength(text);
     let data: unknown;
     try {
       data = JSON.parse(text);
@@ -68,6 +71,7 @@ export class JsonFile<T> implements Adapter<T> {
     }
     await rename(temp, this.file);
     await syncDirectory(dirname(this.file));
+    this.size = Buffer.byteLength(text);
     this.#options.onWrite?.(this.file);
   }
 }

@@ -24,8 +24,9 @@ export interface LowdbThreadStoreOptions {
   maxScores?: number;
   /** Shard files per collection in a new store. */
   initialShards?: number;
-  /** Above this many records per shard, `open()` rewrites the collection over more shards. */
+  /** Above this many records or bytes per shard file, a collection is spread over more shards. */
   maxRecordsPerShard?: number;
+  maxShardBytes?: number;
   logger?: Logger;
   /** Called after every completed file write (tests, bench). */
   onWrite?: (file: string) => void;
@@ -73,6 +74,7 @@ export class LowdbThreadStore implements ThreadStore {
       maxScores: 50,
       initialShards: 256,
       maxRecordsPerShard: 128,
+      maxShardBytes: 256 * 1024,
       now: () => new Date(),
       ...options,
     };
@@ -99,6 +101,7 @@ export class LowdbThreadStore implements ThreadStore {
       threads: this.#threads,
       contacts: this.#contacts,
       maxRecordsPerShard: this.#options.maxRecordsPerShard,
+      maxShardBytes: this.#options.maxShardBytes,
       logger: options.logger,
       recordLayout: async (counts) => {
         this.#meta.data.shards = counts;
@@ -168,9 +171,8 @@ export class LowdbThreadStore implements ThreadStore {
 
   async updateThread(id: string, change: (thread: Thread) => void): Promise<Thread> {
     this.#assertOpen();
-    const current = this.#threads.get(id);
-    const stored = this.#threads.set(applyThreadChange(id, current, change, this.#options));
-    if (!current) this.#growth.check();
+    const stored = this.#threads.set(applyThreadChange(id, this.#threads.get(id), change, this.#options));
+    this.#growth.check();
     return stored;
   }
 

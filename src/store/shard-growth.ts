@@ -4,16 +4,21 @@ import type { ShardedCollection } from "./sharded-collection.ts";
 
 interface Growable {
   readonly size: number;
+  readonly bytes: number;
   readonly shardCount: number;
   grow(count: number): Promise<void>;
   dropOtherDirectories(): Promise<void>;
 }
 
+/** A ceiling on files per collection; memory, not file size, is the limit long before it. */
+const MAX_SHARDS = 16_384;
+
 export interface ShardGrowthOptions {
   threads: ShardedCollection<{ id: string }> | Growable;
   contacts: ShardedCollection<{ id: string }> | Growable;
-  /** Above this many records per shard a collection moves to more shards. */
+  /** Above this many records, or this many bytes, per shard a collection moves to more shards. */
   maxRecordsPerShard: number;
+  maxShardBytes: number;
   /** Records the new shard counts in meta.json, durably. */
   recordLayout(counts: { threads: number; contacts: number }): Promise<void>;
   logger?: Logger | undefined;
@@ -21,8 +26,9 @@ export interface ShardGrowthOptions {
 
 /**
  * Keeps the cost of a write flat as the store grows: when a collection averages more than
- * `maxRecordsPerShard` records a file, it moves to enough shards (a power-of-two multiple)
- * to halve that, while the bot keeps running. Until meta.json names the new layout a
+ * `maxRecordsPerShard` records or `maxShardBytes` bytes a file (many customers, or long
+ * histories), it moves to enough shards (a power-of-two multiple) to halve that, while the
+ * bot keeps running. Until meta.json names the new layout a
  * restart reads the old one, so `settled()` is awaited before anything is promised durable.
  */
 export class ShardGrowth {
@@ -76,10 +82,12 @@ export class ShardGrowth {
   }
 
   #target(collection: Growable): number | undefined {
-    const max = this.#options.maxRecordsPerShard;
-    if (collection.size <= collection.shardCount * max) return undefined;
+    const { maxRecordsPerShard: records, maxShardBytes: bytes } = this.#options;
+    const over = (count: number, factor: number) =>
+      collection.size > count * records * factor || collection.bytes > count * bytes * factor;
+    if (!over(collection.shardCount, 1) || collection.shardCount >= MAX_SHARDS) return undefined;
     let count = collection.shardCount;
-    while (collection.size > count * (max / 2)) count *= 2;
+    while (over(count, 0.5) && count < MAX_SHARDS) count *= 2;
     return count;
   }
 }

@@ -43,6 +43,13 @@ export class ShardedCollection<T extends { id: string }> {
     return this.#shards.length;
   }
 
+  /** Bytes on disk, as of each shard's last read or write. */
+  get bytes(): number {
+    let total = 0;
+    for (const shard of this.#shards) total += (shard.adapter as JsonFile<ShardFile<T>>).size;
+    return total;
+  }
+
   /** Reads every shard file of the given count; rejects with StoreCorruptError on a bad file. */
   async load(count: number): Promise<void> {
     const shards = this.#openShards(count);

@@ -288,6 +288,20 @@ describe("LowdbThreadStore: threads", () => {
     expect(await Promise.all([0, 10, 20, 30, 40].map(async (i) => (await store.getContact(`t${i}`))?.localNo))).toEqual(numbers);
   });
 
+  it("spreads long histories over more shard files too (by bytes, not only by count)", async () => {
+    const store = await openStore({ initialShards: 2, maxShardBytes: 8 * 1024, historyPerThread: 200 });
+    for (let round = 0; round < 40; round++) {
+      for (let t = 0; t < 4; t++)
+        await store.updateThread(`long${t}`, (thread) =>
+          thread.messages.push(message(`m${t}-${round}`, "很长的消息".repeat(20))),
+        );
+      await store.flush();
+    }
+    expect(store.stats().threadShards).toBeGreaterThan(2);
+    const reopened = await reopen(store, { initialShards: 2, maxShardBytes: 8 * 1024, historyPerThread: 200 });
+    expect((await reopened.getThread("long3"))?.messages).toHaveLength(40);
+  });
+
   it("spreads a store that outgrew its layout when it opens", async () => {
     let store = await openStore({ initialShards: 2, maxRecordsPerShard: 1000 });
     for (let i = 0; i < 50; i++) await store.updateThread(`t${i}`, (t) => t.messages.push(message(`m${i}`)));
