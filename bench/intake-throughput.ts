@@ -5,7 +5,7 @@
  *  - the store alone at 1k / 10k / 100k threads: memory, open time, and the cost of one
  *    durable write (one update, then flush), which the shard layout keeps flat as it grows.
  * Run: node --expose-gc --import tsx bench/intake-throughput.ts [--messages N] [--threads N]
- *      [--sizes 1000,10000,100000] [--json]
+ *      [--sizes 1000,10000,100000] [--history messagesPerThread] [--json]
  */
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -266,7 +266,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   });
   const stores: StoreBenchResult[] = [];
   const sizes = argument("sizes", "1000,10000,100000").split(",").map(Number);
-  for (const size of sizes.filter((n) => n > 0)) stores.push(await benchStore({ threads: size }));
+  const messagesPerThread = Number(argument("history", "10"));
+  for (const size of sizes.filter((n) => n > 0)) stores.push(await benchStore({ threads: size, messagesPerThread }));
   if (process.argv.includes("--json")) {
     console.log(JSON.stringify({ intake, stores }, null, 2));
   } else {
