@@ -1,11 +1,11 @@
 #!/usr/bin/env node
+import { CommanderError } from "commander";
+import { EXIT_USAGE, exitCodeFor } from "./cli/exit.ts";
 /**
  * The `wxerp` command line (design §3.1). Only this file has side effects on import:
  * it parses argv, runs one command and sets the exit code.
  */
 import { buildProgram } from "./cli/program.ts";
-import { EXIT_USAGE, exitCodeFor } from "./cli/exit.ts";
-import { CommanderError } from "commander";
 
 const program = buildProgram();
 try {

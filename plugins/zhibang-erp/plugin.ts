@@ -5,11 +5,11 @@ import type { PluginHost, ScoredEvent, WxerpPlugin } from "../../src/plugins/typ
 import { maskText } from "../../src/privacy/mask.ts";
 import { registerErpCommands } from "./commands/index.ts";
 import type { ErpConnection } from "./connect.ts";
-import { LoginLatch, jobHandlers } from "./jobs/handlers.ts";
+import { jobHandlers, LoginLatch } from "./jobs/handlers.ts";
 import { JobWaiter } from "./jobs/job-waiter.ts";
-import { SyncRequests } from "./sync-requests.ts";
 import { clientPort } from "./sync/client-port.ts";
 import type { SyncDeps, SyncEvents } from "./sync/sync-context.ts";
+import { SyncRequests } from "./sync-requests.ts";
 
 export interface ZhibangErpPluginOptions {
   connection: ErpConnection;
@@ -139,13 +139,36 @@ function syncEvents(host: PluginHost, options: ZhibangErpPluginOptions): SyncEve
   return {
     duplicateAvoided(how, thread, customer) {
       options.monitoring.recordDuplicateAvoided();
-      options.audit.write({ operation: "decision.dedupe", actor: "auto", contact: thread.id, outcome: "ok", how, ord: customer.ord, khid: customer.khid });
-      host.activity({ kind: "linked", contactId: thread.id, text: `already in the ERP (by ${how}): linked to ord ${customer.ord}` });
+      options.audit.write({
+        operation: "decision.dedupe",
+        actor: "auto",
+        contact: thread.id,
+        outcome: "ok",
+        how,
+        ord: customer.ord,
+        khid: customer.khid,
+      });
+      host.activity({
+        kind: "linked",
+        contactId: thread.id,
+        text: `already in the ERP (by ${how}): linked to ord ${customer.ord}`,
+      });
     },
     khidConflict(khid, thread, customer) {
       options.monitoring.recordKhidConflict();
-      options.audit.write({ operation: "decision.khid_conflict", actor: "auto", contact: thread.id, outcome: "skipped", khid, heldBy: customer.ord });
-      host.activity({ kind: "conflict", contactId: thread.id, text: `khid ${khid} is held by another ERP customer (ord ${customer.ord}); using a new number` });
+      options.audit.write({
+        operation: "decision.khid_conflict",
+        actor: "auto",
+        contact: thread.id,
+        outcome: "skipped",
+        khid,
+        heldBy: customer.ord,
+      });
+      host.activity({
+        kind: "conflict",
+        contactId: thread.id,
+        text: `khid ${khid} is held by another ERP customer (ord ${customer.ord}); using a new number`,
+      });
       void host.notifyControl(
         host.config.locale === "en"
           ? `⚠️ khid conflict: ${khid} belongs to another ERP customer (ord ${customer.ord}); not overwritten, a new number is used.`

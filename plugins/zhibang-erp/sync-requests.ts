@@ -30,7 +30,14 @@ export interface SyncRequestResult {
  */
 export class SyncRequests {
   constructor(
-    private readonly deps: { config: AppConfig; store: ThreadStore; outbox: Outbox; audit: AuditLog; host: PluginHost; kick: () => void },
+    private readonly deps: {
+      config: AppConfig;
+      store: ThreadStore;
+      outbox: Outbox;
+      audit: AuditLog;
+      host: PluginHost;
+      kick: () => void;
+    },
   ) {}
 
   async request(threadId: string, request: SyncRequest): Promise<SyncRequestResult> {
@@ -63,18 +70,36 @@ export class SyncRequests {
         t.admission = admission;
         t.syncState = "skipped";
       });
-      host.activity({ kind: "admission", contactId: threadId, text: `not admitted: ${admission.failed.join(", ")}`, data: { failed: admission.failed } });
+      host.activity({
+        kind: "admission",
+        contactId: threadId,
+        text: `not admitted: ${admission.failed.join(", ")}`,
+        data: { failed: admission.failed },
+      });
       return { admission };
     }
     if (linked && !override) {
-      const plan = planSync({ thread, contact, identity, admission: { ...admission, passed: true, failed: [] }, config, now: new Date(request.at) });
+      const plan = planSync({
+        thread,
+        contact,
+        identity,
+        admission: { ...admission, passed: true, failed: [] },
+        config,
+        now: new Date(request.at),
+      });
       if (plan.action === "update" && !plan.followup && !plan.assignment && Object.keys(plan.changes).length === 0) {
         return { admission, upToDate: true };
       }
     }
     if (!linked) host.activity({ kind: "admission", contactId: threadId, text: "admitted", data: { score: thread.score } });
     const payload: SyncJobPayload = { at: request.at, ...(override ? { scoreOverrideBy: override } : {}) };
-    const job = await this.deps.outbox.enqueue({ kind: JOB_KINDS.sync, key: threadId, payload, actor: request.actor, dedupeKey: `sync:${threadId}:${override ?? "auto"}` });
+    const job = await this.deps.outbox.enqueue({
+      kind: JOB_KINDS.sync,
+      key: threadId,
+      payload,
+      actor: request.actor,
+      dedupeKey: `sync:${threadId}:${override ?? "auto"}`,
+    });
     await store.updateThread(threadId, (t) => {
       if (!linked || !t.admission) t.admission = admission;
       t.syncState = "pending";

@@ -103,7 +103,9 @@ export function createWechatyRuntime(config: AppConfig, logger: Logger, options:
       // Not fatal: a puppet reset logs out and back in; the session events let alerts count it.
       state.loggedIn = false;
       state.logouts++;
-      logger.warn({ selfId: user.id, reason }, "logged out of WeChat");
+      // Our own stop logs out too: only an unexpected logout deserves a warning.
+      if (lifecycle === "stopped") logger.info({ selfId: user.id }, "logged out of WeChat (stopping)");
+      else logger.warn({ selfId: user.id, reason }, "logged out of WeChat");
       emitSession({ kind: "logout", at: new Date(), selfId: user.id, ...(reason ? { reason: String(reason) } : {}) });
     }),
   );

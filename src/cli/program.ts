@@ -29,8 +29,8 @@ export function buildProgram(): Command {
     .argument("<file>", "conversations, one JSON object per line")
     .option("--json", "print the report as one JSON document on stdout")
     .action(async (file: string, _opts, cmd: Command) => {
-      const { runReplay } = await import("./commands/replay-command.ts");
-      await runReplay(file, { ...globals(cmd), json: Boolean(cmd.opts().json) });
+      const { runReplayCommand } = await import("./commands/replay-command.ts");
+      await runReplayCommand(file, { ...globals(cmd), json: Boolean(cmd.opts().json) });
     });
 
   program

@@ -22,7 +22,9 @@ export const tierSchema = z
 export const configSchema = z.strictObject({
   locale: z.enum(["zh", "en"]).default("zh"),
   dataDir: z.string().min(1).default("./data"),
-  log: z.strictObject({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info") }).prefault({}),
+  log: z
+    .strictObject({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info") })
+    .prefault({}),
   wechat: z
     .strictObject({
       puppet: z.enum(["mock", "service"]).default("mock"),
@@ -75,14 +77,22 @@ export const configSchema = z.strictObject({
   erp: z
     .strictObject({
       /** `embedded` = the emulator started in-process on a free loopback port. */
-      baseUrl: z.union([z.literal("embedded"), z.url({ protocol: /^https?$/, error: "expected embedded or an http(s):// URL" })]).default("embedded"),
-      khidPrefix: z.string().regex(/^[A-Za-z]{1,8}$/, "1 to 8 letters").default("WX"),
+      baseUrl: z
+        .union([z.literal("embedded"), z.url({ protocol: /^https?$/, error: "expected embedded or an http(s):// URL" })])
+        .default("embedded"),
+      khidPrefix: z
+        .string()
+        .regex(/^[A-Za-z]{1,8}$/, "1 to 8 letters")
+        .default("WX"),
       khidDigits: z.number().int().min(4).max(12).default(6),
       source: z.number().int().positive().default(171),
       sort1: z
         .strictObject({ category: z.number().int().positive().default(17), stage: z.number().int().positive().default(146) })
         .prefault({}),
-      serialnum: z.string().regex(/^[A-Za-z0-9-]{1,20}$/, "up to 20 letters or digits").default("wxerp-bot-0001"),
+      serialnum: z
+        .string()
+        .regex(/^[A-Za-z0-9-]{1,20}$/, "up to 20 letters or digits")
+        .default("wxerp-bot-0001"),
       timeoutMs: z.number().int().min(100).default(15_000),
       retries: z.number().int().min(0).max(10).default(3),
       retryBaseMs: z.number().int().min(1).default(300),

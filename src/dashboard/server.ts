@@ -24,7 +24,10 @@ export interface RunningDashboard {
   close(): Promise<void>;
 }
 
-type Handler = (request: IncomingMessage, url: URL) => Promise<{ status: number; type: string; body: string; headers?: Record<string, string> }>;
+type Handler = (
+  request: IncomingMessage,
+  url: URL,
+) => Promise<{ status: number; type: string; body: string; headers?: Record<string, string> }>;
 
 /**
  * The dashboard: server-rendered pages (no front-end build), `/metrics` for Prometheus
@@ -35,21 +38,37 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
   const htmlPage = (body: string) => ({ status: 200, type: "text/html; charset=utf-8", body });
   const routes: Array<[string, RegExp, Handler]> = [
     ["GET", /^\/$/, async () => htmlPage(await threadsPage(sources))],
-    ["GET", /^\/threads\/([^/]+)$/, async (_req, url) => {
-      const id = decodeURIComponent(/^\/threads\/([^/]+)$/.exec(url.pathname)![1]!);
-      const body = await threadPage(sources, id);
-      return body ? htmlPage(body) : { status: 404, type: "text/plain; charset=utf-8", body: "no such thread" };
-    }],
+    [
+      "GET",
+      /^\/threads\/([^/]+)$/,
+      async (_req, url) => {
+        const id = decodeURIComponent(/^\/threads\/([^/]+)$/.exec(url.pathname)![1]!);
+        const body = await threadPage(sources, id);
+        return body ? htmlPage(body) : { status: 404, type: "text/plain; charset=utf-8", body: "no such thread" };
+      },
+    ],
     ["GET", /^\/outbox$/, async () => htmlPage(await outboxPage(sources))],
-    ["POST", /^\/outbox\/retry$/, async (_req, url) => {
-      const id = url.searchParams.get("id");
-      await sources.retryFailed(id ? { ids: [id] } : {});
-      return { status: 303, type: "text/plain", body: "", headers: { location: "/outbox" } };
-    }],
+    [
+      "POST",
+      /^\/outbox\/retry$/,
+      async (_req, url) => {
+        const id = url.searchParams.get("id");
+        await sources.retryFailed(id ? { ids: [id] } : {});
+        return { status: 303, type: "text/plain", body: "", headers: { location: "/outbox" } };
+      },
+    ],
     ["GET", /^\/audit$/, async () => htmlPage(await auditPage(sources))],
     ["GET", /^\/figures$/, async () => htmlPage(figuresPage(sources))],
-    ["GET", /^\/metrics$/, async () => ({ status: 200, type: sources.registry.contentType, body: await sources.registry.metrics() })],
-    ["GET", /^\/api\/threads$/, async () => ({ status: 200, type: "application/json", body: JSON.stringify(await sources.listThreads(500)) })],
+    [
+      "GET",
+      /^\/metrics$/,
+      async () => ({ status: 200, type: sources.registry.contentType, body: await sources.registry.metrics() }),
+    ],
+    [
+      "GET",
+      /^\/api\/threads$/,
+      async () => ({ status: 200, type: "application/json", body: JSON.stringify(await sources.listThreads(500)) }),
+    ],
   ];
 
   const server = createServer((request, response) => {
@@ -69,7 +88,9 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
     const presented = presentedToken(request, url);
     if (!tokenMatches(options.token, presented.token)) {
       response.writeHead(401, { "content-type": "text/plain; charset=utf-8", "www-authenticate": "Bearer" });
-      response.end("401 unauthorized: open the dashboard URL printed at start (it carries the token), or send Authorization: Bearer <WXERP_DASHBOARD_TOKEN>\n");
+      response.end(
+        "401 unauthorized: open the dashboard URL printed at start (it carries the token), or send Authorization: Bearer <WXERP_DASHBOARD_TOKEN>\n",
+      );
       return;
     }
     if (presented.fromQuery) {

@@ -29,7 +29,13 @@ export interface DashboardSources {
   recentAudit(limit: number): Promise<Array<Record<string, unknown>>>;
   monitoring: Monitoring;
   alerts(): ActiveAlert[];
-  thresholds: { minSuccessRate: number; maxAvgLatencyMs: number; maxFailuresPerHour: number; maxDuplicatesPerDay: number; maxSessionExpiriesPerHour: number };
+  thresholds: {
+    minSuccessRate: number;
+    maxAvgLatencyMs: number;
+    maxFailuresPerHour: number;
+    maxDuplicatesPerDay: number;
+    maxSessionExpiriesPerHour: number;
+  };
   registry: Registry;
   /** Tier name for a score ("gold", "normal", "public"). */
   tierName(score: number | undefined): string;

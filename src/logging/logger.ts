@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import pino, { type DestinationStream, type Logger } from "pino";
 import { maskDeep, maskText } from "../privacy/mask.ts";
+import { consoleLineStream } from "./console-lines.ts";
 
 export type { Logger } from "pino";
 
@@ -13,6 +14,8 @@ export interface LoggerOptions {
   stderrLevel?: string;
   /** Tests: capture lines instead of writing them. */
   stream?: DestinationStream;
+  /** stderr gets JSON lines instead of lines for a person (for log collectors). */
+  json?: boolean;
 }
 
 /**
@@ -29,7 +32,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     streams.push({ level: level as pino.Level, stream: pino.destination({ dest: options.file, sync: false, mkdir: true }) });
   }
   const stderrLevel = options.stderrLevel ?? (options.file || options.stream ? "silent" : level);
-  if (stderrLevel !== "silent") streams.push({ level: stderrLevel as pino.Level, stream: pino.destination(2) });
+  if (stderrLevel !== "silent")
+    streams.push({ level: stderrLevel as pino.Level, stream: options.json ? pino.destination(2) : consoleLineStream() });
   const minLevel = streams.length === 0 ? "silent" : level;
   return pino(
     {

@@ -23,7 +23,8 @@ export function alertRules(thresholds: AppConfig["alerts"]): AlertRule[] {
     {
       id: "success_rate",
       threshold: thresholds.minSuccessRate,
-      value: (m, now) => (m.count("syncOk", HOUR, now) + m.count("syncFailed", HOUR, now) < MIN_SYNC_SAMPLE ? undefined : m.successRate(HOUR, now)),
+      value: (m, now) =>
+        m.count("syncOk", HOUR, now) + m.count("syncFailed", HOUR, now) < MIN_SYNC_SAMPLE ? undefined : m.successRate(HOUR, now),
       breached: (v) => v < thresholds.minSuccessRate,
       message: (v, l) =>
         l === "en"
@@ -109,7 +110,13 @@ export class AlertMonitor {
         continue;
       }
       if (this.active.has(rule.id)) continue;
-      const alert: ActiveAlert = { id: rule.id, since: new Date(now).toISOString(), value, threshold: rule.threshold, message: rule.message(value, this.locale) };
+      const alert: ActiveAlert = {
+        id: rule.id,
+        since: new Date(now).toISOString(),
+        value,
+        threshold: rule.threshold,
+        message: rule.message(value, this.locale),
+      };
       this.active.set(rule.id, alert);
       fired.push(alert);
       await this.notify(alert.message).catch(() => undefined);

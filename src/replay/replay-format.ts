@@ -4,7 +4,10 @@ import { z } from "zod";
 /** One recorded conversation per JSONL line (design §3.3). */
 export const replayLineSchema = z.strictObject({
   contact: z.strictObject({
-    id: z.string().min(1).refine((id) => !id.includes("@"), "a contact id must not contain @ (that marks a group chat)"),
+    id: z
+      .string()
+      .min(1)
+      .refine((id) => !id.includes("@"), "a contact id must not contain @ (that marks a group chat)"),
     name: z.string().min(1),
     alias: z.string().optional(),
     phone: z.string().optional(),
@@ -58,6 +61,8 @@ export function parseReplay(text: string): ParsedReplay {
  * same ids, so intake's dedupe makes the second run a no-op (design §3.3).
  */
 export function replayMessageId(contactId: string, from: string, at: string, text: string): string {
-  const digest = createHash("sha256").update(`${contactId}\u0000${from}\u0000${Date.parse(at)}\u0000${text}`).digest("hex");
+  const digest = createHash("sha256")
+    .update(`${contactId}\u0000${from}\u0000${Date.parse(at)}\u0000${text}`)
+    .digest("hex");
   return `replay-${digest.slice(0, 24)}`;
 }

@@ -8,10 +8,13 @@ import type { Contact, Thread } from "../store/types.ts";
 export function scoreInputFor(thread: Thread, contact: Contact | undefined, recentMessages: number): ScoreInput {
   const who: ScoreInput["contact"] = { id: thread.contactId, name: contact?.name ?? thread.contactId };
   if (contact?.alias) who.alias = contact.alias;
-  return {
+  const input: ScoreInput = {
     contact: who,
     previousSummary: thread.summary,
     messages: thread.messages.slice(-recentMessages),
     known: thread.extracted,
   };
+  // The injection ceiling compares against it: an injection must never raise a score.
+  if (thread.score !== undefined) input.previousScore = thread.score;
+  return input;
 }

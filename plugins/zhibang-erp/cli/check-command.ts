@@ -1,5 +1,6 @@
 import { CliFailure } from "../../../src/cli/exit.ts";
 import { configFromOptions, type GlobalOptions } from "../../../src/cli/options.ts";
+import { renderTable } from "../../../src/cli/table.ts";
 import { createLogger, type Logger } from "../../../src/logging/logger.ts";
 import { maskMobile } from "../../../src/privacy/mask.ts";
 import { explainErpError } from "../client/explain-error.ts";
@@ -68,20 +69,3 @@ function customerTable(customers: CustomerSummary[]): string {
 }
 
 /** A plain text table; CJK characters count as two columns so Chinese names line up. */
-export function renderTable(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ""))));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => cell + " ".repeat((widths[i] ?? 0) - displayWidth(cell)))
-      .join("  ")
-      .trimEnd();
-  return [line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
-}
-
-const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
-
-function displayWidth(text: string): number {
-  let width = 0;
-  for (const ch of text) width += WIDE.test(ch) || (ch.codePointAt(0) ?? 0) > 0x1f000 ? 2 : 1;
-  return width;
-}

@@ -1,11 +1,12 @@
 import { UsageError } from "../../../src/cli/exit.ts";
 import { configFromOptions, type GlobalOptions } from "../../../src/cli/options.ts";
+import { renderTable } from "../../../src/cli/table.ts";
 import { maskMobile } from "../../../src/privacy/mask.ts";
 import type { ErpClient } from "../client/erp-client.ts";
 import { clip } from "../client/followup.ts";
 import { mapLimit } from "../client/map-limit.ts";
 import type { CustomerDetail, CustomerSummary } from "../client/types.ts";
-import { cliLogger, print, renderTable, withErp } from "./check-command.ts";
+import { cliLogger, print, withErp } from "./check-command.ts";
 
 /**
  * `wxerp erp list [--source 171] [--limit N]` (design §3.1, the seed's scenario 4): the

@@ -18,8 +18,14 @@ export function findCommand(deps: CommandDeps): CommandDefinition {
       const query = ctx.rest.trim();
       const rows = await withCallContext({ actor: ctx.sender.id }, () => search(deps, query));
       if (rows.length === 0) return t(l, `ERP 中没有找到「${query}」`, `nothing in the ERP matches "${query}"`);
-      const lines = rows.slice(0, MAX_SHOWN).map((r) => `• ${r.name}${r.khid ? ` ${r.khid}` : ""} · ord ${r.ord}${r.owner ? ` · ${r.owner}` : ""}${r.mobile ? ` · ${maskMobile(r.mobile)}` : ""}`);
-      const more = rows.length > MAX_SHOWN ? t(l, `\n…共 ${rows.length} 条，请缩小范围`, `\n…${rows.length} in all; narrow the search`) : "";
+      const lines = rows
+        .slice(0, MAX_SHOWN)
+        .map(
+          (r) =>
+            `• ${r.name}${r.khid ? ` ${r.khid}` : ""} · ord ${r.ord}${r.owner ? ` · ${r.owner}` : ""}${r.mobile ? ` · ${maskMobile(r.mobile)}` : ""}`,
+        );
+      const more =
+        rows.length > MAX_SHOWN ? t(l, `\n…共 ${rows.length} 条，请缩小范围`, `\n…${rows.length} in all; narrow the search`) : "";
       return `${t(l, "ERP 查询结果", "ERP results")}：\n${lines.join("\n")}${more}`;
     },
   };

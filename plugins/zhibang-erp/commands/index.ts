@@ -14,7 +14,17 @@ export type { CommandDeps } from "./command-deps.ts";
 
 /** Design §3.8's commands (the router adds `help`). */
 export function registerErpCommands(router: CommandRouter, deps: CommandDeps): void {
-  for (const make of [statusCommand, syncCommand, scoreCommand, verifyCommand, assignCommand, followupCommand, findCommand, queueCommand, retryCommand]) {
+  for (const make of [
+    statusCommand,
+    syncCommand,
+    scoreCommand,
+    verifyCommand,
+    assignCommand,
+    followupCommand,
+    findCommand,
+    queueCommand,
+    retryCommand,
+  ]) {
     router.register(make(deps));
   }
 }

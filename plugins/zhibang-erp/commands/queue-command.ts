@@ -14,7 +14,11 @@ export function queueCommand(deps: CommandDeps): CommandDefinition {
       const l = ctx.locale;
       const counts = await deps.outbox.counts();
       const jobs = await deps.outbox.list({ states: ["failed", "running", "pending"], limit: MAX_SHOWN });
-      const head = t(l, `队列：待处理 ${counts.pending}，运行中 ${counts.running}，失败 ${counts.failed}`, `Queue: ${counts.pending} pending, ${counts.running} running, ${counts.failed} failed`);
+      const head = t(
+        l,
+        `队列：待处理 ${counts.pending}，运行中 ${counts.running}，失败 ${counts.failed}`,
+        `Queue: ${counts.pending} pending, ${counts.running} running, ${counts.failed} failed`,
+      );
       if (jobs.length === 0) return `${head}\n${t(l, "✅ 没有待处理的任务", "✅ nothing waiting")}`;
       const lines = await Promise.all(
         jobs.map(async (job) => {

@@ -14,7 +14,11 @@ export function retryCommand(deps: CommandDeps): CommandDefinition {
       deps.kick();
       return count === 0
         ? t(ctx.locale, "没有失败的任务", "no failed jobs")
-        : t(ctx.locale, `🔁 已重新排队 ${count} 个任务（/erp queue 查看进度）`, `🔁 ${count} job(s) queued again (/erp queue shows progress)`);
+        : t(
+            ctx.locale,
+            `🔁 已重新排队 ${count} 个任务（/erp queue 查看进度）`,
+            `🔁 ${count} job(s) queued again (/erp queue shows progress)`,
+          );
     },
   };
 }

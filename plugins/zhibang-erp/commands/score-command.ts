@@ -13,8 +13,17 @@ export function scoreCommand(deps: CommandDeps): CommandDefinition {
       const l = ctx.locale;
       const { thread, contact } = await resolveWho(deps, ctx, ctx.args);
       const scored = await deps.host.scoreNow(thread.id);
-      if (!scored) throw new CommandError(t(l, "评分失败或会话为空", "scoring failed or the conversation is empty"), { hint: t(l, "查看日志后重试", "check the log and try again") });
-      const fallback = scored.result.fallback ? t(l, `（LLM 不可用，已用离线评分：${scored.result.fallback}）`, ` (LLM unavailable, offline scorer used: ${scored.result.fallback})`) : "";
+      if (!scored)
+        throw new CommandError(t(l, "评分失败或会话为空", "scoring failed or the conversation is empty"), {
+          hint: t(l, "查看日志后重试", "check the log and try again"),
+        });
+      const fallback = scored.result.fallback
+        ? t(
+            l,
+            `（LLM 不可用，已用离线评分：${scored.result.fallback}）`,
+            ` (LLM unavailable, offline scorer used: ${scored.result.fallback})`,
+          )
+        : "";
       return `${label(contact, thread)} ${t(l, "评分", "score")} ${scored.result.score}${fallback}\n${scored.result.reasons.slice(0, 6).join("；")}`;
     },
   };

@@ -9,7 +9,10 @@ import { label, resolveWho } from "./who.ts";
 export function statusCommand(deps: CommandDeps): CommandDefinition {
   return {
     name: "status",
-    description: { zh: "查看客户的评分、摘要、准入检查和 ERP 同步状态", en: "a customer's score, summary, admission checks and ERP state" },
+    description: {
+      zh: "查看客户的评分、摘要、准入检查和 ERP 同步状态",
+      en: "a customer's score, summary, admission checks and ERP state",
+    },
     usage: "[who]",
     async handler(ctx) {
       const l = ctx.locale;

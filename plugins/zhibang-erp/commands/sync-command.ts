@@ -16,7 +16,10 @@ const CHECK_HINTS: Record<string, { zh: string; en: string }> = {
 export function syncCommand(deps: CommandDeps): CommandDefinition {
   return {
     name: "sync",
-    description: { zh: "立即同步客户到 ERP（员工可放行评分检查）", en: "sync a customer to the ERP now (staff may override the score check)" },
+    description: {
+      zh: "立即同步客户到 ERP（员工可放行评分检查）",
+      en: "sync a customer to the ERP now (staff may override the score check)",
+    },
     usage: "[who]",
     async handler(ctx) {
       const { thread, contact } = await resolveWho(deps, ctx, ctx.args);
@@ -36,20 +39,46 @@ export function syncCommand(deps: CommandDeps): CommandDefinition {
   };
 }
 
-export function describeSettlement(ctx: CommandContext, name: string, settled: JobSettlement | undefined, thread: Thread): string {
+export function describeSettlement(
+  ctx: CommandContext,
+  name: string,
+  settled: JobSettlement | undefined,
+  thread: Thread,
+): string {
   const l = ctx.locale;
-  if (!settled) return t(l, `⏳ ${name} 已加入同步队列，稍后完成（/erp queue 查看）`, `⏳ ${name} is queued; /erp queue shows progress`);
-  if (!settled.ok) return t(l, `❌ ${name} 同步失败：${settled.error}。修复后发送 /erp retry`, `❌ ${name} failed: ${settled.error}. Fix it, then /erp retry`);
+  if (!settled)
+    return t(l, `⏳ ${name} 已加入同步队列，稍后完成（/erp queue 查看）`, `⏳ ${name} is queued; /erp queue shows progress`);
+  if (!settled.ok)
+    return t(
+      l,
+      `❌ ${name} 同步失败：${settled.error}。修复后发送 /erp retry`,
+      `❌ ${name} failed: ${settled.error}. Fix it, then /erp retry`,
+    );
   const status = String(settled.result?.status ?? "");
   const erp = thread.erp;
   const owner = erp?.public ? t(l, "公海", "the public pool") : (erp?.owners ?? []).join(",");
   if (status === "created") {
-    return t(l, `✅ 已创建 ${name}：${erp?.khid}（ord ${erp?.ord}），指派给 ${owner}，跟进 ${erp?.followups ?? 0} 条`, `✅ created ${name}: ${erp?.khid} (ord ${erp?.ord}), assigned to ${owner}, ${erp?.followups ?? 0} follow-up(s)`);
+    return t(
+      l,
+      `✅ 已创建 ${name}：${erp?.khid}（ord ${erp?.ord}），指派给 ${owner}，跟进 ${erp?.followups ?? 0} 条`,
+      `✅ created ${name}: ${erp?.khid} (ord ${erp?.ord}), assigned to ${owner}, ${erp?.followups ?? 0} follow-up(s)`,
+    );
   }
   if (status === "updated") {
-    const how = settled.result?.linked ? t(l, `（已关联 ERP 中已有客户，依据：${settled.result.linked}）`, ` (linked to the existing ERP customer by ${settled.result.linked})`) : "";
+    const how = settled.result?.linked
+      ? t(
+          l,
+          `（已关联 ERP 中已有客户，依据：${settled.result.linked}）`,
+          ` (linked to the existing ERP customer by ${settled.result.linked})`,
+        )
+      : "";
     return t(l, `✅ 已更新 ${name}：ord ${erp?.ord}${how}`, `✅ updated ${name}: ord ${erp?.ord}${how}`);
   }
-  if (status === "skipped") return t(l, `❌ 未同步 ${name}：${String(settled.result?.failed ?? "")}`, `❌ ${name} not synced: ${String(settled.result?.failed ?? "")}`);
+  if (status === "skipped")
+    return t(
+      l,
+      `❌ 未同步 ${name}：${String(settled.result?.failed ?? "")}`,
+      `❌ ${name} not synced: ${String(settled.result?.failed ?? "")}`,
+    );
   return t(l, `✅ ${name} 无需更新（ord ${erp?.ord ?? "–"}）`, `✅ ${name}: nothing to update (ord ${erp?.ord ?? "–"})`);
 }

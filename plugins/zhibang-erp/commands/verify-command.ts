@@ -16,9 +16,12 @@ export function verifyCommand(deps: CommandDeps): CommandDefinition {
       const l = ctx.locale;
       const mobile = normalizeMobile(ctx.args[0]!);
       if (!mobile) {
-        throw new CommandError(t(l, `「${ctx.args[0]}」不是有效的 11 位手机号`, `"${ctx.args[0]}" is not a valid 11-digit mainland mobile`), {
-          hint: t(l, "例如 /erp verify 13800138000", "e.g. /erp verify 13800138000"),
-        });
+        throw new CommandError(
+          t(l, `「${ctx.args[0]}」不是有效的 11 位手机号`, `"${ctx.args[0]}" is not a valid 11-digit mainland mobile`),
+          {
+            hint: t(l, "例如 /erp verify 13800138000", "e.g. /erp verify 13800138000"),
+          },
+        );
       }
       const { thread, contact } = await resolveWho(deps, ctx, ctx.args.slice(1));
       const at = ctx.origin.at ?? deps.clock().toISOString();
@@ -26,10 +29,24 @@ export function verifyCommand(deps: CommandDeps): CommandDefinition {
       await deps.store.updateThread(thread.id, (th) => {
         th.extracted.mobile = { value: mobile, source: "staff", verified: true, at };
       });
-      deps.audit.write({ operation: "decision.verify", actor: ctx.sender.id, contact: thread.id, outcome: "ok", mobile, ...(previous ? { previous } : {}) });
+      deps.audit.write({
+        operation: "decision.verify",
+        actor: ctx.sender.id,
+        contact: thread.id,
+        outcome: "ok",
+        mobile,
+        ...(previous ? { previous } : {}),
+      });
       deps.host.activity({ kind: "verify", contactId: thread.id, text: `mobile ${maskMobile(mobile)} verified by staff` });
-      const changed = previous && previous !== mobile ? t(l, `（原号码 ${maskMobile(previous)} 已替换）`, ` (replaces ${maskMobile(previous)})`) : "";
-      const done = t(l, `✅ 已确认 ${label(contact, thread)} 的手机号 ${maskMobile(mobile)}${changed}`, `✅ ${label(contact, thread)}: mobile ${maskMobile(mobile)} verified${changed}`);
+      const changed =
+        previous && previous !== mobile
+          ? t(l, `（原号码 ${maskMobile(previous)} 已替换）`, ` (replaces ${maskMobile(previous)})`)
+          : "";
+      const done = t(
+        l,
+        `✅ 已确认 ${label(contact, thread)} 的手机号 ${maskMobile(mobile)}${changed}`,
+        `✅ ${label(contact, thread)}: mobile ${maskMobile(mobile)} verified${changed}`,
+      );
       // With auto-sync on, a verified number may be all the thread was waiting for.
       if (!deps.config.sync.auto || thread.score === undefined || thread.erp) return done;
       const result = await deps.requests.request(thread.id, { actor: ctx.sender.id, at });

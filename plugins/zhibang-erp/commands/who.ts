@@ -7,7 +7,11 @@ import { type CommandDeps, t } from "./command-deps.ts";
  * `who` (design §3.8): a contact name, alias, khid or mobile; typed inside a customer's
  * 1:1 chat it defaults to that customer.
  */
-export async function resolveWho(deps: CommandDeps, ctx: CommandContext, words: string[]): Promise<{ thread: Thread; contact: Contact | undefined }> {
+export async function resolveWho(
+  deps: CommandDeps,
+  ctx: CommandContext,
+  words: string[],
+): Promise<{ thread: Thread; contact: Contact | undefined }> {
   const who = words.join(" ").trim();
   const l = ctx.locale;
   if (!who) {
@@ -15,7 +19,11 @@ export async function resolveWho(deps: CommandDeps, ctx: CommandContext, words: 
     const thread = id ? await deps.store.getThread(id) : undefined;
     if (!thread) {
       throw new CommandError(t(l, "请指定客户", "say which customer"), {
-        hint: t(l, "加上姓名、备注、客户编号或手机号，例如 /erp status 张三", "add a name, alias, khid or mobile, e.g. /erp status Zhang San"),
+        hint: t(
+          l,
+          "加上姓名、备注、客户编号或手机号，例如 /erp status 张三",
+          "add a name, alias, khid or mobile, e.g. /erp status Zhang San",
+        ),
       });
     }
     return { thread, contact: await deps.store.getContact(thread.contactId) };
@@ -28,9 +36,16 @@ export async function resolveWho(deps: CommandDeps, ctx: CommandContext, words: 
   }
   if (found.length > 1) {
     const names = await Promise.all(found.slice(0, 5).map(async (th) => label(await deps.store.getContact(th.contactId), th)));
-    throw new CommandError(t(l, `「${who}」匹配到 ${found.length} 位客户：${names.join("、")}`, `"${who}" matches ${found.length} customers: ${names.join(", ")}`), {
-      hint: t(l, "请用客户编号或手机号指定", "name one by khid or mobile"),
-    });
+    throw new CommandError(
+      t(
+        l,
+        `「${who}」匹配到 ${found.length} 位客户：${names.join("、")}`,
+        `"${who}" matches ${found.length} customers: ${names.join(", ")}`,
+      ),
+      {
+        hint: t(l, "请用客户编号或手机号指定", "name one by khid or mobile"),
+      },
+    );
   }
   const thread = found[0]!;
   return { thread, contact: await deps.store.getContact(thread.contactId) };

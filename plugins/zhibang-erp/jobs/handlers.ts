@@ -6,7 +6,7 @@ import { assignStep } from "../sync/assign-step.ts";
 import type { AssignTarget } from "../sync/erp-port.ts";
 import { followupStep } from "../sync/followup-step.ts";
 import type { SyncDeps, SyncJobRun } from "../sync/sync-context.ts";
-import { type SyncJobPayload, runSyncJob } from "../sync/sync-job.ts";
+import { runSyncJob, type SyncJobPayload } from "../sync/sync-job.ts";
 import { asJobError } from "./job-errors.ts";
 import { jobRun, jobTime } from "./job-run.ts";
 
@@ -31,9 +31,12 @@ export class LoginLatch {
   refusedWith: string | undefined;
   check(): void {
     if (this.refusedWith) {
-      throw Object.assign(new Error(`ERP login was refused (${this.refusedWith}); fix WXERP_ERP_USERNAME/WXERP_ERP_PASSWORD, then /erp retry`), {
-        retryable: false,
-      });
+      throw Object.assign(
+        new Error(`ERP login was refused (${this.refusedWith}); fix WXERP_ERP_USERNAME/WXERP_ERP_PASSWORD, then /erp retry`),
+        {
+          retryable: false,
+        },
+      );
     }
   }
   clear(): void {

@@ -2,7 +2,9 @@
  * Lets a chat command wait a little for the job it queued, so `/erp sync` can answer
  * "created WX000001" instead of "queued". Jobs keep running when the wait times out.
  */
-export type JobSettlement = { ok: true; result: Record<string, unknown> | undefined } | { ok: false; error: string; parked: boolean };
+export type JobSettlement =
+  | { ok: true; result: Record<string, unknown> | undefined }
+  | { ok: false; error: string; parked: boolean };
 
 export class JobWaiter {
   private readonly waiting = new Map<string, Array<(settlement: JobSettlement) => void>>();

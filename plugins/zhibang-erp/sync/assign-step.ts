@@ -23,7 +23,10 @@ export async function assignStep(deps: SyncDeps, run: SyncJobRun, ord: string, p
   await deps.erp.assign(ord, target);
   await run.save({ assignDone: true });
   const who = target.mode === "public" ? "public pool" : target.users.join(",");
-  deps.events.activity("assigned", run.contactId, `assigned to ${who}${plan.tierName ? ` (${plan.tierName} tier)` : ""}`, { ord, target });
+  deps.events.activity("assigned", run.contactId, `assigned to ${who}${plan.tierName ? ` (${plan.tierName} tier)` : ""}`, {
+    ord,
+    target,
+  });
   return target;
 }
 

@@ -64,7 +64,11 @@ export function clientPort(client: ErpClient): ErpPort {
     },
     async listContactPeople(companyOrd): Promise<ErpContactPerson[]> {
       const people = await client.listContacts(companyOrd);
-      return people.map((p) => ({ ord: String(p.record.ord ?? ""), name: p.personName, ...(p.mobile ? { mobile: p.mobile } : {}) }));
+      return people.map((p) => ({
+        ord: String(p.record.ord ?? ""),
+        name: p.personName,
+        ...(p.mobile ? { mobile: p.mobile } : {}),
+      }));
     },
     async editCustomer(ord, fields) {
       const body: Record<string, string | number> = {};

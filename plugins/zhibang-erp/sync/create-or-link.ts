@@ -16,42 +16,81 @@ const MAX_KHID_CONFLICTS = 3;
  * step is checkpointed before the next ERP write, so a crash at any point resumes here
  * without a second customer.
  */
-export async function createOrLink(deps: SyncDeps, run: SyncJobRun, state: SyncState, identity: CustomerIdentity, draft: CustomerDraft): Promise<Link> {
-  if (run.checkpoint.link) return run.checkpoint.link;
-  const { khid, ours } = await ourKhidOrConflictFree(deps, run, state, identity);
-  if (ours) {
-    // Our own earlier save (a crash after save, before the link was written): link it.
-    const createdNew = run.checkpoint.allocatedOrd === ours.ord;
-    if (!createdNew) deps.events.duplicateAvoided("khid", state.thread, ours);
-    return saveLink(run, { ord: ours.ord, khid, createdNew, ...(createdNew ? {} : { linked: "khid" as const }) });
-  }
-  if (identity.mobile) {
-    const byMobile = await deps.erp.findByMobile(identity.mobile);
-    const existing = byMobile[0];
-    if (existing) {
-      deps.events.duplicateAvoided("mobile", state.thread, existing);
-      return saveLink(run, { ord: existing.ord, khid: existing.khid ?? "", linked: "mobile", createdNew: false });
-    }
-  }
-  if (draft.intsort === 1 && identity.company) {
-    const colleague = await linkToColleagueCompany(deps, state, identity);
-    if (colleague) return saveLink(run, colleague);
-  }
-  return createCustomer(deps, run, state, khid, draft);
-}
-
-/**
- * The khid to use: ours, unless the ERP holds it for someone else (then a new number).
- * Also returns the ERP record already holding it for this very customer, if any.
- */
-async function ourKhidOrConflictFree(
+export async function createOrLink(
   deps: SyncDeps,
   run: SyncJobRun,
   state: SyncState,
   identity: CustomerIdentity,
+  draft: CustomerDraft,
+): Promise<Link> {
+  if (run.checkpoint.link) return run.checkpoint.link;
+  // A khid handed out before (an earlier attempt, a crash after save) is checked first.
+  const earlier = run.checkpoint.khid ?? (state.contact?.localNo !== undefined ? await khidFor(deps, run.contactId) : undefined);
+  if (earlier) {
+    const { khid, ours } = await conflictFreeKhid(deps, run, state, identity, earlier);
+    if (ours) return linkOurs(deps, run, state, khid, ours);
+  }
+  const existing = await findExisting(deps, state, identity, draft);
+  if (existing) return saveLink(run, existing);
+  // Only now a new number: a customer found above never burns one (numbers are never reused).
+  const { khid, ours } = await conflictFreeKhid(
+    deps,
+    run,
+    state,
+    identity,
+    run.checkpoint.khid ?? (await khidFor(deps, run.contactId)),
+  );
+  if (ours) return linkOurs(deps, run, state, khid, ours);
+  return createCustomer(deps, run, state, khid, draft);
+}
+
+/** The customer already in the ERP: by mobile, or a colleague's company (design §3.7). */
+async function findExisting(
+  deps: SyncDeps,
+  state: SyncState,
+  identity: CustomerIdentity,
+  draft: CustomerDraft,
+): Promise<Link | undefined> {
+  if (identity.mobile) {
+    const existing = (await deps.erp.findByMobile(identity.mobile))[0];
+    if (existing) {
+      deps.events.duplicateAvoided("mobile", state.thread, existing);
+      return {
+        ord: existing.ord,
+        khid: existing.khid ?? "",
+        linked: "mobile",
+        createdNew: false,
+        owners: existing.owners,
+        public: existing.public,
+      };
+    }
+  }
+  if (draft.intsort === 1 && identity.company) return linkToColleagueCompany(deps, state, identity);
+  return undefined;
+}
+
+/** Our own earlier save (a crash after save, before the link was written): link it. */
+async function linkOurs(deps: SyncDeps, run: SyncJobRun, state: SyncState, khid: string, ours: ErpCustomer): Promise<Link> {
+  const createdNew = run.checkpoint.allocatedOrd === ours.ord;
+  if (!createdNew) deps.events.duplicateAvoided("khid", state.thread, ours);
+  const link: Link = { ord: ours.ord, khid, createdNew, owners: ours.owners, public: ours.public };
+  if (!createdNew) link.linked = "khid";
+  return saveLink(run, link);
+}
+
+/**
+ * The khid to use: the given one, unless the ERP holds it for someone else (then a new
+ * number). Also returns the ERP record already holding it for this very customer, if any.
+ */
+async function conflictFreeKhid(
+  deps: SyncDeps,
+  run: SyncJobRun,
+  state: SyncState,
+  identity: CustomerIdentity,
+  first: string,
 ): Promise<{ khid: string; ours?: ErpCustomer }> {
-  let khid = run.checkpoint.khid ?? (await khidFor(deps, run.contactId));
-  if (!run.checkpoint.khid) await run.save({ khid });
+  let khid = first;
+  if (run.checkpoint.khid !== khid) await run.save({ khid });
   for (let conflicts = 0; ; conflicts++) {
     const holders = await deps.erp.findByKhid(khid);
     const ours = holders.find((c) => sameIdentity(c, identity));
@@ -61,16 +100,25 @@ async function ourKhidOrConflictFree(
     // 客户编号冲突: never overwrite or link someone else's record (design §3.7).
     deps.events.khidConflict(khid, state.thread, stranger);
     if (conflicts + 1 >= MAX_KHID_CONFLICTS) {
-      throw Object.assign(new Error(`khid ${khid} and the next numbers are held by other customers in the ERP; check erp.khidPrefix`), {
-        retryable: false,
-      });
+      throw Object.assign(
+        new Error(`khid ${khid} and the next numbers are held by other customers in the ERP; check erp.khidPrefix`),
+        {
+          retryable: false,
+        },
+      );
     }
     khid = await nextKhidAfterConflict(deps, run.contactId);
     await run.save({ khid, conflicts: [...(run.checkpoint.conflicts ?? []), khid] });
   }
 }
 
-async function createCustomer(deps: SyncDeps, run: SyncJobRun, state: SyncState, khid: string, draft: CustomerDraft): Promise<Link> {
+async function createCustomer(
+  deps: SyncDeps,
+  run: SyncJobRun,
+  state: SyncState,
+  khid: string,
+  draft: CustomerDraft,
+): Promise<Link> {
   let ord = run.checkpoint.allocatedOrd;
   if (!ord) {
     ord = await deps.erp.allocateCustomerId(draft.intsort);
@@ -109,7 +157,14 @@ async function linkToColleagueCompany(deps: SyncDeps, state: SyncState, identity
     person = await findPerson();
   }
   deps.events.duplicateAvoided("company", state.thread, company);
-  const link: Link = { ord: company.ord, khid: company.khid ?? "", linked: "company", createdNew: false };
+  const link: Link = {
+    ord: company.ord,
+    khid: company.khid ?? "",
+    linked: "company",
+    createdNew: false,
+    owners: company.owners,
+    public: company.public,
+  };
   if (person) link.personOrd = person.ord;
   return link;
 }

@@ -5,7 +5,14 @@ import type { SyncDeps, SyncJobRun } from "./sync-context.ts";
  * a short reference (khid#n) and is checkpointed before the call; a job resumed after an
  * ambiguous failure compares it with the ERP's latest follow-up and does not post twice.
  */
-export async function followupStep(deps: SyncDeps, run: SyncJobRun, ord: string, khid: string, summary: string, sequence: number): Promise<boolean> {
+export async function followupStep(
+  deps: SyncDeps,
+  run: SyncJobRun,
+  ord: string,
+  khid: string,
+  summary: string,
+  sequence: number,
+): Promise<boolean> {
   if (run.checkpoint.followupDone) return false;
   let intro = run.checkpoint.followupIntro;
   if (intro) {

@@ -9,7 +9,9 @@ import { followupIntro, jzForScore, sort1Value, tierForScore } from "../mapping/
  * including the dedupe lookups that can turn a "create" into a link.
  */
 
-export type AssignmentTarget = { mode: "users"; tierIndex: number; tierName?: string } | { mode: "public"; tierIndex: number; tierName?: string };
+export type AssignmentTarget =
+  | { mode: "users"; tierIndex: number; tierName?: string }
+  | { mode: "public"; tierIndex: number; tierName?: string };
 
 /** The customer record as wxerp wants it in the ERP (zsml save fields, zhibang-api §5.2). */
 export interface CustomerDraft {
@@ -56,7 +58,12 @@ export function planSync(input: PlanInput): SyncPlan {
   const score = thread.score ?? 0;
   const intro = followupIntro(thread.summary);
   if (!thread.erp) {
-    return { action: "create", draft: draftFor(identity, score, intro, config), assignment: assignmentFor(config, score), followup: intro };
+    return {
+      action: "create",
+      draft: draftFor(identity, score, intro, config),
+      assignment: assignmentFor(config, score),
+      followup: intro,
+    };
   }
   return planUpdate(input, score, intro);
 }

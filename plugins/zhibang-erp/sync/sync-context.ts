@@ -12,7 +12,16 @@ export interface SyncCheckpoint {
   /** The ord reserved by "allocate"; a resumed job saves into the same ord. */
   allocatedOrd?: string;
   /** The ERP record this thread is linked to, written here before the store. */
-  link?: { ord: string; khid: string; linked?: "khid" | "mobile" | "company"; personOrd?: string; createdNew: boolean };
+  link?: {
+    ord: string;
+    khid: string;
+    linked?: "khid" | "mobile" | "company";
+    personOrd?: string;
+    createdNew: boolean;
+    /** Ownership of a customer found in the ERP (shown and kept; never taken away). */
+    owners?: string[];
+    public?: boolean;
+  };
   assignTarget?: AssignTarget;
   assignDone?: boolean;
   editDone?: boolean;

@@ -64,11 +64,23 @@ export async function runSyncJob(deps: SyncDeps, run: SyncJobRun, payload: SyncJ
 }
 
 /** The update path for a thread whose customer is already linked. */
-async function syncLinked(deps: SyncDeps, run: SyncJobRun, _payload: SyncJobPayload, admission: Thread["admission"]): Promise<SyncOutcome> {
+async function syncLinked(
+  deps: SyncDeps,
+  run: SyncJobRun,
+  _payload: SyncJobPayload,
+  admission: Thread["admission"],
+): Promise<SyncOutcome> {
   const thread = (await deps.store.getThread(run.contactId))!;
   const erp = thread.erp!;
   const identity = identityOf(thread, await deps.store.getContact(thread.contactId));
-  const plan = planSync({ thread, contact: undefined, identity, admission: { ...admission!, passed: true, failed: [] }, config: deps.config, now: run.now });
+  const plan = planSync({
+    thread,
+    contact: undefined,
+    identity,
+    admission: { ...admission!, passed: true, failed: [] },
+    config: deps.config,
+    now: run.now,
+  });
   if (plan.action !== "update") return { status: "unchanged", ord: erp.ord, khid: erp.khid };
   let changed = false;
   if ((plan.changes.jz !== undefined || plan.changes.intro !== undefined) && !run.checkpoint.editDone) {
@@ -95,7 +107,9 @@ async function syncLinked(deps: SyncDeps, run: SyncJobRun, _payload: SyncJobPayl
     t.syncState = "synced";
     t.erp!.lastSyncAt = run.now.toISOString();
   });
-  const outcome: SyncOutcome = changed ? { status: "updated", ord: erp.ord, khid: erp.khid } : { status: "unchanged", ord: erp.ord, khid: erp.khid };
+  const outcome: SyncOutcome = changed
+    ? { status: "updated", ord: erp.ord, khid: erp.khid }
+    : { status: "unchanged", ord: erp.ord, khid: erp.khid };
   if (changed && erp.linked) (outcome as { linked?: string }).linked = erp.linked;
   return outcome;
 }
@@ -128,6 +142,8 @@ async function writeLink(
     erp.khid = link.khid;
     if (link.linked) erp.linked = link.linked;
     if (link.personOrd) erp.personOrd = link.personOrd;
+    if (link.owners !== undefined) erp.owners = link.owners;
+    if (link.public !== undefined) erp.public = link.public;
     if (link.createdNew) {
       erp.jz = draft.jz;
       erp.syncedSummary = draft.intro;
@@ -144,4 +160,3 @@ async function writeLink(
 async function record(deps: SyncDeps, threadId: string, change: (t: Thread) => void): Promise<void> {
   await deps.store.updateThread(threadId, change);
 }
-

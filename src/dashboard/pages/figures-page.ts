@@ -24,12 +24,48 @@ export function figureCharts(sources: DashboardSources): Html {
   });
   const latency = hours("erpLatency").map((p) => (p.count === 0 ? undefined : p.sum / p.count / 1000));
   const charts: Array<[string, Html, string]> = [
-    [en ? "Sync success rate (%/h)" : "同步成功率（%/小时）", barChart(rate, t.minSuccessRate * 100, "below"), now(m.successRate(HOUR), (v) => `${Math.round(v * 100)}%`)],
-    [en ? "ERP latency (s, hourly average)" : "ERP 平均响应（秒/小时）", barChart(latency, t.maxAvgLatencyMs / 1000), now(m.avgErpLatencyMs(HOUR), (v) => `${(v / 1000).toFixed(2)} s`)],
-    [en ? "Failed ERP calls per hour" : "每小时失败次数", barChart(hours("erpFailures").map((p) => p.count), t.maxFailuresPerHour), String(m.count("erpFailures", HOUR))],
-    [en ? "Duplicates per day" : "每日重复客户", barChart(m.chart("duplicates", 7 * DAY, DAY).map((p) => p.count), t.maxDuplicatesPerDay), String(m.count("duplicates", DAY))],
-    [en ? "Session re-logins per hour" : "每小时会话过期", barChart(hours("sessionExpiries").map((p) => p.count), t.maxSessionExpiriesPerHour), String(m.count("sessionExpiries", HOUR))],
-    [en ? "LLM calls per hour" : "每小时 LLM 调用", barChart(hours("llmCalls").map((p) => p.sum), undefined), String(m.sum("llmCalls", HOUR))],
+    [
+      en ? "Sync success rate (%/h)" : "同步成功率（%/小时）",
+      barChart(rate, t.minSuccessRate * 100, "below"),
+      now(m.successRate(HOUR), (v) => `${Math.round(v * 100)}%`),
+    ],
+    [
+      en ? "ERP latency (s, hourly average)" : "ERP 平均响应（秒/小时）",
+      barChart(latency, t.maxAvgLatencyMs / 1000),
+      now(m.avgErpLatencyMs(HOUR), (v) => `${(v / 1000).toFixed(2)} s`),
+    ],
+    [
+      en ? "Failed ERP calls per hour" : "每小时失败次数",
+      barChart(
+        hours("erpFailures").map((p) => p.count),
+        t.maxFailuresPerHour,
+      ),
+      String(m.count("erpFailures", HOUR)),
+    ],
+    [
+      en ? "Duplicates per day" : "每日重复客户",
+      barChart(
+        m.chart("duplicates", 7 * DAY, DAY).map((p) => p.count),
+        t.maxDuplicatesPerDay,
+      ),
+      String(m.count("duplicates", DAY)),
+    ],
+    [
+      en ? "Session re-logins per hour" : "每小时会话过期",
+      barChart(
+        hours("sessionExpiries").map((p) => p.count),
+        t.maxSessionExpiriesPerHour,
+      ),
+      String(m.count("sessionExpiries", HOUR)),
+    ],
+    [
+      en ? "LLM calls per hour" : "每小时 LLM 调用",
+      barChart(
+        hours("llmCalls").map((p) => p.sum),
+        undefined,
+      ),
+      String(m.sum("llmCalls", HOUR)),
+    ],
   ];
   return html`<div class="charts">${charts.map(([title, svg, current]) => html`<div class="chart"><h3>${title}: <b>${current}</b></h3>${svg}</div>`)}</div>`;
 }

@@ -20,7 +20,9 @@ export function jobsTable(jobs: DashboardJob[], sources: DashboardSources): Html
   const l = labels(sources.locale);
   return html`<table class="jobs"><thead><tr><th>id</th><th>kind</th><th>${l.contact}</th><th>${l.state}</th><th>${l.attempts}</th><th>${l.nextRun}</th><th>${l.error}</th><th></th></tr></thead><tbody>
 ${jobs.map(
-  (j) => html`<tr><td class="muted">${j.id}</td><td>${j.kind}</td><td><a href="/threads/${encodeURIComponent(j.key)}">${j.key}</a></td>
+  (
+    j,
+  ) => html`<tr><td class="muted">${j.id}</td><td>${j.kind}</td><td><a href="/threads/${encodeURIComponent(j.key)}">${j.key}</a></td>
 <td><span class="badge ${j.state === "failed" ? "bad" : "warn"}">${j.state}</span></td><td>${j.attempts}</td>
 <td class="muted">${j.nextRunAt && j.state === "pending" ? shortTime(j.nextRunAt) : ""}</td><td class="bad">${j.lastError ?? ""}</td>
 <td>${j.state === "failed" ? html`<form method="post" action="/outbox/retry?id=${encodeURIComponent(j.id)}"><button>${l.retry}</button></form>` : ""}</td></tr>`,

@@ -5,11 +5,19 @@ export function sparkline(values: number[], width = 60, height = 16): Html {
   if (values.length < 2) return raw("");
   const step = width / (values.length - 1);
   const points = values.map((v, i) => `${(i * step).toFixed(1)},${(height - (v / 100) * height).toFixed(1)}`).join(" ");
-  return raw(`<svg width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"><polyline fill="none" stroke="#1f6f4a" stroke-width="1.5" points="${points}"/></svg>`);
+  return raw(
+    `<svg width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"><polyline fill="none" stroke="#1f6f4a" stroke-width="1.5" points="${points}"/></svg>`,
+  );
 }
 
 /** A small bar chart with a dashed threshold line; values are already numbers. */
-export function barChart(values: Array<number | undefined>, threshold: number | undefined, badWhen: "above" | "below" = "above", width = 320, height = 80): Html {
+export function barChart(
+  values: Array<number | undefined>,
+  threshold: number | undefined,
+  badWhen: "above" | "below" = "above",
+  width = 320,
+  height = 80,
+): Html {
   const max = Math.max(1e-9, threshold ?? 0, ...values.map((v) => v ?? 0)) * 1.1;
   const barWidth = width / Math.max(1, values.length);
   const bars = values

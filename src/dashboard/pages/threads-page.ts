@@ -1,3 +1,4 @@
+import type { Contact, Thread } from "../../store/types.ts";
 import { ADMISSION_CHECK_NAMES } from "../check-names.ts";
 import { type Html, html } from "../html.ts";
 import type { DashboardSources } from "../sources.ts";
@@ -5,7 +6,6 @@ import { alertsBox } from "./figures-page.ts";
 import { labels } from "./labels.ts";
 import { page } from "./layout.ts";
 import { sparkline } from "./svg.ts";
-import type { Contact, Thread } from "../../store/types.ts";
 
 export async function threadsPage(sources: DashboardSources): Promise<string> {
   const l = labels(sources.locale);

@@ -1,0 +1,235 @@
+import { collectDefaultMetrics, Registry } from "prom-client";
+import { type ConnectErpOptions, connectErp, type ErpConnection } from "../../plugins/zhibang-erp/connect.ts";
+import { erpCallRecorder } from "../../plugins/zhibang-erp/erp-call-recorder.ts";
+import { type ZhibangErpControl, zhibangErpPlugin } from "../../plugins/zhibang-erp/plugin.ts";
+import { type AuditLog, auditDir, createAuditLog } from "../audit/index.ts";
+import { createWechatyRuntime, type WechatyRuntime } from "../bot/runtime.ts";
+import { createCommandRouter, type DispatchingRouter } from "../commands/router.ts";
+import type { AppConfig } from "../config/schema.ts";
+import { createIntake, type Intake } from "../intake/intake.ts";
+import type { Logger } from "../logging/logger.ts";
+import { AlertMonitor, alertRules } from "../monitoring/alerts.ts";
+import { Monitoring } from "../monitoring/monitoring.ts";
+import { createOutbox, type Outbox } from "../outbox/index.ts";
+import { type CorePluginHost, createPluginHost } from "../plugins/host.ts";
+import { createScorer } from "../scorer/index.ts";
+import { createScoringScheduler } from "../scoring/scheduler.ts";
+import type { ScoringScheduler } from "../scoring/types.ts";
+import { createThreadStore } from "../store/create-store.ts";
+import type { ThreadStore } from "../store/types.ts";
+import { HandledTracker } from "./handled-tracker.ts";
+import { meteredScorer } from "./metered-scorer.ts";
+import { readMonitoringSnapshot, writeMonitoringSnapshot } from "./monitoring-file.ts";
+
+/**
+ * How the app runs: `live` (wxerp start: timers, backlog rule, the outbox worker), `replay`
+ * (conversation time drives scoring, the driver drains the outbox) and `sync` (no WeChat:
+ * one pass over the outbox for cron).
+ */
+export type AppMode = "live" | "replay" | "sync";
+
+export interface AppOptions {
+  logger: Logger;
+  mode: AppMode;
+  /** A ready puppet (tests: PuppetService on loopback). */
+  puppet?: unknown;
+  /** Extra options for the ERP connection (emulator faults in tests and benches). */
+  erp?: ConnectErpOptions;
+  clock?: () => Date;
+}
+
+export interface App {
+  readonly config: AppConfig;
+  readonly mode: AppMode;
+  readonly logger: Logger;
+  readonly store: ThreadStore;
+  readonly outbox: Outbox;
+  readonly audit: AuditLog;
+  readonly registry: Registry;
+  readonly monitoring: Monitoring;
+  readonly alerts: AlertMonitor;
+  readonly erp: ErpConnection;
+  readonly erpControl: ZhibangErpControl;
+  readonly host: CorePluginHost;
+  readonly router: DispatchingRouter;
+  readonly scheduler: ScoringScheduler;
+  /** Absent in `sync` mode. */
+  readonly runtime?: WechatyRuntime;
+  readonly intake?: Intake;
+  readonly llmCalls: () => number;
+  /** Resolves once intake has finished with these message ids (replay, demo, tests). */
+  whenHandled(messageIds: string[], timeoutMs?: number): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Wires the parts of design §1 together. Opening the store and the outbox may throw (corrupt files). */
+export async function createApp(config: AppConfig, options: AppOptions): Promise<App> {
+  const { logger, mode } = options;
+  const clock = options.clock ?? (() => new Date());
+  const store = createThreadStore(config, logger.child({ module: "store" }));
+  await store.open();
+  const outbox = createOutbox(config, { logger: logger.child({ module: "outbox" }) });
+  try {
+    await outbox.open();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const audit = createAuditLog({ dir: auditDir(config.dataDir), logger });
+  const registry = new Registry();
+  if (mode === "live") collectDefaultMetrics({ register: registry });
+  const monitoring = new Monitoring(registry, () => clock().getTime(), await readMonitoringSnapshot(config.dataDir));
+  const erp = await connectErp(config, logger, { ...options.erp, onCall: erpCallRecorder(audit, monitoring) });
+
+  const runtime =
+    mode === "sync"
+      ? undefined
+      : createWechatyRuntime(config, logger.child({ module: "wechat" }), options.puppet ? { puppet: options.puppet } : {});
+  const notifyControl = async (text: string) => {
+    if (runtime?.isLoggedIn()) await runtime.say(config.commands.controlChat, text);
+    else logger.warn({ text }, "control chat message (WeChat not connected)");
+  };
+  const router = createCommandRouter({
+    prefix: config.commands.prefix,
+    locale: config.locale,
+    staff: config.commands.staff,
+    selfId: () => runtime?.selfId(),
+    logger: logger.child({ module: "commands" }),
+    replies: { toControl: notifyControl, to: async (id, text) => runtime?.say(id, text) },
+    onDenied: (denied) => {
+      audit.write({
+        operation: "command.denied",
+        actor: denied.sender.id,
+        ...(denied.origin.customerId ? { contact: denied.origin.customerId } : {}),
+        outcome: "denied",
+        command: denied.command,
+        origin: denied.origin.kind,
+      });
+    },
+  });
+  const scorer = meteredScorer(createScorer(config, logger.child({ module: "scorer" })), monitoring);
+  // The scheduler and the host refer to each other (scoreNow / onScored): late binding.
+  let scheduler: ScoringScheduler | undefined;
+  const host = createPluginHost({
+    config,
+    logger,
+    store,
+    router,
+    metrics: registry,
+    notifyControl,
+    // Replay: `/erp score` scores at conversation time, not wall-clock time.
+    scoreNow: async (id) => scheduler!.scoreNow(id, mode === "live" ? undefined : (await store.getThread(id))?.lastMessageAt),
+  });
+  scheduler = createScoringScheduler({
+    store,
+    scorer,
+    config,
+    logger: logger.child({ module: "scoring" }),
+    timers: mode === "live",
+    now: clock,
+    onScored: async (event) => {
+      host.activityFeed.push({
+        at: event.at,
+        kind: "scored",
+        contactId: event.thread.id,
+        text: `score ${event.result.score}`,
+        source: "scoring",
+        data: { score: event.result.score, fallback: event.result.fallback },
+      });
+      await host.emitThreadScored(event);
+    },
+  });
+  const intake = runtime
+    ? createIntake({
+        store,
+        config,
+        logger: logger.child({ module: "intake" }),
+        selfId: () => runtime.selfId(),
+        loginAt: () => runtime.loginAt(),
+        backlogDetection: mode === "live",
+        isOwnEcho: (id, text) => runtime.isOwnEcho(id, text),
+        onMessage: async (event) => {
+          await host.emitMessage(event);
+          scheduler!.noteMessage(event.thread.id, event.message.at);
+        },
+        onCommand: (candidate) => router.dispatch(candidate),
+      })
+    : undefined;
+  const handled = new HandledTracker();
+  if (runtime && intake) {
+    runtime.onMessage(async (message) => {
+      try {
+        await intake.handle(message);
+      } finally {
+        handled.markHandled(message.id);
+      }
+    });
+  }
+
+  const erpPlugin = zhibangErpPlugin({ connection: erp, outbox, audit, monitoring, startWorker: mode !== "sync", clock });
+  await host.install(erpPlugin.plugin);
+  const alerts = new AlertMonitor(alertRules(config.alerts), monitoring, notifyControl, config.locale, () => clock().getTime());
+
+  let saveTimer: NodeJS.Timeout | undefined;
+  let stopped: Promise<void> | undefined;
+  const app: App = {
+    config,
+    mode,
+    logger,
+    store,
+    outbox,
+    audit,
+    registry,
+    monitoring,
+    alerts,
+    erp,
+    erpControl: erpPlugin.control,
+    host,
+    router,
+    scheduler,
+    ...(runtime ? { runtime } : {}),
+    ...(intake ? { intake } : {}),
+    llmCalls: () => scorer.calls(),
+    whenHandled: (ids, timeoutMs) => handled.whenHandled(ids, timeoutMs),
+    async start() {
+      if (runtime) await runtime.start();
+      if (mode === "live") {
+        alerts.start(config.alerts.checkIntervalSeconds * 1000, (error) => logger.warn({ err: error }, "alert check failed"));
+        saveTimer = setInterval(
+          () => void writeMonitoringSnapshot(config.dataDir, monitoring.snapshot()).catch(() => undefined),
+          30_000,
+        );
+        saveTimer.unref();
+      }
+    },
+    stop() {
+      stopped ??= stopAll();
+      return stopped;
+    },
+  };
+
+  async function stopAll(): Promise<void> {
+    if (saveTimer) clearInterval(saveTimer);
+    alerts.stop();
+    const steps: Array<[string, () => Promise<unknown>]> = [
+      ["scoring", () => scheduler!.stop()],
+      ["plugins", () => host.shutdown()],
+      ["wechat", async () => runtime?.stop()],
+      ["store", () => store.close()],
+      ["outbox", () => outbox.close()],
+      ["audit", () => audit.close()],
+      ["figures", () => writeMonitoringSnapshot(config.dataDir, monitoring.snapshot())],
+      ["erp", () => erp.close()],
+    ];
+    for (const [name, step] of steps) {
+      try {
+        await step();
+      } catch (error) {
+        logger.error({ err: error, step: name }, "error while stopping");
+      }
+    }
+  }
+
+  return app;
+}

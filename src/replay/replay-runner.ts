@@ -1,0 +1,121 @@
+import { types } from "wechaty";
+import type { App } from "../app/app.ts";
+import { ensureMockContact, loginMock } from "../bot/mock-contacts.ts";
+import { normalizeMobile } from "../privacy/mobile.ts";
+import { type ParsedReplay, type ReplayConversation, replayMessageId } from "./replay-format.ts";
+import { type ReplayReport, threadReport, totals } from "./replay-report.ts";
+
+/** The salesperson's account the replay logs in as (the recordings' "sales" side). */
+export const REPLAY_SELF = { id: "wxid_replay_sales", name: "销售（回放）" };
+
+export interface ReplayProgress {
+  line(index: number, total: number, conversation: ReplayConversation): void;
+}
+
+/**
+ * Plays recorded conversations through the whole pipeline (design §3.3): mock WeChat →
+ * intake → scorer → ERP plugin → the configured ERP. Time follows the `at` stamps: a
+ * thread is scored where the conversation pauses longer than `scorer.idleSeconds` and at
+ * the end of each line; the ERP work of that scoring finishes before the replay goes on,
+ * so follow-up rate limits see conversation time. The app must be in `replay` mode.
+ */
+export async function runReplay(app: App, parsed: ParsedReplay, progress?: ReplayProgress): Promise<ReplayReport> {
+  const started = Date.now();
+  const mocker = app.runtime?.mocker;
+  if (!mocker || app.mode !== "replay") throw new Error("the replay needs the app in replay mode on the mock puppet");
+  await app.start();
+  if (!app.runtime!.isLoggedIn()) loginMock(mocker, REPLAY_SELF);
+  await waitUntil(() => app.runtime!.isLoggedIn(), "the mock WeChat login");
+  const selfId = app.runtime!.selfId()!;
+  const statsBefore = app.erp.client.stats();
+  const llmBefore = app.llmCalls();
+  const touched = new Map<string, { name: string; followupsBefore: number }>();
+  const runStartedAt = new Date().toISOString();
+  let messages = 0;
+
+  for (const [index, { conversation }] of parsed.conversations.entries()) {
+    progress?.line(index, parsed.conversations.length, conversation);
+    const { contact } = conversation;
+    ensureMockContact(mocker, {
+      id: contact.id,
+      name: contact.name,
+      ...(contact.alias ? { alias: contact.alias } : {}),
+      phone: phoneList(contact.phone),
+    });
+    if (!touched.has(contact.id)) {
+      const before = await app.store.getThread(contact.id);
+      touched.set(contact.id, { name: contact.alias ?? contact.name, followupsBefore: before?.erp?.followups ?? 0 });
+    }
+    let lastAt: number | undefined;
+    for (const message of conversation.messages) {
+      const at = Date.parse(message.at);
+      if (lastAt !== undefined && at - lastAt > app.config.scorer.idleSeconds * 1000) await scoreAndSync(app, contact.id);
+      const id = replayMessageId(contact.id, message.from, message.at, message.text);
+      const fromCustomer = message.from === "customer";
+      deliver(mocker, {
+        id,
+        talkerId: fromCustomer ? contact.id : selfId,
+        listenerId: fromCustomer ? selfId : contact.id,
+        text: message.text,
+        timestamp: at,
+      });
+      await app.whenHandled([id]);
+      messages++;
+      lastAt = at;
+    }
+    await scoreAndSync(app, contact.id);
+  }
+  await app.erpControl.drain();
+
+  const threads = [];
+  for (const [contactId, facts] of touched) {
+    const thread = await app.store.getThread(contactId);
+    if (!thread) continue;
+    const jobs = (await app.outbox.list({ key: contactId })).filter((j) => j.createdAt >= runStartedAt);
+    threads.push(threadReport({ thread, name: facts.name, followupsBefore: facts.followupsBefore, jobs }));
+  }
+  const stats = app.erp.client.stats();
+  return {
+    threads,
+    totals: totals(threads, stats.calls - statsBefore.calls, app.llmCalls() - llmBefore),
+    errors: parsed.errors,
+    stats: {
+      lines: parsed.conversations.length + parsed.errors.length,
+      messages,
+      erpRetries: stats.retries - statsBefore.retries,
+      relogins: stats.relogins - statsBefore.relogins,
+      durationMs: Date.now() - started,
+    },
+  };
+}
+
+/** Scores the thread at its conversation time if it has new messages, then lets the ERP work finish. */
+async function scoreAndSync(app: App, threadId: string): Promise<void> {
+  const thread = await app.store.getThread(threadId);
+  if (thread && thread.unscored > 0) await app.scheduler.scoreNow(threadId, thread.lastMessageAt);
+  await app.erpControl.drain();
+}
+
+/** A recorded message as the puppet would deliver it; a second replay re-delivers the same id. */
+function deliver(
+  mocker: NonNullable<NonNullable<App["runtime"]>["mocker"]>,
+  payload: { id: string; talkerId: string; listenerId: string; text: string; timestamp: number },
+) {
+  if (!mocker.cacheMessagePayload.has(payload.id)) {
+    mocker.MessageMock.create({ ...payload, type: types.Message.Text } as never);
+  }
+  mocker.puppet.emit("message", { messageId: payload.id });
+}
+
+function phoneList(phone: string | undefined): string[] {
+  const mobile = phone ? normalizeMobile(phone) : undefined;
+  return mobile ? [mobile] : phone ? [phone] : [];
+}
+
+async function waitUntil(predicate: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
