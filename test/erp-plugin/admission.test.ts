@@ -6,7 +6,17 @@ import type { Contact, Thread } from "../../src/store/types.ts";
 const at = "2026-11-02T10:00:00+08:00";
 
 function thread(extracted: Thread["extracted"], score?: number): Thread {
-  const t: Thread = { id: "wxid_a", contactId: "wxid_a", messages: [], messageCount: 3, unscored: 0, summary: "", reasons: [], scores: [], extracted };
+  const t: Thread = {
+    id: "wxid_a",
+    contactId: "wxid_a",
+    messages: [],
+    messageCount: 3,
+    unscored: 0,
+    summary: "",
+    reasons: [],
+    scores: [],
+    extracted,
+  };
   if (score !== undefined) t.score = score;
   return t;
 }

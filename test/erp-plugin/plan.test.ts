@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config/load.ts";
-import { formatKhid, jzForScore, parseKhid, tierForScore } from "../../plugins/zhibang-erp/mapping/erp-mapping.ts";
-import { planSync } from "../../plugins/zhibang-erp/sync/plan.ts";
 import { checkAdmission } from "../../plugins/zhibang-erp/admission/admission.ts";
 import { identityOf } from "../../plugins/zhibang-erp/admission/customer-identity.ts";
+import { formatKhid, jzForScore, parseKhid, tierForScore } from "../../plugins/zhibang-erp/mapping/erp-mapping.ts";
+import { planSync } from "../../plugins/zhibang-erp/sync/plan.ts";
+import { loadConfig } from "../../src/config/load.ts";
 import type { Thread } from "../../src/store/types.ts";
 
 const config = loadConfig({ env: {} });
@@ -12,9 +12,17 @@ const mobile = { value: "13800138000", source: "customer" as const, verified: tr
 
 function thread(score: number, extra: Partial<Thread> = {}): Thread {
   return {
-    id: "wxid_a", contactId: "wxid_a", messages: [], messageCount: 10, unscored: 0,
-    summary: "客户询价并约下周面谈", reasons: [], scores: [], score,
-    extracted: { name: "张三", company: "远航科技有限公司", mobile }, ...extra,
+    id: "wxid_a",
+    contactId: "wxid_a",
+    messages: [],
+    messageCount: 10,
+    unscored: 0,
+    summary: "客户询价并约下周面谈",
+    reasons: [],
+    scores: [],
+    score,
+    extracted: { name: "张三", company: "远航科技有限公司", mobile },
+    ...extra,
   };
 }
 function plan(t: Thread, now = new Date(at)) {
@@ -24,9 +32,18 @@ function plan(t: Thread, now = new Date(at)) {
 }
 
 describe("ERP mapping (design §3.7)", () => {
-  it.each([[100, 175], [90, 175], [89, 289], [75, 289], [74, 176], [60, 176], [59, 177], [45, 177], [44, 290], [0, 290]])(
-    "score %i → jz %i", (score, jz) => expect(jzForScore(score)).toBe(jz),
-  );
+  it.each([
+    [100, 175],
+    [90, 175],
+    [89, 289],
+    [75, 289],
+    [74, 176],
+    [60, 176],
+    [59, 177],
+    [45, 177],
+    [44, 290],
+    [0, 290],
+  ])("score %i → jz %i", (score, jz) => expect(jzForScore(score)).toBe(jz));
   it("formats and parses khids", () => {
     expect(formatKhid("WX", 1, 6)).toBe("WX000001");
     expect(parseKhid("WX", "WX000123")).toBe(123);
@@ -44,19 +61,38 @@ describe("planSync", () => {
     const p = plan(thread(85));
     expect(p).toMatchObject({
       action: "create",
-      draft: { intsort: 1, name: "远航科技有限公司", personName: "张三", mobile: "13800138000", ly: 171, jz: 289, sort1: "17,146" },
+      draft: {
+        intsort: 1,
+        name: "远航科技有限公司",
+        personName: "张三",
+        mobile: "13800138000",
+        ly: 171,
+        jz: 289,
+        sort1: "17,146",
+      },
       assignment: { mode: "users", tierIndex: 0 },
     });
   });
   it("creates a personal customer under the person's name", () => {
     const t = thread(70, { extracted: { name: "李四", mobile } });
-    expect(plan(t)).toMatchObject({ action: "create", draft: { intsort: 2, name: "李四" }, assignment: { mode: "users", tierIndex: 1 } });
+    expect(plan(t)).toMatchObject({
+      action: "create",
+      draft: { intsort: 2, name: "李四" },
+      assignment: { mode: "users", tierIndex: 1 },
+    });
   });
   it("skips a cold thread with its reasons", () => {
     expect(plan(thread(20))).toEqual({ action: "skip", failed: ["score_pass"] });
   });
   it("posts a follow-up for new content, rate limited by minIntervalMinutes", () => {
-    const erp = { ord: "1", khid: "WX000001", jz: 289, syncedSummary: "客户询价并约下周面谈", followupMessageCount: 8, lastFollowupAt: at };
+    const erp = {
+      ord: "1",
+      khid: "WX000001",
+      jz: 289,
+      syncedSummary: "客户询价并约下周面谈",
+      followupMessageCount: 8,
+      lastFollowupAt: at,
+    };
     const soon = plan(thread(85, { erp }), new Date(Date.parse(at) + 10 * 60_000));
     expect(soon).toMatchObject({ action: "update", changes: {}, followupSkipped: "rate limited" });
     const later = plan(thread(85, { erp }), new Date(Date.parse(at) + 61 * 60_000));
@@ -66,8 +102,15 @@ describe("planSync", () => {
   });
   it("updates jz and summary when they changed, and moves out of the public pool, never away from a user", () => {
     const erp = { ord: "1", khid: "WX000001", jz: 290, syncedSummary: "old", public: true, followupMessageCount: 10 };
-    expect(plan(thread(92, { erp }))).toMatchObject({ changes: { jz: 175, intro: "客户询价并约下周面谈" }, assignment: { mode: "users", tierIndex: 0 } });
+    expect(plan(thread(92, { erp }))).toMatchObject({
+      changes: { jz: 175, intro: "客户询价并约下周面谈" },
+      assignment: { mode: "users", tierIndex: 0 },
+    });
     const owned = { ...erp, public: false, owners: ["456"] };
     expect(plan(thread(92, { erp: owned }))).not.toHaveProperty("assignment");
+  });
+  it("never rewrites jz or the summary of a customer it did not create", () => {
+    const erp = { ord: "7", khid: "KH0007", jz: 290, linked: "mobile" as const, followupMessageCount: 10 };
+    expect(plan(thread(92, { erp }))).toMatchObject({ action: "update", changes: {} });
   });
 });

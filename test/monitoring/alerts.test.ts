@@ -10,7 +10,13 @@ function setup() {
   let now = Date.parse("2026-11-02T10:00:00Z");
   const monitoring = new Monitoring(new Registry(), () => now);
   const sent: string[] = [];
-  const alerts = new AlertMonitor(alertRules(config.alerts), monitoring, async (t) => void sent.push(t), "zh", () => now);
+  const alerts = new AlertMonitor(
+    alertRules(config.alerts),
+    monitoring,
+    async (t) => void sent.push(t),
+    "zh",
+    () => now,
+  );
   return { monitoring, alerts, sent, advance: (ms: number) => (now += ms), at: () => now };
 }
 

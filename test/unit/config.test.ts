@@ -45,11 +45,15 @@ describe("loadConfig (design §3.2)", () => {
   });
 
   it("names an unknown key", () => {
-    expect(problem(() => loadConfig({ env: {}, files: [file("scorer:\n  provder: openai\n")] }))).toMatch(/unknown key scorer\.provder/);
+    expect(problem(() => loadConfig({ env: {}, files: [file("scorer:\n  provder: openai\n")] }))).toMatch(
+      /unknown key scorer\.provder/,
+    );
   });
 
   it("names a key with a wrong type", () => {
-    expect(problem(() => loadConfig({ env: {}, files: [file("admission:\n  scoreThreshold: high\n")] }))).toMatch(/admission\.scoreThreshold/);
+    expect(problem(() => loadConfig({ env: {}, files: [file("admission:\n  scoreThreshold: high\n")] }))).toMatch(
+      /admission\.scoreThreshold/,
+    );
   });
 
   it("names the variable of a bad environment value", () => {
@@ -93,7 +97,12 @@ describe("loadConfig (design §3.2)", () => {
 
 describe("config/example.yaml", () => {
   it("is valid once its secrets are in the environment", () => {
-    const env = { WXERP_ERP_USERNAME: "api", WXERP_ERP_PASSWORD: "pw", OPENAI_API_KEY: "k", WECHATY_PUPPET_SERVICE_TOKEN: "puppet_x_y" };
+    const env = {
+      WXERP_ERP_USERNAME: "api",
+      WXERP_ERP_PASSWORD: "pw",
+      OPENAI_API_KEY: "k",
+      WECHATY_PUPPET_SERVICE_TOKEN: "puppet_x_y",
+    };
     const config = loadConfig({ env, files: [join(import.meta.dirname, "../../config/example.yaml")] });
     expect(config.wechat.puppet).toBe("service");
     expect(config.assignment.tiers[1]?.users).toEqual(["456", "789"]);

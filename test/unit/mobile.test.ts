@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { extractMobiles, normalizeMobile } from "../../src/privacy/mobile.ts";
 import { maskDeep, maskText } from "../../src/privacy/mask.ts";
+import { extractMobiles, normalizeMobile } from "../../src/privacy/mobile.ts";
 
 describe("normalizeMobile", () => {
   it.each([

@@ -12,14 +12,23 @@ describe("replay format (design §3.3)", () => {
   });
 
   it("reports malformed lines with their numbers and keeps the rest", () => {
-    const good = JSON.stringify({ contact: { id: "wxid_a", name: "A" }, messages: [{ from: "customer", text: "hi", at: "2026-11-02T10:00:00+08:00" }] });
+    const good = JSON.stringify({
+      contact: { id: "wxid_a", name: "A" },
+      messages: [{ from: "customer", text: "hi", at: "2026-11-02T10:00:00+08:00" }],
+    });
     const text = [
       good,
       "{not json",
-      JSON.stringify({ contact: { id: "wxid_b", name: "B" }, messages: [{ from: "boss", text: "x", at: "2026-11-02T10:00:00+08:00" }] }),
+      JSON.stringify({
+        contact: { id: "wxid_b", name: "B" },
+        messages: [{ from: "boss", text: "x", at: "2026-11-02T10:00:00+08:00" }],
+      }),
       "",
       JSON.stringify({ contact: { id: "wxid_c", name: "C" }, messages: [{ from: "customer", text: "x", at: "yesterday" }] }),
-      JSON.stringify({ contact: { id: "room@chatroom", name: "R" }, messages: [{ from: "customer", text: "x", at: "2026-11-02T10:00:00+08:00" }] }),
+      JSON.stringify({
+        contact: { id: "room@chatroom", name: "R" },
+        messages: [{ from: "customer", text: "x", at: "2026-11-02T10:00:00+08:00" }],
+      }),
       good,
     ].join("\n");
     const parsed = parseReplay(text);
