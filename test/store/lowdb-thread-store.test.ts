@@ -1,11 +1,11 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { StoreError, StoreValidationError } from "../../src/store/errors.ts";
-import { LowdbThreadStore, type LowdbThreadStoreOptions } from "../../src/store/lowdb-thread-store.ts";
-import { StoreCorruptError, type ThreadMessage } from "../../src/store/types.ts";
+import { LowdbThreadStore } from "../../src/store/lowdb-thread-store.ts";
+import { StoreCorruptError } from "../../src/store/types.ts";
+import { storeFixture } from "./store-fixture.ts";
 
 /** Runs a TypeScript child and returns its stdout and the signal that ended it. */
 function runUntilKilled(script: string, arg: string): Promise<{ stdout: string; signal: string | null }> {
@@ -15,28 +15,8 @@ function runUntilKilled(script: string, arg: string): Promise<{ stdout: string; 
     });
   });
 }
-let dir: string;
-const open: LowdbThreadStore[] = [];
 
-async function openStore(options: Partial<LowdbThreadStoreOptions> = {}): Promise<LowdbThreadStore> {
-  const store = new LowdbThreadStore({ dir, historyPerThread: 20, dedupeCapacity: 1000, writeDelayMs: 20, ...options });
-  open.push(store);
-  await store.open();
-  return store;
-}
-
-function message(id: string, text = `text ${id}`, side: ThreadMessage["side"] = "customer"): ThreadMessage {
-  return { id, side, text, at: new Date(Date.UTC(2026, 10, 2, 10, 0, 0)).toISOString() };
-}
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "wxerp-store-"));
-});
-
-afterEach(async () => {
-  for (const store of open.splice(0)) await store.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const { openStore, reopen, message, dir: currentDir } = storeFixture();
 
 describe("LowdbThreadStore: writes", () => {
   it("coalesces a burst of 1,000 updates into a few file writes", async () => {
@@ -85,7 +65,7 @@ describe("LowdbThreadStore: writes", () => {
 
   it("a killed process keeps what flush() wrote and every local number it handed out", async () => {
     const child = join(import.meta.dirname, "fixtures", "kill-after-write.ts");
-    const result = await runUntilKilled(child, dir);
+    const result = await runUntilKilled(child, currentDir());
     expect(result.signal).toBe("SIGKILL");
     const { number } = JSON.parse(result.stdout) as { number: number };
 
@@ -110,9 +90,9 @@ describe("LowdbThreadStore: damaged files", () => {
     const store = await openStore();
     await store.updateThread("wxid_a", (t) => t.messages.push(message("m1")));
     await store.close();
-    const shardDir = (await readdir(dir)).find((name) => name.startsWith("threads-")) as string;
-    const file = (await readdir(join(dir, shardDir))).find((name) => name.endsWith(".json")) as string;
-    return join(dir, shardDir, file);
+    const shardDir = (await readdir(currentDir())).find((name) => name.startsWith("threads-")) as string;
+    const file = (await readdir(join(currentDir(), shardDir))).find((name) => name.endsWith(".json")) as string;
+    return join(currentDir(), shardDir, file);
   }
 
   it.each([
@@ -121,7 +101,7 @@ describe("LowdbThreadStore: damaged files", () => {
   ])("refuses to open with %s, naming the file and leaving it untouched", async (_label, damaged) => {
     const file = await storeWithOneThread();
     await writeFile(file, damaged);
-    const store = new LowdbThreadStore({ dir, historyPerThread: 20, dedupeCapacity: 1000 });
+    const store = new LowdbThreadStore({ dir: currentDir(), historyPerThread: 20, dedupeCapacity: 1000 });
     const error = await store.open().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreCorruptError);
     expect((error as StoreCorruptError).file).toBe(file);
@@ -131,12 +111,16 @@ describe("LowdbThreadStore: damaged files", () => {
 
   it("refuses a damaged meta.json and a missing one next to existing data", async () => {
     await storeWithOneThread();
-    await writeFile(join(dir, "meta.json"), "[]");
-    await expect(new LowdbThreadStore({ dir, historyPerThread: 20, dedupeCapacity: 1000 }).open()).rejects.toThrow(/meta\.json/);
-    await rm(join(dir, "meta.json"));
-    const error = await new LowdbThreadStore({ dir, historyPerThread: 20, dedupeCapacity: 1000 }).open().catch((e: unknown) => e);
+    await writeFile(join(currentDir(), "meta.json"), "[]");
+    await expect(new LowdbThreadStore({ dir: currentDir(), historyPerThread: 20, dedupeCapacity: 1000 }).open()).rejects.toThrow(
+      /meta\.json/,
+    );
+    await rm(join(currentDir(), "meta.json"));
+    const error = await new LowdbThreadStore({ dir: currentDir(), historyPerThread: 20, dedupeCapacity: 1000 })
+      .open()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreCorruptError);
-    expect(await readdir(dir)).not.toContain("meta.json");
+    expect(await readdir(currentDir())).not.toContain("meta.json");
   });
 });
 
@@ -267,53 +251,4 @@ describe("LowdbThreadStore: threads", () => {
     expect((await store.listThreads({ syncStates: ["none", "synced"] })).map((t) => t.id)).toEqual(["mid", "old"]);
     expect((await store.listThreads({ limit: 1 })).map((t) => t.id)).toEqual(["new"]);
   });
-
-  it("spreads a growing store over more shard files while it runs, losing nothing", async () => {
-    const small = { initialShards: 2, maxRecordsPerShard: 8 };
-    let store = await openStore(small);
-    const numbers: number[] = [];
-    for (let i = 0; i < 50; i++) {
-      await store.upsertContact({ id: `t${i}`, name: `客户${i}` });
-      await store.updateThread(`t${i}`, (t) => t.messages.push(message(`m${i}`)));
-      if (i % 10 === 0) numbers.push(await store.assignLocalNo(`t${i}`));
-    }
-    await store.flush();
-    const shards = store.stats().threadShards;
-    expect(shards).toBeGreaterThanOrEqual(8);
-    expect((await readdir(dir)).filter((name) => name.startsWith("threads-"))).toEqual([`threads-${shards}`]);
-    store = await reopen(store, small);
-    expect(store.stats().threadShards).toBe(shards);
-    expect((await store.listThreads()).length).toBe(50);
-    expect((await store.getThread("t42"))?.messages[0]?.id).toBe("m42");
-    expect(await Promise.all([0, 10, 20, 30, 40].map(async (i) => (await store.getContact(`t${i}`))?.localNo))).toEqual(numbers);
-  });
-
-  it("spreads long histories over more shard files too (by bytes, not only by count)", async () => {
-    const store = await openStore({ initialShards: 2, maxShardBytes: 8 * 1024, historyPerThread: 200 });
-    for (let round = 0; round < 40; round++) {
-      for (let t = 0; t < 4; t++)
-        await store.updateThread(`long${t}`, (thread) =>
-          thread.messages.push(message(`m${t}-${round}`, "很长的消息".repeat(20))),
-        );
-      await store.flush();
-    }
-    expect(store.stats().threadShards).toBeGreaterThan(2);
-    const reopened = await reopen(store, { initialShards: 2, maxShardBytes: 8 * 1024, historyPerThread: 200 });
-    expect((await reopened.getThread("long3"))?.messages).toHaveLength(40);
-  });
-
-  it("spreads a store that outgrew its layout when it opens", async () => {
-    let store = await openStore({ initialShards: 2, maxRecordsPerShard: 1000 });
-    for (let i = 0; i < 50; i++) await store.updateThread(`t${i}`, (t) => t.messages.push(message(`m${i}`)));
-    expect(store.stats().threadShards).toBe(2);
-    store = await reopen(store, { initialShards: 2, maxRecordsPerShard: 8 });
-    expect(store.stats().threadShards).toBeGreaterThanOrEqual(8);
-    expect((await store.listThreads()).length).toBe(50);
-    expect((await readdir(dir)).filter((name) => name.startsWith("threads-"))).toEqual([`threads-${store.stats().threadShards}`]);
-  });
 });
-
-async function reopen(store: LowdbThreadStore, options: Partial<LowdbThreadStoreOptions> = {}): Promise<LowdbThreadStore> {
-  await store.close();
-  return openStore(options);
-}
