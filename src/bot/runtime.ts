@@ -6,24 +6,10 @@ import { EchoGuard } from "./echo-guard.ts";
 import { ensureMockFileHelper, FILE_HELPER_ID } from "./mock-contacts.ts";
 import { buildPuppet, type PuppetKind } from "./puppet-factory.ts";
 import { safeHandler } from "./safe-handler.ts";
+import { type RuntimeStatus, type SessionEvent, trackSession } from "./session-tracker.ts";
 import { bridgeWechatyLog } from "./wechaty-log-bridge.ts";
 
-export interface SessionEvent {
-  kind: "login" | "logout";
-  at: Date;
-  selfId?: string;
-  reason?: string;
-}
-
-export interface RuntimeStatus {
-  loggedIn: boolean;
-  selfId?: string;
-  loginAt?: Date;
-  logins: number;
-  logouts: number;
-  errors: number;
-  lastHeartbeatAt?: Date;
-}
+export type { RuntimeStatus, SessionEvent } from "./session-tracker.ts";
 
 export interface WechatyRuntime {
   readonly bot: Wechaty;
@@ -68,47 +54,13 @@ export function createWechatyRuntime(config: AppConfig, logger: Logger, options:
   const bot = WechatyBuilder.build({ puppet: built.puppet as never });
   const echo = new EchoGuard();
   const messageHandlers: Array<(message: Message) => void> = [];
-  const sessionHandlers: Array<(event: SessionEvent) => void> = [];
-  const state: RuntimeStatus = { loggedIn: false, logins: 0, logouts: 0, errors: 0 };
   let lifecycle: "new" | "started" | "stopped" = "new";
   let stopping: Promise<void> | undefined;
-
-  const emitSession = (event: SessionEvent) => {
-    for (const handler of sessionHandlers) handler(event);
-  };
-
-  bot.on("error", (error) => {
-    state.errors++;
-    logger.warn({ err: error }, "wechaty reported an error");
+  const session = trackSession(bot, {
+    logger,
+    stopping: () => lifecycle === "stopped",
+    onLogin: () => built.mocker && ensureMockFileHelper(built.mocker),
   });
-  bot.on("scan", (qrcode, status) => {
-    logger.info({ status, qrcode }, "scan the QR code with the salesperson's WeChat to log in");
-  });
-  bot.on("heartbeat", () => {
-    state.lastHeartbeatAt = new Date();
-  });
-  bot.on(
-    "login",
-    safeHandler(logger, "login", (user) => {
-      const at = new Date();
-      Object.assign(state, { loggedIn: true, selfId: user.id, loginAt: at, logins: state.logins + 1 });
-      if (built.mocker) ensureMockFileHelper(built.mocker);
-      logger.info({ selfId: user.id, name: user.name(), logins: state.logins }, "logged in to WeChat");
-      emitSession({ kind: "login", at, selfId: user.id });
-    }),
-  );
-  bot.on(
-    "logout",
-    safeHandler(logger, "logout", (user, reason) => {
-      // Not fatal: a puppet reset logs out and back in; the session events let alerts count it.
-      state.loggedIn = false;
-      state.logouts++;
-      // Our own stop logs out too: only an unexpected logout deserves a warning.
-      if (lifecycle === "stopped") logger.info({ selfId: user.id }, "logged out of WeChat (stopping)");
-      else logger.warn({ selfId: user.id, reason }, "logged out of WeChat");
-      emitSession({ kind: "logout", at: new Date(), selfId: user.id, ...(reason ? { reason: String(reason) } : {}) });
-    }),
-  );
   bot.on("message", (message) => {
     for (const handler of messageHandlers) handler(message);
   });
@@ -132,28 +84,37 @@ export function createWechatyRuntime(config: AppConfig, logger: Logger, options:
       stopping = bot.stop().catch((error: unknown) => logger.warn({ err: error }, "wechaty did not stop cleanly"));
       await stopping;
     },
-    selfId: () => state.selfId,
-    loginAt: () => state.loginAt,
-    isLoggedIn: () => state.loggedIn && bot.isLoggedIn,
+    selfId: () => session.state.selfId,
+    loginAt: () => session.state.loginAt,
+    isLoggedIn: () => session.state.loggedIn && bot.isLoggedIn,
     onMessage(handler) {
       messageHandlers.push(safeHandler(logger, "message handler", handler));
     },
-    onSession(handler) {
-      sessionHandlers.push(safeHandler(logger, "session handler", handler));
-    },
+    onSession: session.onSession,
     async say(conversationId, text) {
-      if (!bot.isLoggedIn) throw new SendError(`not logged in to WeChat: cannot send to ${conversationId}`);
       if (built.mocker && conversationId === FILE_HELPER_ID) ensureMockFileHelper(built.mocker);
-      const target = conversationId.includes("@")
-        ? await bot.Room.find({ id: conversationId })
-        : await bot.Contact.find({ id: conversationId });
-      if (!target) throw new SendError(`no WeChat contact or group ${conversationId}`);
+      // Remembered first: the puppet may echo the message back before the send resolves.
       echo.remember(conversationId, text);
-      await target.say(text);
+      try {
+        await sendText(bot, conversationId, text);
+      } catch (error) {
+        echo.consume(conversationId, text);
+        throw error;
+      }
     },
     isOwnEcho: (conversationId, text) => echo.consume(conversationId, text),
-    status: () => ({ ...state }),
+    status: () => ({ ...session.state }),
   };
+}
+
+/** Room ids carry an "@" (`…@chatroom`); everything else is a contact. */
+async function sendText(bot: Wechaty, conversationId: string, text: string): Promise<void> {
+  if (!bot.isLoggedIn) throw new SendError(`not logged in to WeChat: cannot send to ${conversationId}`);
+  const target = conversationId.includes("@")
+    ? await bot.Room.find({ id: conversationId })
+    : await bot.Contact.find({ id: conversationId });
+  if (!target) throw new SendError(`no WeChat contact or group ${conversationId}`);
+  await target.say(text);
 }
 
 function injected(puppet: unknown): { puppet: unknown; kind: PuppetKind; mocker?: mock.Mocker } {

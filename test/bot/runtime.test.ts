@@ -41,16 +41,25 @@ describe("runtime: session", () => {
       ["第2次重连后的消息", undefined],
     ]);
     expect(listeners()).toEqual(before);
-    expect(sessions.map((s) => s.kind)).toEqual(["logout", "login", "logout", "login"]);
+    expect(sessions.map((s) => [s.kind, s.expected ?? false])).toEqual([
+      ["logout", false],
+      ["login", false],
+      ["logout", false],
+      ["login", false],
+    ]);
     expect(w.runtime.status()).toMatchObject({ loggedIn: true, selfId: SELF.id, logins: 3, logouts: 2 });
   });
 
-  it("stop() may be called twice", async () => {
+  it("stop() may be called twice, and its logout is not reported as a session expiry", async () => {
     wechat = await startMockWechat();
     const w = wechat;
+    const sessions: SessionEvent[] = [];
+    w.runtime.onSession((event) => void sessions.push(event));
     await w.runtime.stop();
     await w.runtime.stop();
     expect(w.runtime.bot.isLoggedIn).toBe(false);
+    await w.waitFor(() => sessions.length > 0, "the logout event");
+    expect(sessions).toEqual([expect.objectContaining({ kind: "logout", expected: true })]);
   });
 });
 
