@@ -1,3 +1,5 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import type { AppConfig } from "../../src/config/schema.ts";
 import type { Logger } from "../../src/logging/logger.ts";
 import { ErpClient } from "./client/index.ts";
@@ -28,6 +30,7 @@ export interface ConnectErpOptions {
 export async function connectErp(config: AppConfig, logger: Logger, options: ConnectErpOptions = {}): Promise<ErpConnection> {
   const erpLogger = logger.child({ module: "erp-client" });
   if (config.erp.baseUrl === "embedded") {
+    mkdirSync(config.dataDir, { recursive: true });
     const { latencyMs, jitterMs, sessionTtlSeconds } = config.erp.emulator;
     const emulator = await startEmulator({
       host: "127.0.0.1",
@@ -35,6 +38,8 @@ export async function connectErp(config: AppConfig, logger: Logger, options: Con
       latencyMs,
       jitterMs,
       sessionTtlSeconds,
+      // The embedded ERP lives in the data directory, beside the threads linked to it.
+      stateFile: join(config.dataDir, "embedded-erp.json"),
       ...options.emulator,
     });
     logger.info({ url: emulator.url }, "embedded ERP emulator started");

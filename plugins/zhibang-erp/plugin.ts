@@ -30,6 +30,8 @@ export interface ZhibangErpControl {
   /** Runs the outbox until nothing is due now (back-off ignored when asked). */
   drain(options?: { ignoreBackoff?: boolean }): Promise<DrainSummary>;
   requests(): SyncRequests;
+  /** Jobs were released by hand (dashboard retry): run what is due now. */
+  kick(): void;
 }
 
 /**
@@ -130,6 +132,7 @@ export function zhibangErpPlugin(options: ZhibangErpPluginOptions): { plugin: Wx
       return worker.drain({ ignoreBackoff: drainOptions.ignoreBackoff ?? false });
     },
     requests: () => requests!,
+    kick: () => worker?.kick(),
   };
 
   return { plugin, control };

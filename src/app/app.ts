@@ -86,7 +86,10 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
     mode === "sync"
       ? undefined
       : createWechatyRuntime(config, logger.child({ module: "wechat" }), options.puppet ? { puppet: options.puppet } : {});
+  // Late-bound: the host (and its activity feed) is created after the router that replies.
+  let activity: ((text: string) => void) | undefined;
   const notifyControl = async (text: string) => {
+    activity?.(text);
     if (runtime?.isLoggedIn()) await runtime.say(config.commands.controlChat, text);
     else logger.warn({ text }, "control chat message (WeChat not connected)");
   };
@@ -121,6 +124,13 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
     // Replay: `/erp score` scores at conversation time, not wall-clock time.
     scoreNow: async (id) => scheduler!.scoreNow(id, mode === "live" ? undefined : (await store.getThread(id))?.lastMessageAt),
   });
+  activity = (text) =>
+    host.activityFeed.push({
+      at: clock().toISOString(),
+      kind: "command",
+      text: `→ ${config.commands.controlChat}: ${text.replace(/\n/g, " ⏎ ")}`,
+      source: "commands",
+    });
   scheduler = createScoringScheduler({
     store,
     scorer,

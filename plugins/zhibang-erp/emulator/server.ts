@@ -1,3 +1,4 @@
+import { StatePersistence } from "./persistence.ts";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { BodyParseError, buildRequest, isAcceptedContentType, parseBodyText, type ZbRequest } from "./body-parser.ts";
@@ -9,7 +10,7 @@ import { handleInspection } from "./inspect.ts";
 import { type RenderedReply, renderReply } from "./render.ts";
 import { resolveRoute } from "./router.ts";
 import type { Route } from "./routes/context.ts";
-import type { EmulatorFaults, EmulatorOptions, RunningEmulator } from "./types.ts";
+import type { AppliedCall, EmulatorFaults, EmulatorOptions, RunningEmulator } from "./types.ts";
 
 const MAX_BODY_BYTES = 1_048_576;
 
@@ -64,6 +65,10 @@ class EmulatorServer {
     const plan = category === null ? undefined : planFault(this.core.faults, category, this.core.random);
     if (plan?.phase === "before") return this.fault(request, response, plan, undefined, zbRequest.path);
     const reply = this.reply(route, zbRequest, parseError);
+    if (this.core.onApplied && category !== null) {
+      await this.core.onApplied(appliedCall(category, zbRequest, reply));
+      if (this.closing) return;
+    }
     const rendered = renderReply(reply, this.core.faults);
     if (plan) return this.fault(request, response, plan, rendered, zbRequest.path);
     this.send(response, rendered);
@@ -157,9 +162,21 @@ class EmulatorServer {
   }
 }
 
+/** The test hook's view of a handled call (types.ts `onApplied`). */
+function appliedCall(operation: AppliedCall["operation"], request: ZbRequest, reply: Reply): AppliedCall {
+  const fields = Object.fromEntries([...request.query, ...request.datas]);
+  const ok =
+    reply.kind === "zb"
+      ? String(reply.doc.header.status) === "0" && reply.doc.body !== undefined
+      : reply.kind === "json" && (reply.value as { Code?: unknown } | null)?.Code === 200;
+  return { operation, path: request.path, fields, ok };
+}
+
 /** Starts the emulator on host:port (default 127.0.0.1 and a free port). */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const core = new EmulatorCore(options);
+  if (options.stateFile) StatePersistence.load(core.state, options.stateFile);
+  const persistence = options.stateFile ? new StatePersistence(core.state, options.stateFile) : undefined;
   const http = new EmulatorServer(core);
   const host = options.host ?? "127.0.0.1";
   const port = await http.listen(host, options.port ?? 0);
@@ -172,6 +189,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     setFaults: (partial: Partial<EmulatorFaults>) => core.setFaults(partial),
     expireAllSessions: () => core.sessions.expireAll(),
     currentCaptcha: (username: string) => core.guard.currentCaptcha(username),
-    close: () => http.close(),
+    close: async () => {
+      await http.close();
+      persistence?.close();
+    },
   };
 }

@@ -38,6 +38,16 @@ export interface NewCustomer {
   createdAt: number;
 }
 
+export interface EmulatorStateData {
+  users: UserRecord[];
+  customers: CustomerRecord[];
+  contacts: ContactRecord[];
+  followups: FollowupRecord[];
+  assignments: AssignmentRecord[];
+  reservedOrds: Array<[number, string]>;
+  counters: { nextCustomerOrd: number; nextContactOrd: number; khidSequence: number; allocatedOrds: number };
+}
+
 const FIRST_CUSTOMER_ORD = 1001;
 const FIRST_CONTACT_ORD = 5001;
 
@@ -88,6 +98,38 @@ export class EmulatorState {
     this.nextCustomerOrd = FIRST_CUSTOMER_ORD;
     this.nextContactOrd = FIRST_CONTACT_ORD;
     this.khidSequence = 0;
+  }
+
+  /** Everything needed to bring the database back (the embedded ERP survives restarts). */
+  toData(): EmulatorStateData {
+    return {
+      users: this.users,
+      customers: [...this.customers.values()],
+      contacts: [...this.contacts.values()],
+      followups: this.followups,
+      assignments: this.assignments,
+      reservedOrds: [...this.reservedOrds.entries()],
+      counters: {
+        nextCustomerOrd: this.nextCustomerOrd,
+        nextContactOrd: this.nextContactOrd,
+        khidSequence: this.khidSequence,
+        allocatedOrds: this.allocatedOrds,
+      },
+    };
+  }
+
+  restore(data: EmulatorStateData): void {
+    this.clear();
+    this.users = data.users;
+    for (const customer of data.customers) this.customers.set(customer.ord, customer);
+    for (const contact of data.contacts) this.contacts.set(contact.ord, contact);
+    this.followups = data.followups;
+    this.assignments = data.assignments;
+    for (const [ord, khid] of data.reservedOrds) this.reservedOrds.set(ord, khid);
+    this.nextCustomerOrd = data.counters.nextCustomerOrd;
+    this.nextContactOrd = data.counters.nextContactOrd;
+    this.khidSequence = data.counters.khidSequence;
+    this.allocatedOrds = data.counters.allocatedOrds;
   }
 
   countCall(category: CallCategory): void {

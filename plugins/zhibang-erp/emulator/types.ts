@@ -61,6 +61,8 @@ export interface EmulatorCredentials {
 }
 
 export interface EmulatorOptions extends Partial<EmulatorFaults> {
+  /** Keep the database in this JSON file across restarts (the embedded ERP of `npm start`). */
+  stateFile?: string;
   host?: string;
   /** 0 = a free port. */
   port?: number;
@@ -71,6 +73,24 @@ export interface EmulatorOptions extends Partial<EmulatorFaults> {
   random?: () => number;
   /** Clock in epoch milliseconds; tests pass a fake one to expire sessions without waiting. */
   now?: () => number;
+  /**
+   * Test hook: called after a call was handled (its change, if any, is in the state) and
+   * before the reply is sent. A returned promise holds the reply until it settles, so a
+   * test can kill the client process between "the ERP applied it" and "the client heard".
+   * Not called for inspection endpoints or calls failed by a "before" fault.
+   */
+  onApplied?: (call: AppliedCall) => void | Promise<void>;
+}
+
+/** What `onApplied` is told about a handled call. */
+export interface AppliedCall {
+  operation: CallCategory | "unknown";
+  /** Lower-case path, e.g. /sysa/mobilephone/salesmanage/custom/add.asp. */
+  path: string;
+  /** The posted datas and query parameters (lower-case keys). */
+  fields: Record<string, string>;
+  /** The reply is a success (zsml header.status 0 with a body, or v3 Code 200); a refused save still counts (model "message"). */
+  ok: boolean;
 }
 
 export interface RunningEmulator {

@@ -1,6 +1,121 @@
+import { createApp } from "../../app/app.ts";
+import { consoleReporter } from "../../app/console-reporter.ts";
+import { dashboardSources } from "../../app/dashboard-sources.ts";
+import { loginMock } from "../../bot/mock-contacts.ts";
+import { installProcessGuards } from "../../bot/process-guards.ts";
+import { newDashboardToken } from "../../dashboard/auth.ts";
+import { type RunningDashboard, startDashboard } from "../../dashboard/server.ts";
+import { playDemo } from "../../demo/demo-player.ts";
+import { cliLogger } from "../cli-logger.ts";
 import { CliFailure } from "../exit.ts";
+import { configFromOptions, type GlobalOptions } from "../options.ts";
 
-// Placeholder until the command lands; exits 1 with a sentence rather than crashing.
-export async function runStart(_options: unknown): Promise<void> {
-  throw new CliFailure("this command is not built yet");
+/** The salesperson's account on the mock WeChat (the embedded default). */
+const DEMO_SELF = { id: "wxid_sales_demo", name: "销售小王" };
+
+/**
+ * `wxerp start` (= `npm start`): the bot with the configured puppet, scorer and ERP. On the
+ * embedded default it also plays the bundled demo conversations and prints each step.
+ */
+export async function runStart(options: GlobalOptions): Promise<void> {
+  const config = configFromOptions(options);
+  const { logger, file: logFile } = cliLogger(config);
+  installProcessGuards(logger);
+  const en = config.locale === "en";
+  const say = (zh: string, english: string) => process.stdout.write(`${en ? english : zh}\n`);
+
+  const app = await createApp(config, { logger, mode: "live" });
+  app.host.activityFeed.subscribe(consoleReporter(app.store));
+  let dashboard: RunningDashboard | undefined;
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`\n收到 ${signal}，正在停止（保存数据）…`, `\n${signal}: stopping (saving data)…`);
+    await dashboard?.close();
+    await app.stop();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop("SIGINT"));
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+
+  say(
+    `wxerp 启动：微信 ${config.wechat.puppet}，评分 ${config.scorer.provider}，ERP ${app.erp.emulator ? `内置模拟器 ${app.erp.baseUrl}` : app.erp.baseUrl}`,
+    `wxerp starting: WeChat ${config.wechat.puppet}, scorer ${config.scorer.provider}, ERP ${app.erp.emulator ? `embedded emulator ${app.erp.baseUrl}` : app.erp.baseUrl}`,
+  );
+  await app.start();
+  const mocker = app.runtime?.mocker;
+  if (mocker) loginMock(mocker, DEMO_SELF);
+  else
+    say(
+      "请用销售的微信扫码登录（二维码链接见日志）…",
+      "Scan the QR code with the salesperson's WeChat to log in (the link is in the log)…",
+    );
+
+  if (config.dashboard.enabled) {
+    const token = config.secrets.dashboardToken ?? newDashboardToken();
+    try {
+      dashboard = await startDashboard({
+        host: config.dashboard.host,
+        port: config.dashboard.port,
+        token,
+        sources: dashboardSources(app),
+        logger,
+      });
+    } catch (error) {
+      await app.stop();
+      const busy = (error as NodeJS.ErrnoException).code === "EADDRINUSE";
+      throw new CliFailure(
+        busy
+          ? `the dashboard port ${config.dashboard.port} is in use (another wxerp?): set dashboard.port, or WXERP_DASHBOARD_PORT=0 for any free port`
+          : `cannot start the dashboard on ${config.dashboard.host}:${config.dashboard.port}: ${(error as Error).message}`,
+      );
+    }
+    say(`控制台：${dashboard.loginUrl}`, `Dashboard: ${dashboard.loginUrl}`);
+    if (!config.secrets.dashboardToken)
+      say(
+        "（令牌为本次随机生成；设置 WXERP_DASHBOARD_TOKEN 可固定）",
+        "(a random token for this run; set WXERP_DASHBOARD_TOKEN to fix it)",
+      );
+  }
+
+  if (mocker && config.wechat.demo) {
+    await waitForLogin(app);
+    say(
+      "\n▶ 演示：模拟微信里的 8 段销售对话，经过完整流程（评分 → 准入 → 同步 ERP → 指派 → 跟进）",
+      "\n▶ Demo: 8 sales conversations on the mock WeChat through the whole pipeline (score → admission → ERP → assignment → follow-up)",
+    );
+    const result = await playDemo(app);
+    if (result.played === 0 && result.alreadyPlayed > 0) {
+      say(
+        `演示对话已在此数据目录（${config.dataDir}）中处理过，未重复写入 ERP。删除该目录可重新演示。`,
+        `The demo was already played in this data directory (${config.dataDir}); nothing was written twice. Delete it to watch again.`,
+      );
+    }
+    await printDemoSummary(app, say);
+  }
+  say(`\n机器人运行中（Ctrl+C 停止）。日志：${logFile}`, `\nThe bot is running (Ctrl+C to stop). Log: ${logFile}`);
+  if (dashboard) say(`控制台：${dashboard.loginUrl}`, `Dashboard: ${dashboard.loginUrl}`);
+}
+
+async function waitForLogin(app: Awaited<ReturnType<typeof createApp>>): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!app.runtime?.isLoggedIn()) {
+    if (Date.now() > deadline) throw new Error("the mock WeChat did not log in within 15 s");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function printDemoSummary(
+  app: Awaited<ReturnType<typeof createApp>>,
+  say: (zh: string, en: string) => void,
+): Promise<void> {
+  const threads = await app.store.listThreads();
+  const synced = threads.filter((t) => t.erp).length;
+  const skipped = threads.filter((t) => !t.erp && t.admission && !t.admission.passed).length;
+  const customers = app.erp.emulator?.snapshot().customers.length;
+  say(
+    `\n演示结果：${threads.length} 个会话，${synced} 个已在 ERP（新建或关联），${skipped} 个未通过准入${customers === undefined ? "" : `；ERP 模拟器中共有 ${customers} 个客户`}。在微信里发送 /erp status <姓名> 可查看详情。`,
+    `\nDemo result: ${threads.length} threads, ${synced} in the ERP (created or linked), ${skipped} not admitted${customers === undefined ? "" : `; the ERP emulator holds ${customers} customers`}. Type /erp status <name> in WeChat for details.`,
+  );
 }

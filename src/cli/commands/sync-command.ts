@@ -1,6 +1,42 @@
+import { createApp } from "../../app/app.ts";
+import { OutboxLockedError } from "../../outbox/index.ts";
+import { cliLogger } from "../cli-logger.ts";
 import { CliFailure } from "../exit.ts";
+import { configFromOptions, type GlobalOptions } from "../options.ts";
 
-// Placeholder until the command lands; exits 1 with a sentence rather than crashing.
-export async function runSync(_options: unknown): Promise<void> {
-  throw new CliFailure("this command is not built yet");
+/**
+ * `wxerp sync` (design §3.1): one pass for cron, without WeChat. Every admitted thread not
+ * yet in the ERP gets a job, failed jobs are released, and the outbox runs with back-off
+ * timers ignored (each job at most once in this pass). Exit 1 when jobs are still failing.
+ */
+export async function runSync(options: GlobalOptions): Promise<void> {
+  const config = configFromOptions(options);
+  const { logger } = cliLogger(config);
+  const en = config.locale === "en";
+  let app: Awaited<ReturnType<typeof createApp>>;
+  try {
+    app = await createApp(config, { logger, mode: "sync" });
+  } catch (error) {
+    if (error instanceof OutboxLockedError) {
+      throw new CliFailure(
+        en
+          ? `the bot is running on ${config.dataDir} (the outbox is locked): use /erp sync in WeChat, or stop the bot first`
+          : `机器人正在使用 ${config.dataDir}（队列已锁定）：请在微信里发送 /erp sync，或先停止机器人`,
+      );
+    }
+    throw error;
+  }
+  try {
+    await app.start();
+    const { enqueued } = await app.erpControl.syncPending("cli");
+    const summary = await app.erpControl.drain({ ignoreBackoff: true });
+    const counts = await app.outbox.counts();
+    const line = en
+      ? `sync: ${enqueued} thread(s) queued; jobs done ${summary.done}, failed ${summary.failed}, to retry ${summary.retried}; outbox now ${counts.pending} pending, ${counts.failed} failed`
+      : `同步：新排队 ${enqueued} 个会话；任务完成 ${summary.done}，失败 ${summary.failed}，待重试 ${summary.retried}；队列剩余 待处理 ${counts.pending}，失败 ${counts.failed}`;
+    process.stdout.write(`${line}\n`);
+    if (counts.failed > 0 || counts.pending > 0) process.exitCode = 1;
+  } finally {
+    await app.stop();
+  }
 }

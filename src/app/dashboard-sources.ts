@@ -1,0 +1,42 @@
+import { tierForScore } from "../../plugins/zhibang-erp/mapping/erp-mapping.ts";
+import type { DashboardSources } from "../dashboard/sources.ts";
+import type { JobState } from "../outbox/index.ts";
+import type { App } from "./app.ts";
+
+/** The dashboard's view of a running app. */
+export function dashboardSources(app: App): DashboardSources {
+  const { store, outbox, config } = app;
+  const withContact = async (threadId: string) => {
+    const thread = await store.getThread(threadId);
+    return thread ? { thread, contact: await store.getContact(thread.contactId) } : undefined;
+  };
+  return {
+    locale: config.locale,
+    async listThreads(limit) {
+      const threads = await store.listThreads({ limit });
+      // Newest conversation first: what a sales manager looks for.
+      threads.sort((a, b) => (b.lastMessageAt ?? "").localeCompare(a.lastMessageAt ?? ""));
+      return Promise.all(threads.map(async (thread) => ({ thread, contact: await store.getContact(thread.contactId) })));
+    },
+    getThread: withContact,
+    async jobs(filter) {
+      return outbox.list({
+        ...(filter.states ? { states: filter.states as JobState[] } : {}),
+        ...(filter.key ? { key: filter.key } : {}),
+        ...(filter.limit ? { limit: filter.limit } : {}),
+      });
+    },
+    jobCounts: () => outbox.counts(),
+    async retryFailed(filter) {
+      const count = await outbox.retryFailed(filter.ids ? { ids: filter.ids } : {});
+      await app.erpControl.kick();
+      return count;
+    },
+    recentAudit: (limit) => app.audit.recent(limit) as Promise<Array<Record<string, unknown>>>,
+    monitoring: app.monitoring,
+    alerts: () => app.alerts.activeAlerts(),
+    thresholds: config.alerts,
+    registry: app.registry,
+    tierName: (score) => (score === undefined ? "" : (tierForScore(config.assignment.tiers, score)?.tier.name ?? "")),
+  };
+}
