@@ -1,6 +1,77 @@
-import { CliFailure } from "../exit.ts";
+import { Registry } from "prom-client";
+import { readMonitoringSnapshot } from "../../app/monitoring-file.ts";
+import { DAY, HOUR, Monitoring } from "../../monitoring/monitoring.ts";
+import { createOutbox } from "../../outbox/index.ts";
+import { maskText } from "../../privacy/mask.ts";
+import { createThreadStore } from "../../store/create-store.ts";
+import { cliLogger } from "../cli-logger.ts";
+import { configFromOptions, type GlobalOptions } from "../options.ts";
+import { renderTable } from "../table.ts";
 
-// Placeholder until the command lands; exits 1 with a sentence rather than crashing.
-export async function runStatus(_options: unknown): Promise<void> {
-  throw new CliFailure("this command is not built yet");
+/**
+ * `wxerp status` (design §3.1): threads, scores, sync states, the outbox and the figures,
+ * read from the data directory. Read-only: safe beside a running bot.
+ */
+export async function runStatus(options: GlobalOptions & { json: boolean }): Promise<void> {
+  const config = configFromOptions(options);
+  const { logger } = cliLogger(config);
+  const store = createThreadStore(config, logger);
+  await store.open();
+  const outbox = createOutbox(config, { logger, readOnly: true });
+  await outbox.open();
+  try {
+    const threads = await store.listThreads();
+    threads.sort((a, b) => (b.lastMessageAt ?? "").localeCompare(a.lastMessageAt ?? ""));
+    const rows = await Promise.all(
+      threads.map(async (t) => {
+        const contact = await store.getContact(t.contactId);
+        return {
+          contact: contact?.alias || contact?.name || t.id,
+          score: t.score ?? null,
+          sync: t.syncState ?? "none",
+          khid: t.erp?.khid ?? "",
+          ord: t.erp?.ord ?? "",
+          owner: t.erp ? (t.erp.public ? "public" : (t.erp.owners ?? []).join(",")) : "",
+          failedChecks: t.admission?.failed ?? [],
+          followups: t.erp?.followups ?? 0,
+          error: t.lastError ? maskText(t.lastError) : "",
+        };
+      }),
+    );
+    const counts = await outbox.counts();
+    const jobs = await outbox.list({ states: ["pending", "running", "failed"], limit: 50 });
+    const monitoring = new Monitoring(new Registry(), Date.now, await readMonitoringSnapshot(config.dataDir));
+    const figures = {
+      syncSuccessRateLastHour: monitoring.successRate(HOUR) ?? null,
+      avgErpLatencyMsLastHour: monitoring.avgErpLatencyMs(HOUR) ?? null,
+      erpFailuresLastHour: monitoring.count("erpFailures", HOUR),
+      duplicatesToday: monitoring.count("duplicates", DAY),
+      reloginsLastHour: monitoring.count("relogins", HOUR),
+      llmCallsToday: monitoring.sum("llmCalls", DAY),
+    };
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify({ dataDir: config.dataDir, threads: rows, outbox: { counts, jobs }, figures })}\n`);
+      return;
+    }
+    const out = (line: string) => process.stdout.write(`${line}\n`);
+    out(`data: ${config.dataDir}`);
+    out(`\nthreads (${rows.length})`);
+    out(
+      renderTable(
+        ["contact", "score", "sync", "khid", "ord", "owner", "follow-ups", "not admitted because", "last error"],
+        rows.map((r) => [r.contact, r.score === null ? "–" : String(r.score), r.sync, r.khid, r.ord, r.owner, String(r.followups), r.failedChecks.join(","), r.error.slice(0, 50)]),
+      ),
+    );
+    out(`\noutbox: ${counts.pending} pending, ${counts.running} running, ${counts.failed} failed, ${counts.done} recently done`);
+    if (jobs.length > 0) {
+      out(renderTable(["job", "kind", "contact", "state", "attempts", "next run", "error"], jobs.map((j) => [j.id, j.kind, j.key, j.state, String(j.attempts), j.state === "pending" ? j.nextRunAt : "", maskText(j.lastError ?? "").slice(0, 60)])));
+    }
+    const pct = (v: number | null) => (v === null ? "–" : `${Math.round(v * 100)}%`);
+    out(
+      `\nfigures: sync success ${pct(figures.syncSuccessRateLastHour)} (last hour) · ERP latency ${figures.avgErpLatencyMsLastHour === null ? "–" : `${Math.round(figures.avgErpLatencyMsLastHour)} ms`} · ERP failures ${figures.erpFailuresLastHour}/h · duplicates ${figures.duplicatesToday} today · re-logins ${figures.reloginsLastHour}/h · LLM calls ${figures.llmCallsToday} today`,
+    );
+  } finally {
+    await outbox.close();
+    await store.close();
+  }
 }
