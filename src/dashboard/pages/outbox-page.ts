@@ -23,7 +23,7 @@ ${jobs.map(
   (
     j,
   ) => html`<tr><td class="muted">${j.id}</td><td>${j.kind}</td><td><a href="/threads/${encodeURIComponent(j.key)}">${j.key}</a></td>
-<td><span class="badge ${j.state === "failed" ? "bad" : "warn"}">${j.state}</span></td><td>${j.attempts}</td>
+<td><span class="badge ${j.state === "failed" ? "bad" : j.state === "done" ? "" : "warn"}">${j.state}</span></td><td>${j.attempts}</td>
 <td class="muted">${j.nextRunAt && j.state === "pending" ? shortTime(j.nextRunAt) : ""}</td><td class="bad">${j.lastError ?? ""}</td>
 <td>${j.state === "failed" ? html`<form method="post" action="/outbox/retry?id=${encodeURIComponent(j.id)}"><button>${l.retry}</button></form>` : ""}</td></tr>`,
 )}</tbody></table>`;

@@ -2,7 +2,7 @@ import type { Contact, Thread } from "../../store/types.ts";
 import { ADMISSION_CHECK_NAMES } from "../check-names.ts";
 import { type Html, html } from "../html.ts";
 import type { DashboardSources } from "../sources.ts";
-import { alertsBox } from "./figures-page.ts";
+import { alertsBox, figureCharts } from "./figures-page.ts";
 import { labels } from "./labels.ts";
 import { page } from "./layout.ts";
 import { sparkline } from "./svg.ts";
@@ -11,6 +11,7 @@ export async function threadsPage(sources: DashboardSources): Promise<string> {
   const l = labels(sources.locale);
   const rows = await sources.listThreads(500);
   const body = html`${alertsBox(sources)}
+${figureCharts(sources)}
 <h2>${l.threads} (${rows.length})</h2>
 ${rows.length === 0 ? html`<p class="muted">${l.noThreads}</p>` : threadTable(rows, sources)}`;
   return page(l.threads, l, body);
@@ -50,7 +51,10 @@ export function syncBadge(thread: Thread): Html {
   return html`<span class="badge ${cls}">${state}</span>${thread.lastError ? html` <span class="bad">${thread.lastError}</span>` : ""}`;
 }
 
+/** In the server's time zone (a deployment in China shows China time), "2026-11-02 10:09". */
+const LOCAL_MINUTES = new Intl.DateTimeFormat("sv-SE", { dateStyle: "short", timeStyle: "short" });
+
 export function shortTime(iso: string): string {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toISOString().slice(0, 16).replace("T", " ");
+  return Number.isNaN(d.getTime()) ? iso : LOCAL_MINUTES.format(d);
 }
