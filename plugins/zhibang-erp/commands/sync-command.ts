@@ -80,5 +80,12 @@ export function describeSettlement(
       `❌ 未同步 ${name}：${String(settled.result?.failed ?? "")}`,
       `❌ ${name} not synced: ${String(settled.result?.failed ?? "")}`,
     );
-  return t(l, `✅ ${name} 无需更新（ord ${erp?.ord ?? "–"}）`, `✅ ${name}: nothing to update (ord ${erp?.ord ?? "–"})`);
+  // Say where the customer is: staff often sync right after an auto-sync already created it.
+  const khid = erp?.khid || "–";
+  const ord = erp?.ord ?? "–";
+  return t(
+    l,
+    `✅ ${name} 已在 ERP 中：${khid}（ord ${ord}），无需更新`,
+    `✅ ${name} is in the ERP: ${khid} (ord ${ord}), nothing to update`,
+  );
 }

@@ -3,6 +3,7 @@ import type { CommandDefinition } from "../../../src/commands/types.ts";
 import { maskMobile } from "../../../src/privacy/mask.ts";
 import { normalizeMobile } from "../../../src/privacy/mobile.ts";
 import { type CommandDeps, t } from "./command-deps.ts";
+import { describeSettlement } from "./sync-command.ts";
 import { label, resolveWho } from "./who.ts";
 
 /** `/erp verify <mobile> [who]`: staff confirm a customer's mobile (phone_verified, design §3.6). */
@@ -50,8 +51,15 @@ export function verifyCommand(deps: CommandDeps): CommandDefinition {
       // With auto-sync on, a verified number may be all the thread was waiting for.
       if (!deps.config.sync.auto || thread.score === undefined || thread.erp) return done;
       const result = await deps.requests.request(thread.id, { actor: ctx.sender.id, at });
-      if (result.job) return `${done}\n${t(l, "已加入同步队列", "queued for the ERP")}`;
-      return `${done}\n${t(l, `仍未满足：${result.admission.failed.join(", ")}`, `still missing: ${result.admission.failed.join(", ")}`)}`;
+      if (result.job) {
+        // Wait like /erp sync does, so staff read "created WX000001" rather than "queued".
+        const settled = await deps.waiter.wait(result.job.id, deps.waitMs);
+        const now = (await deps.store.getThread(thread.id)) ?? thread;
+        return `${done}\n${describeSettlement(ctx, label(contact, thread), settled, now)}`;
+      }
+      const failed = result.admission.failed.join(", ");
+      const hint = failed === "score_pass" ? t(l, "（/erp sync 可放行评分）", " (/erp sync overrides the score)") : "";
+      return `${done}\n${t(l, `仍未满足：${failed}${hint}`, `still missing: ${failed}${hint}`)}`;
     },
   };
 }

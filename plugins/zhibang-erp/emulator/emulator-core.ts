@@ -28,12 +28,14 @@ export class EmulatorCore {
   readonly credentials: EmulatorCredentials;
   readonly random: () => number;
   readonly now: () => number;
+  readonly onApplied: EmulatorOptions["onApplied"];
   private readonly seedDemo: boolean;
   private currentFaults: EmulatorFaults;
 
   constructor(options: EmulatorOptions) {
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
+    this.onApplied = options.onApplied;
     this.credentials = { ...(options.credentials ?? EMULATOR_DEFAULT_CREDENTIALS) };
     this.seedDemo = options.seedDemo ?? true;
     this.currentFaults = {

@@ -4,6 +4,7 @@ export { EmulatorFaultsError, parseFaults } from "./faults.ts";
 export { startEmulator } from "./server.ts";
 export { EmulatorState } from "./state.ts";
 export {
+  type AppliedCall,
   type AssignmentRecord,
   CALL_CATEGORIES,
   type CallCategory,

@@ -1,4 +1,3 @@
-import { StatePersistence } from "./persistence.ts";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { BodyParseError, buildRequest, isAcceptedContentType, parseBodyText, type ZbRequest } from "./body-parser.ts";
@@ -7,6 +6,7 @@ import { methodNotAllowed, notFound, type Reply, zbServerError } from "./envelop
 import { deliverFault } from "./fault-replies.ts";
 import { type FaultPlan, latencyFor, planFault } from "./faults.ts";
 import { handleInspection } from "./inspect.ts";
+import { StatePersistence } from "./persistence.ts";
 import { type RenderedReply, renderReply } from "./render.ts";
 import { resolveRoute } from "./router.ts";
 import type { Route } from "./routes/context.ts";

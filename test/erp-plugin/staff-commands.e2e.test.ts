@@ -1,0 +1,104 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { type AppFixture, BOSS, startAppFixture } from "../support/app-fixture.ts";
+import { COLD, COLD_MOBILE, HOT, UNVERIFIED, UNVERIFIED_MOBILE } from "./conversations.ts";
+
+/**
+ * Staff driving the ERP from chat (design §3.6, §3.8): verify then sync, the score
+ * override, and a customer who types a command. Checked in the emulator, the replies and
+ * the audit log.
+ */
+describe("staff commands end to end", () => {
+  let fx: AppFixture;
+  afterEach(() => fx?.stop());
+
+  const customersWith = (mobile: string) => fx.snapshot().customers.filter((c) => c.mobile === mobile);
+  const writes = () => {
+    const { calls } = fx.snapshot();
+    return calls.allocate + calls.save + calls.assign + calls.followup + calls.contact_add + calls.v3_edit;
+  };
+
+  it("/erp verify then /erp sync in the customer's chat creates the customer; replies go to the control chat only", async () => {
+    fx = await startAppFixture();
+    await fx.replay([UNVERIFIED]);
+    expect(customersWith(UNVERIFIED_MOBILE)).toEqual([]);
+
+    const verified = await fx.command(`/erp verify ${UNVERIFIED_MOBILE}`, { in: UNVERIFIED.contact.id });
+    expect(verified.map((r) => r.to)).toEqual(["filehelper"]);
+    expect(verified[0]!.text).toContain("已确认");
+    expect(verified[0]!.text).toContain("135****2222");
+    expect(verified[0]!.text).not.toContain(UNVERIFIED_MOBILE);
+    // With sync.auto on, the verified number was all the thread lacked: created at once.
+    const [sun, ...more] = customersWith(UNVERIFIED_MOBILE);
+    expect(more).toEqual([]);
+    expect(sun).toMatchObject({ name: "南京鼎盛建材有限公司", person_name: "孙七", ly: "171" });
+    expect(verified[0]!.text).toContain(`已创建 孙七-鼎盛建材：${sun!.khid}`);
+
+    const synced = await fx.command("/erp sync", { in: UNVERIFIED.contact.id });
+    expect(synced.map((r) => r.to)).toEqual(["filehelper"]);
+    expect(synced[0]!.text).toContain(`已在 ERP 中：${sun!.khid}`);
+    expect(customersWith(UNVERIFIED_MOBILE)).toHaveLength(1);
+    expect(fx.snapshot().followups.filter((f) => f.ord === sun!.ord)).toHaveLength(1);
+    expect(fx.snapshot().assignments.filter((a) => a.ord === sun!.ord)).toHaveLength(1);
+    expect(fx.sent().filter((m) => m.to === UNVERIFIED.contact.id)).toEqual([]);
+
+    const status = (await fx.command("/erp status 孙七"))[0]!.text;
+    expect(status).toContain(`ord ${sun!.ord}`);
+    expect(status).toMatch(/✓phone_verified/);
+    const audit = await fx.audit();
+    expect(audit.some((r) => r.operation === "decision.verify" && r.actor === "wxid_sales")).toBe(true);
+  });
+
+  it("a staff /erp sync overrides a cold score: created in the public pool, the override audited", async () => {
+    fx = await startAppFixture();
+    await fx.replay([COLD]);
+    expect(customersWith(COLD_MOBILE)).toEqual([]);
+
+    const replies = await fx.command("/erp sync 赵六", { by: BOSS });
+    // A staff member's own 1:1 with the bot: the reply comes back there.
+    expect(replies.map((r) => r.to)).toEqual([BOSS.id]);
+    const [zhao, ...more] = customersWith(COLD_MOBILE);
+    expect(more).toEqual([]);
+    expect(zhao).toMatchObject({ intsort: 2, name: "赵六", jz: "290", public: true });
+    const assigned = fx.snapshot().assignments.filter((a) => a.ord === zhao!.ord);
+    expect(assigned).toHaveLength(1);
+    expect(assigned[0]!.member1).toBe("1");
+    expect(replies[0]!.text).toContain("公海");
+
+    const audit = await fx.audit();
+    const override = audit.filter((r) => r.operation === "decision.admission" && r.scoreOverriddenBy === BOSS.id);
+    expect(override).toHaveLength(1);
+    expect(override[0]).toMatchObject({ actor: BOSS.id, contact: COLD.contact.id, outcome: "ok" });
+    const thread = await fx.thread(COLD.contact.id);
+    expect(thread?.admission?.overriddenBy).toBe(BOSS.id);
+  });
+
+  it("the override covers the score only: /erp sync without a verified mobile creates nothing and says why", async () => {
+    fx = await startAppFixture();
+    await fx.replay([UNVERIFIED]);
+    const replies = await fx.command("/erp sync 孙七");
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.text).toContain("/erp verify");
+    expect(customersWith(UNVERIFIED_MOBILE)).toEqual([]);
+  });
+
+  it("a customer typing /erp sync in their chat: nothing in the ERP, no reply to anyone, audited as denied", async () => {
+    fx = await startAppFixture();
+    await fx.replay([UNVERIFIED, HOT]);
+    const writesBefore = writes();
+    const sentBefore = fx.sent().length;
+
+    await fx.customerSays(UNVERIFIED.contact, "/erp sync");
+    await fx.customerSays(HOT.contact, "/erp assign public");
+    await fx.app.erpControl.drain();
+
+    expect(fx.sent().length).toBe(sentBefore);
+    expect(writes()).toBe(writesBefore);
+    expect(customersWith(UNVERIFIED_MOBILE)).toEqual([]);
+    const denied = (await fx.audit()).filter((r) => r.operation === "command.denied");
+    expect(denied.map((r) => [r.actor, r.command])).toEqual([
+      [UNVERIFIED.contact.id, "sync"],
+      [HOT.contact.id, "assign"],
+    ]);
+    expect(denied[0]).toMatchObject({ outcome: "denied", contact: UNVERIFIED.contact.id });
+  });
+});

@@ -1,0 +1,225 @@
+/**
+ * The whole app (createApp: mock WeChat → intake → scorer → ERP plugin → ERP) on a temp
+ * data directory, logged in as the salesperson, against the embedded emulator or a given
+ * ERP URL. Tests play recorded conversations, make customers and staff type, and read
+ * what a user would see: the ERP's records, the bot's replies, the audit log.
+ *
+ *   const fx = await startAppFixture({ config: { commands: { staff: [BOSS.id] } } });
+ *   const report = await fx.replay([conversation(...)]);
+ *   await fx.command("/erp status 赵六");
+ *   expect(fx.controlReplies().at(-1)).toContain("score_pass");
+ *   await fx.stop();
+ */
+import type { EventEmitter } from "node:events";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { mock } from "wechaty-puppet-mock";
+import type { EmulatorOptions, EmulatorSnapshot, RunningEmulator } from "../../plugins/zhibang-erp/emulator/index.ts";
+import { type App, type AppMode, createApp } from "../../src/app/app.ts";
+import type { AuditRecord } from "../../src/audit/index.ts";
+import { ensureMockContact, FILE_HELPER_ID, loginMock, type MockContactSpec } from "../../src/bot/mock-contacts.ts";
+import { loadConfig } from "../../src/config/load.ts";
+import type { AppConfig } from "../../src/config/schema.ts";
+import { createLogger } from "../../src/logging/logger.ts";
+import { type ParsedReplay, parseReplay, type ReplayConversation } from "../../src/replay/replay-format.ts";
+import type { ReplayReport } from "../../src/replay/replay-report.ts";
+import { runReplay } from "../../src/replay/replay-runner.ts";
+import type { Thread } from "../../src/store/types.ts";
+
+export const SALES: MockContactSpec = { id: "wxid_sales", name: "销售小王" };
+/** A colleague listed in `commands.staff` by default. */
+export const BOSS: MockContactSpec = { id: "wxid_boss", name: "张经理" };
+export const ERP_CREDENTIALS = { WXERP_ERP_USERNAME: "wxerp", WXERP_ERP_PASSWORD: "wxerp123" };
+
+export interface AppFixtureOptions {
+  /** Config keys over the test defaults below (deep-merged by loadConfig). */
+  config?: Record<string, unknown>;
+  mode?: Extract<AppMode, "replay" | "live">;
+  /** Options for the embedded emulator (faults, hooks). */
+  emulator?: Partial<EmulatorOptions>;
+  /** An ERP (an emulator the test started) instead of the embedded one. */
+  erpUrl?: string;
+  /** Reuse a data directory (a restart); the caller removes it. Default: a fresh temp dir, removed by stop(). */
+  dataDir?: string;
+}
+
+export interface SentMessage {
+  to: string;
+  text: string;
+}
+
+export interface AppFixture {
+  app: App;
+  config: AppConfig;
+  dataDir: string;
+  /** The ERP emulator: the embedded one, or undefined when `erpUrl` was given. */
+  emulator: RunningEmulator | undefined;
+  mocker: mock.Mocker;
+  /** Plays conversations (JSONL text or parsed lines) through the app (replay mode only). */
+  replay(conversations: string | ReplayConversation[]): Promise<ReplayReport>;
+  /** A customer types text to the salesperson; resolves once intake and any command are done. */
+  customerSays(customer: ReplayConversation["contact"], text: string): Promise<string>;
+  /**
+   * A command typed by `by` (default the salesperson's own account) in `in`: a customer's
+   * chat id, or the control chat (default; for a staff member: their 1:1 with the bot).
+   * Resolves with the bot's replies to it, wherever they went.
+   */
+  command(text: string, options?: { by?: MockContactSpec; in?: string }): Promise<SentMessage[]>;
+  /** Everything the bot sent (not what people typed), in order. */
+  sent(): SentMessage[];
+  /** What the bot sent to the control chat (File Transfer). */
+  controlReplies(): string[];
+  snapshot(): EmulatorSnapshot;
+  thread(id: string): Promise<Thread | undefined>;
+  /** Every audit record so far, oldest first (flushed and read from <dataDir>/audit/*.jsonl). */
+  audit(): Promise<AuditRecord[]>;
+  /** Stops the app (its embedded emulator too); removes the data dir unless it was given. */
+  stop(): Promise<void>;
+}
+
+/** Test defaults: quick retries and back-off, no dashboard, the default tiers and mapping. */
+function testConfig(dataDir: string, options: AppFixtureOptions): AppConfig {
+  const base = {
+    dataDir,
+    log: { level: process.env.WXERP_TEST_LOG_LEVEL ?? "warn" },
+    dashboard: { enabled: false },
+    wechat: { demo: false },
+    erp: { ...(options.erpUrl ? { baseUrl: options.erpUrl } : {}), retries: 1, retryBaseMs: 10, retryMaxMs: 50, timeoutMs: 5000 },
+    sync: { backoffBaseMs: 20, backoffMaxMs: 200 },
+    commands: { staff: [BOSS.id] },
+  };
+  return loadConfig({
+    withoutDefaultFile: true,
+    env: options.erpUrl ? ERP_CREDENTIALS : {},
+    overrides: deepMerge(base, options.config ?? {}),
+  });
+}
+
+export async function startAppFixture(options: AppFixtureOptions = {}): Promise<AppFixture> {
+  const ownDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "wxerp-app-")));
+  const config = testConfig(dataDir, options);
+  const logger = createLogger({ level: config.log.level, file: join(dataDir, "logs", "wxerp.log"), stderrLevel: "silent" });
+  const app = await createApp(config, {
+    logger,
+    mode: options.mode ?? "replay",
+    ...(options.emulator ? { erp: { emulator: options.emulator } } : {}),
+  });
+  const mocker = app.runtime?.mocker;
+  if (!mocker) throw new Error("the app fixture needs the mock puppet");
+  await app.start();
+  const self = loginMock(mocker, SALES);
+  await waitFor(() => app.runtime!.isLoggedIn(), "the mock WeChat login");
+  ensureMockContact(mocker, { id: FILE_HELPER_ID, name: "文件传输助手" });
+
+  // The mock emits synchronously inside say(): while the salesperson types, it is not the bot.
+  let selfTyping = false;
+  const sent: SentMessage[] = [];
+  listen(self, (message) => {
+    const payload = message.payload as { id: string; talkerId: string; listenerId?: string; roomId?: string; text?: string };
+    // Recorded "sales" lines of a replay are the salesperson's, not the bot's (ids: replay-…).
+    if (payload.talkerId !== self.id || selfTyping || payload.id.startsWith("replay-")) return;
+    sent.push({ to: payload.roomId ?? payload.listenerId ?? "", text: payload.text ?? "" });
+  });
+
+  /** `talker` says text to `listener`; returns the message id once intake has handled it. */
+  const say = async (talker: mock.ContactMock, listener: mock.ContactMock, text: string): Promise<string> => {
+    let id: string | undefined;
+    const off = listen(talker, (message) => {
+      id ??= message.id;
+    });
+    selfTyping = talker === self;
+    try {
+      talker.say(text).to(listener);
+    } finally {
+      selfTyping = false;
+      off();
+    }
+    if (!id) throw new Error("the mock did not create a message");
+    await app.whenHandled([id], 20_000);
+    return id;
+  };
+
+  return {
+    app,
+    config,
+    dataDir,
+    emulator: app.erp.emulator,
+    mocker,
+    replay: (conversations) => runReplay(app, parsed(conversations)),
+    customerSays: (customer, text) => say(ensureMockContact(mocker, { id: customer.id, name: customer.name }), self, text),
+    async command(text, { by, in: chat } = {}) {
+      const before = sent.length;
+      const talker = by ? ensureMockContact(mocker, by) : self;
+      const where = chat ?? (by ? SALES.id : FILE_HELPER_ID);
+      const listener = talker === self ? ensureMockContact(mocker, { id: where, name: where }) : self;
+      if (talker !== self && chat) throw new Error("only the salesperson types in a customer's chat");
+      await say(talker, listener, text);
+      return sent.slice(before);
+    },
+    sent: () => [...sent],
+    controlReplies: () => sent.filter((m) => m.to === FILE_HELPER_ID).map((m) => m.text),
+    snapshot: () => {
+      if (!app.erp.emulator) throw new Error("no embedded emulator: read the snapshot of the one the test started");
+      return app.erp.emulator.snapshot();
+    },
+    thread: (id) => app.store.getThread(id),
+    async audit() {
+      await app.audit.flush();
+      const records: AuditRecord[] = [];
+      for (const file of app.audit.files()) {
+        const text = await readFile(file, "utf8").catch(() => "");
+        for (const line of text.split("\n")) if (line.trim()) records.push(JSON.parse(line) as AuditRecord);
+      }
+      return records;
+    },
+    async stop() {
+      await app.stop();
+      if (ownDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function parsed(conversations: string | ReplayConversation[]): ParsedReplay {
+  const text = typeof conversations === "string" ? conversations : toJsonl(conversations);
+  const result = parseReplay(text);
+  if (result.errors.length > 0) throw new Error(`bad test conversations: ${JSON.stringify(result.errors)}`);
+  return result;
+}
+
+export function toJsonl(conversations: ReplayConversation[]): string {
+  return `${conversations.map((c) => JSON.stringify(c)).join("\n")}\n`;
+}
+
+/** Polls until `predicate` returns something truthy; fails with `what` after `timeoutMs`. */
+export async function waitFor<T>(predicate: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await predicate();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Mock contacts are event emitters; their typings come from a package that is not installed. */
+function listen(target: mock.ContactMock, listener: (message: mock.MessageMock) => void): () => void {
+  const emitter = target as unknown as EventEmitter;
+  emitter.on("message", listener);
+  return () => emitter.off("message", listener);
+}
+
+function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const current = out[key];
+    out[key] =
+      isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : (value as Record<string, unknown>[string]);
+  }
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
