@@ -16,10 +16,9 @@ export interface ErpCustomer {
   public: boolean;
 }
 
-export interface SaveCustomer {
-  ord: string;
+/** The customer record as wxerp wants it in the ERP (zsml save fields, zhibang-api §5.2). */
+export interface CustomerDraft {
   intsort: 1 | 2;
-  khid: string;
   name: string;
   personName: string;
   mobile: string;
@@ -30,6 +29,12 @@ export interface SaveCustomer {
   jz: number;
   sort1: string;
   intro: string;
+}
+
+/** A draft with the ord from "allocate" and our khid: what one save sends. */
+export interface SaveCustomer extends CustomerDraft {
+  ord: string;
+  khid: string;
 }
 
 export interface ErpContactPerson {

@@ -2,6 +2,7 @@ import type { AppConfig } from "../../../src/config/schema.ts";
 import type { AdmissionResult, Contact, Thread } from "../../../src/store/types.ts";
 import type { CustomerIdentity } from "../admission/customer-identity.ts";
 import { followupIntro, jzForScore, sort1Value, tierForScore } from "../mapping/erp-mapping.ts";
+import type { CustomerDraft } from "./erp-port.ts";
 
 /**
  * What a sync should do for one thread, decided without any I/O (style.md: "Sync is a
@@ -13,20 +14,7 @@ export type AssignmentTarget =
   | { mode: "users"; tierIndex: number; tierName?: string }
   | { mode: "public"; tierIndex: number; tierName?: string };
 
-/** The customer record as wxerp wants it in the ERP (zsml save fields, zhibang-api §5.2). */
-export interface CustomerDraft {
-  intsort: 1 | 2;
-  name: string;
-  personName: string;
-  mobile: string;
-  weixin?: string;
-  email?: string;
-  address?: string;
-  ly: number;
-  jz: number;
-  sort1: string;
-  intro: string;
-}
+export type { CustomerDraft } from "./erp-port.ts";
 
 export type SyncPlan =
   | { action: "skip"; failed: string[] }
