@@ -54,11 +54,42 @@ export function extractCompany(text: string): string | undefined {
 function chineseCompany(text: string, suffixes: RegExp): string | undefined {
   for (const match of text.matchAll(suffixes)) {
     const before = NAME_CHARS.exec(text.slice(0, match.index))?.[0] ?? "";
-    const name = afterLastCue(before);
+    const name = nameBeforeSuffix(before);
     if (name.length < 2 || NOT_A_NAME.test(name) || QUESTION.test(name)) continue;
     return name + match[0];
   }
   return undefined;
+}
+
+/**
+ * Industry words: a name made of these alone has lost its 字号 (trade name) to a cue that
+ * is really part of it, as 和 in "南京泰和电子有限公司".
+ */
+const INDUSTRY_ONLY =
+  /^(科技|机械|电子|贸易|商贸|物流|包装|材料|精密|制造|电气|设备|食品|建材|塑胶|制品|汽车|零部件|实业|信息|技术|网络|软件|化工|医药|服装|纺织|五金|家具|环保|能源|工程|建筑|装饰|印刷|咨询|文化|传媒|电器|仪器|仪表|模具|光电|生物|农业|智能|自动化|工业|国际|发展)*$/;
+
+/**
+ * The name starts after the last cue, unless that cue is a single character that also
+ * occurs in trade names (和, 与, 在...) and only industry words follow it: then it is
+ * part of the name and the name starts at the cue before (or at the start).
+ */
+function nameBeforeSuffix(text: string): string {
+  const cues = cueEnds(text);
+  for (const cue of cues) {
+    const name = text.slice(cue.end);
+    if (!INDUSTRY_ONLY.test(name) || cue.length > 1) return name;
+  }
+  return INDUSTRY_ONLY.test(text) ? afterLastCue(text) : text;
+}
+
+/** Where each cue occurrence ends, the latest first (a longer cue first at the same place). */
+function cueEnds(text: string): Array<{ end: number; length: number }> {
+  const ends: Array<{ end: number; length: number }> = [];
+  for (const cue of CUES) {
+    for (let at = text.indexOf(cue); at >= 0; at = text.indexOf(cue, at + 1))
+      ends.push({ end: at + cue.length, length: cue.length });
+  }
+  return ends.sort((a, b) => b.end - a.end || b.length - a.length);
 }
 
 function afterLastCue(text: string): string {
