@@ -1,0 +1,86 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SAMPLE_CONVERSATIONS } from "../../src/demo/demo-player.ts";
+
+const run = promisify(execFile);
+const MAIN = join(import.meta.dirname, "../../src/main.ts");
+
+/** Runs `wxerp …` as a user would, returning the exit code and both streams. */
+async function wxerp(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run("npx", ["tsx", MAIN, ...args], { env: { ...process.env, WXERP_LOG_LEVEL: "warn", ...env }, timeout: 90_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === "number" ? e.code : 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+  }
+}
+
+describe("the wxerp command line (design §3.1)", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "wxerp-cli-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("replay --json prints the §3.4 report on stdout, reports malformed lines by number and runs the rest", async () => {
+    const sample = (await readFile(SAMPLE_CONVERSATIONS, "utf8")).trim().split("\n");
+    const file = join(dir, "input.jsonl");
+    await writeFile(file, [sample[0], "{broken", sample[3]].join("\n"));
+    const result = await wxerp(["replay", file, "--json", "--data", join(dir, "data")]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/input\.jsonl:2: skipped: not valid JSON/);
+    const report = JSON.parse(result.stdout);
+    expect(report.totals).toMatchObject({ threads: 2, created: 1, skipped: 1, failed: 0 });
+    expect(report.totals.erpCalls).toBeGreaterThan(0);
+    const hot = report.threads.find((t: { contact: string }) => t.contact === "wxid_zhang3");
+    expect(hot).toMatchObject({ admission: { passed: true, failed: [] }, erp: { status: "created", khid: "WX000001", jz: expect.any(Number) }, assignment: { mode: "users", users: ["123"] }, followups: 1 });
+    const cold = report.threads.find((t: { contact: string }) => t.contact === "wxid_zhao6");
+    expect(cold).toMatchObject({ admission: { passed: false, failed: ["score_pass"] }, erp: { status: "skipped" } });
+    // Mobile numbers never reach the output unmasked.
+    expect(result.stdout + result.stderr).not.toContain("13800138000");
+  });
+
+  it("status reads the same data directory", async () => {
+    const result = await wxerp(["status", "--json", "--data", join(dir, "data")]);
+    expect(result.code).toBe(0);
+    const status = JSON.parse(result.stdout);
+    expect(status.threads.map((t: { khid: string }) => t.khid)).toContain("WX000001");
+    expect(status.outbox.counts).toMatchObject({ pending: 0, failed: 0 });
+    const table = await wxerp(["status", "--data", join(dir, "data")]);
+    expect(table.stdout).toContain("张三-远航科技");
+    expect(table.stdout).toContain("score_pass");
+  });
+
+  it("sync runs one pass and exits 0 when nothing is left", async () => {
+    const result = await wxerp(["sync", "--data", join(dir, "data")]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/失败 0/);
+  });
+
+  it("exits 2 and names the key or variable on bad configuration", async () => {
+    const bad = join(dir, "bad.yaml");
+    await writeFile(bad, "admission:\n  scoreTreshold: 70\n");
+    const unknown = await wxerp(["status", "--config", bad]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("admission.scoreTreshold");
+    const env = await wxerp(["status", "--data", join(dir, "data")], { WXERP_ERP_BASE_URL: "http://erp.example.com" });
+    expect(env.code).toBe(2);
+    expect(env.stderr).toContain("WXERP_ERP_PASSWORD");
+  });
+
+  it("exits 2 on bad usage", async () => {
+    expect((await wxerp(["replay"])).code).toBe(2);
+    expect((await wxerp(["replay", join(dir, "missing.jsonl")])).code).toBe(2);
+    expect((await wxerp(["frobnicate"])).code).toBe(2);
+    const help = await wxerp(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("replay");
+  });
+});
