@@ -10,9 +10,15 @@ const run = promisify(execFile);
 const MAIN = join(import.meta.dirname, "../../src/main.ts");
 
 /** Runs `wxerp …` as a user would, returning the exit code and both streams. */
-async function wxerp(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function wxerp(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run("npx", ["tsx", MAIN, ...args], { env: { ...process.env, WXERP_LOG_LEVEL: "warn", ...env }, timeout: 90_000 });
+    const { stdout, stderr } = await run("npx", ["tsx", MAIN, ...args], {
+      env: { ...process.env, WXERP_LOG_LEVEL: "warn", ...env },
+      timeout: 90_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -40,7 +46,12 @@ describe("the wxerp command line (design §3.1)", () => {
     expect(report.totals).toMatchObject({ threads: 2, created: 1, skipped: 1, failed: 0 });
     expect(report.totals.erpCalls).toBeGreaterThan(0);
     const hot = report.threads.find((t: { contact: string }) => t.contact === "wxid_zhang3");
-    expect(hot).toMatchObject({ admission: { passed: true, failed: [] }, erp: { status: "created", khid: "WX000001", jz: expect.any(Number) }, assignment: { mode: "users", users: ["123"] }, followups: 1 });
+    expect(hot).toMatchObject({
+      admission: { passed: true, failed: [] },
+      erp: { status: "created", khid: "WX000001", jz: expect.any(Number) },
+      assignment: { mode: "users", users: ["123"] },
+      followups: 1,
+    });
     const cold = report.threads.find((t: { contact: string }) => t.contact === "wxid_zhao6");
     expect(cold).toMatchObject({ admission: { passed: false, failed: ["score_pass"] }, erp: { status: "skipped" } });
     // Mobile numbers never reach the output unmasked.

@@ -2,8 +2,8 @@ import type { EventEmitter } from "node:events";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { mock } from "wechaty-puppet-mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { mock } from "wechaty-puppet-mock";
 import { type App, createApp } from "../../src/app/app.ts";
 import { dashboardSources } from "../../src/app/dashboard-sources.ts";
 import { ensureMockFileHelper, FILE_HELPER_ID } from "../../src/bot/mock-contacts.ts";
@@ -24,9 +24,17 @@ describe("alerts from a failing ERP", () => {
     dataDir = await mkdtemp(join(tmpdir(), "wxerp-alerts-"));
     const config = loadConfig({
       env: {},
-      overrides: { dataDir, erp: { retries: 3, retryBaseMs: 1, retryMaxMs: 2, timeoutMs: 2000 }, sync: { backoffBaseMs: 60_000, maxAttempts: 3 } },
+      overrides: {
+        dataDir,
+        erp: { retries: 3, retryBaseMs: 1, retryMaxMs: 2, timeoutMs: 2000 },
+        sync: { backoffBaseMs: 60_000, maxAttempts: 3 },
+      },
     });
-    app = await createApp(config, { logger: silentLogger(), mode: "replay", erp: { emulator: { failureRate: 1, failureKinds: ["http500"], failurePhase: "before" } } });
+    app = await createApp(config, {
+      logger: silentLogger(),
+      mode: "replay",
+      erp: { emulator: { failureRate: 1, failureKinds: ["http500"], failurePhase: "before" } },
+    });
     const sample = (await readFile(SAMPLE_CONVERSATIONS, "utf8")).trim().split("\n");
     await app.start();
     // What the bot says in the control chat arrives as a message on the File Transfer contact.

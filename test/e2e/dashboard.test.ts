@@ -30,10 +30,24 @@ describe.skipIf(!existsSync(CHROMIUM))("dashboard in a real browser", () => {
     // A short demo run: the first three sample conversations (hot, warm, personal).
     const lines = (await readFile(SAMPLE_CONVERSATIONS, "utf8")).split("\n").slice(0, 4).join("\n");
     await runReplay(app, parseReplay(lines));
-    dashboard = await startDashboard({ host: "127.0.0.1", port: 0, token: TOKEN, sources: dashboardSources(app), logger: silentLogger() });
+    dashboard = await startDashboard({
+      host: "127.0.0.1",
+      port: 0,
+      token: TOKEN,
+      sources: dashboardSources(app),
+      logger: silentLogger(),
+    });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
   }, 60_000);
 
@@ -56,7 +70,8 @@ describe.skipIf(!existsSync(CHROMIUM))("dashboard in a real browser", () => {
     await row.locator("a").click();
     await page.waitForURL(/\/threads\/wxid_zhang3$/);
     const checks = await page.locator("#checks").innerText();
-    for (const name of ["has_mobile", "has_name", "has_company", "phone_verified", "score_pass"]) expect(checks).toContain(`✓ ${name}`);
+    for (const name of ["has_mobile", "has_name", "has_company", "phone_verified", "score_pass"])
+      expect(checks).toContain(`✓ ${name}`);
     const thread = await app.store.getThread("wxid_zhang3");
     expect(await page.locator("#summary").innerText()).toBe(thread!.summary.trim());
     expect(await page.locator("#conversation").innerText()).toContain("想了解一下你们的MES系统");
@@ -83,7 +98,7 @@ describe.skipIf(!existsSync(CHROMIUM))("dashboard in a real browser", () => {
 
   it("escapes customer text instead of rendering it as HTML", async () => {
     await app.store.updateThread("wxid_zhang3", (t) => {
-      t.summary = '<img src=x onerror="document.title=\'pwned\'">';
+      t.summary = "<img src=x onerror=\"document.title='pwned'\">";
     });
     const page = await browser.newPage();
     await page.goto(dashboard.loginUrl.replace("/?", "/threads/wxid_zhang3?"));

@@ -59,12 +59,35 @@ export async function runStatus(options: GlobalOptions & { json: boolean }): Pro
     out(
       renderTable(
         ["contact", "score", "sync", "khid", "ord", "owner", "follow-ups", "not admitted because", "last error"],
-        rows.map((r) => [r.contact, r.score === null ? "–" : String(r.score), r.sync, r.khid, r.ord, r.owner, String(r.followups), r.failedChecks.join(","), r.error.slice(0, 50)]),
+        rows.map((r) => [
+          r.contact,
+          r.score === null ? "–" : String(r.score),
+          r.sync,
+          r.khid,
+          r.ord,
+          r.owner,
+          String(r.followups),
+          r.failedChecks.join(","),
+          r.error.slice(0, 50),
+        ]),
       ),
     );
     out(`\noutbox: ${counts.pending} pending, ${counts.running} running, ${counts.failed} failed, ${counts.done} recently done`);
     if (jobs.length > 0) {
-      out(renderTable(["job", "kind", "contact", "state", "attempts", "next run", "error"], jobs.map((j) => [j.id, j.kind, j.key, j.state, String(j.attempts), j.state === "pending" ? j.nextRunAt : "", maskText(j.lastError ?? "").slice(0, 60)])));
+      out(
+        renderTable(
+          ["job", "kind", "contact", "state", "attempts", "next run", "error"],
+          jobs.map((j) => [
+            j.id,
+            j.kind,
+            j.key,
+            j.state,
+            String(j.attempts),
+            j.state === "pending" ? j.nextRunAt : "",
+            maskText(j.lastError ?? "").slice(0, 60),
+          ]),
+        ),
+      );
     }
     const pct = (v: number | null) => (v === null ? "–" : `${Math.round(v * 100)}%`);
     out(
