@@ -18,6 +18,7 @@ async function wxerp(
     const { stdout, stderr } = await run("npx", ["tsx", MAIN, ...args], {
       env: { ...process.env, WXERP_LOG_LEVEL: "warn", ...env },
       timeout: 90_000,
+      encoding: "utf8",
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
