@@ -33,7 +33,8 @@ export interface ParsedReplay {
 
 export function parseReplay(text: string): ParsedReplay {
   const result: ParsedReplay = { conversations: [], errors: [] };
-  const lines = text.split(/\r?\n/);
+  // A file saved by Windows tools starts with a byte-order mark; it is not part of line 1.
+  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
   lines.forEach((raw, index) => {
     const line = index + 1;
     if (raw.trim() === "") return;
@@ -48,7 +49,9 @@ export function parseReplay(text: string): ParsedReplay {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue?.path.join(".") || "(line)";
-      result.errors.push({ line, message: `${where}: ${issue?.message ?? "invalid"}` });
+      const message =
+        issue?.code === "unrecognized_keys" ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(", ")}` : issue?.message;
+      result.errors.push({ line, message: `${where}: ${message ?? "invalid"}` });
       return;
     }
     result.conversations.push({ line, conversation: parsed.data });

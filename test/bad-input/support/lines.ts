@@ -1,0 +1,34 @@
+import type { ReplayConversation } from "../../../src/replay/replay-format.ts";
+
+/** Recorded conversations the bad-input tests build on (design §3.3 format). */
+
+export const HOT_MOBILE = "13812340001";
+
+/** A company lead with a number she typed herself: admitted, created, gold tier. */
+export function hotLead(id = "wxid_hot", mobile = HOT_MOBILE, minute = 0): ReplayConversation {
+  const at = (m: number) => `2026-11-02T10:${String(minute + m).padStart(2, "0")}:00+08:00`;
+  return {
+    contact: { id, name: "林海燕" },
+    messages: [
+      { from: "customer", text: "你好，我是苏州远航科技有限公司的林海燕，想了解一下你们的MES系统", at: at(0) },
+      { from: "sales", text: "林总您好，方便留个手机吗？", at: at(1) },
+      { from: "customer", text: `${mobile}，麻烦发一份正式报价单，我们要10台`, at: at(2) },
+      { from: "customer", text: "下周可以来我们公司面谈吗？", at: at(3) },
+    ],
+  };
+}
+
+/** A customer who refuses: scored low, skipped. */
+export function coldLead(id = "wxid_cold"): ReplayConversation {
+  return {
+    contact: { id, name: "赵六", phone: "13698760002" },
+    messages: [
+      { from: "sales", text: "赵总您好，我们新出了一款ERP系统，您有兴趣吗？", at: "2026-11-02T11:00:00+08:00" },
+      { from: "customer", text: "不需要，我们已经有供应商了", at: "2026-11-02T11:05:00+08:00" },
+    ],
+  };
+}
+
+export function jsonl(lines: Array<ReplayConversation | string>): string {
+  return `${lines.map((l) => (typeof l === "string" ? l : JSON.stringify(l))).join("\n")}\n`;
+}
