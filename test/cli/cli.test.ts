@@ -2,11 +2,17 @@ import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SAMPLE_CONVERSATIONS } from "../../src/demo/demo-player.ts";
 
-const run = promisify(execFile);
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(command, args, { env, timeout: 90_000, encoding: "utf8" }, (error, stdout, stderr) => {
+      if (error) reject(Object.assign(error, { stdout, stderr }));
+      else resolve({ stdout, stderr });
+    });
+  });
+}
 const MAIN = join(import.meta.dirname, "../../src/main.ts");
 
 /** Runs `wxerp …` as a user would, returning the exit code and both streams. */
@@ -15,11 +21,7 @@ async function wxerp(
   env: Record<string, string> = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run("npx", ["tsx", MAIN, ...args], {
-      env: { ...process.env, WXERP_LOG_LEVEL: "warn", ...env },
-      timeout: 90_000,
-      encoding: "utf8",
-    });
+    const { stdout, stderr } = await run("npx", ["tsx", MAIN, ...args], { ...process.env, WXERP_LOG_LEVEL: "warn", ...env });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
