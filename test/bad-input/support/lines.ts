@@ -4,13 +4,17 @@ import type { ReplayConversation } from "../../../src/replay/replay-format.ts";
 
 export const HOT_MOBILE = "13812340001";
 
-/** A company lead with a number she typed herself: admitted, created, gold tier. */
-export function hotLead(id = "wxid_hot", mobile = HOT_MOBILE, minute = 0): ReplayConversation {
+/**
+ * A company lead with a number she typed herself: admitted, created, gold tier. Leads of
+ * one company are colleagues (design §3.7): give each lead its own `company` when they
+ * must be separate customers.
+ */
+export function hotLead(id = "wxid_hot", mobile = HOT_MOBILE, minute = 0, company = "苏州远航科技有限公司"): ReplayConversation {
   const at = (m: number) => `2026-11-02T10:${String(minute + m).padStart(2, "0")}:00+08:00`;
   return {
     contact: { id, name: "林海燕" },
     messages: [
-      { from: "customer", text: "你好，我是苏州远航科技有限公司的林海燕，想了解一下你们的MES系统", at: at(0) },
+      { from: "customer", text: `你好，我是${company}的林海燕，想了解一下你们的MES系统`, at: at(0) },
       { from: "sales", text: "林总您好，方便留个手机吗？", at: at(1) },
       { from: "customer", text: `${mobile}，麻烦发一份正式报价单，我们要10台`, at: at(2) },
       { from: "customer", text: "下周可以来我们公司面谈吗？", at: at(3) },
