@@ -36,3 +36,16 @@ export function coldLead(id = "wxid_cold"): ReplayConversation {
 export function jsonl(lines: Array<ReplayConversation | string>): string {
   return `${lines.map((l) => (typeof l === "string" ? l : JSON.stringify(l))).join("\n")}\n`;
 }
+
+/** A customer who asks the price and leaves a number: the heuristic scorer gives her 60-74. */
+export function warmLead(id: string, mobile: string, company: string, minute = 0): ReplayConversation {
+  const at = (m: number) => `2026-11-03T09:${String(minute + m).padStart(2, "0")}:00+08:00`;
+  return {
+    contact: { id, name: "周婷" },
+    messages: [
+      { from: "customer", text: `你好，我是${company}的周婷，想了解一下仓储管理软件的价格`, at: at(0) },
+      { from: "sales", text: "您好，方便留个联系方式吗？我把资料发您", at: at(1) },
+      { from: "customer", text: `${mobile}，先发资料看看吧`, at: at(2) },
+    ],
+  };
+}
