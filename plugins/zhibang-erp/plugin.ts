@@ -122,6 +122,8 @@ export function zhibangErpPlugin(options: ZhibangErpPluginOptions): { plugin: Wx
       const store = installedStore;
       for (const thread of await store.listThreads()) {
         if (thread.erp || thread.score === undefined) continue;
+        // A job released by retryFailed above (or still waiting) already covers the thread.
+        if ((await options.outbox.list({ key: thread.id, states: ["pending", "running"] })).length > 0) continue;
         const result = await requests!.request(thread.id, { actor, at: thread.scoredAt ?? clock().toISOString() });
         if (result.job) enqueued++;
       }

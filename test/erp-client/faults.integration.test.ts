@@ -48,10 +48,12 @@ describe("retried to success", () => {
     },
   );
 
-  it("an assignment after an HTML error page", async () => {
+  it("an assignment answered by an HTML error page after it was applied is not sent again (one assignment event)", async () => {
     const { erp, emulator } = await healingFixture("html", "after");
-    await erp.assignCustomer("101", { mode: "users", users: ["456"] });
+    const error = await erp.assignCustomer("101", { mode: "users", users: ["456"] }).catch((e: unknown) => e);
+    expect((error as ErpServerError).maybeApplied).toBe(true);
     expect(emulator.snapshot().customers.find((c) => c.ord === "101")?.owners).toEqual(["456"]);
+    expect(emulator.snapshot().assignments.filter((a) => a.ord === "101")).toHaveLength(1);
   });
 });
 

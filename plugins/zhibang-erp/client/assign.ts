@@ -8,7 +8,9 @@ import type { AssignTarget } from "./types.ts";
 /**
  * 客户指派 (zhibang-api.md §5.5): `member1` 1 = public to all users, 0 = to the users in
  * `member2` (gate ids, comma-separated, ≤ 50 chars). Assigning the same target twice leaves
- * the same state, so this is safe to repeat.
+ * the same owners, but each call is an assignment event in the ERP (its 指派 record, the
+ * salesperson's notice): not repeated when the first attempt may have been applied. The
+ * caller (the sync's assign step) reads the owners back before trying again.
  */
 export async function assignCustomer(runner: CallRunner, ord: string, target: AssignTarget): Promise<ErpMessage> {
   const member2 = target.mode === "public" ? "" : target.users.join(",");
@@ -25,7 +27,7 @@ export async function assignCustomer(runner: CallRunner, ord: string, target: As
     query: { datatype: "tel" },
     cmdkey: CMD_SAVE,
     datas: { ord, member1: target.mode === "public" ? "1" : "0", member2 },
-    repeatable: true,
+    repeatable: false,
     write: true,
     interpret: (reply) => expectAcceptedMessage(asZsml(reply, "assign"), "assign"),
   });

@@ -78,7 +78,7 @@ export function jobHandlers(deps: SyncDeps, latch: LoginLatch, clock: () => Date
       const thread = await linkedThread(deps, job.key);
       const erp = thread.erp!;
       const sequence = (erp.followups ?? 0) + 1;
-      const posted = await followupStep(deps, run, erp.ord, erp.khid, text, sequence);
+      const posted = await followupStep(deps, run, { ord: erp.ord, khid: erp.khid, sequence, summary: text });
       if (posted) {
         await deps.store.updateThread(job.key, (t) => {
           t.erp!.followups = sequence;

@@ -8,21 +8,26 @@ import type { SyncDeps, SyncJobRun } from "./sync-context.ts";
 export async function followupStep(
   deps: SyncDeps,
   run: SyncJobRun,
-  ord: string,
-  khid: string,
-  summary: string,
-  sequence: number,
+  target: { ord: string; khid: string; sequence: number; summary: string },
+  options: { adoptIfLatest?: boolean } = {},
 ): Promise<boolean> {
   if (run.checkpoint.followupDone) return false;
+  const { ord, khid, sequence } = target;
+  const isLatest = async (text: string) => (await deps.erp.latestFollowup(ord, khid || undefined))?.trim() === text.trim();
   let intro = run.checkpoint.followupIntro;
   if (intro) {
-    const latest = await deps.erp.latestFollowup(ord, khid || undefined);
-    if (latest?.trim() === intro.trim()) {
+    if (await isLatest(intro)) {
       await run.save({ followupDone: true });
       return true;
     }
   } else {
-    intro = withReference(summary, khid, sequence);
+    intro = withReference(target.summary, khid, sequence);
+    // A customer just linked to a record already in the ERP (a fresh data directory, a
+    // second bot) may hold this very follow-up: the same conversation is not news twice.
+    if (options.adoptIfLatest && (await isLatest(intro))) {
+      await run.save({ followupIntro: intro, followupDone: true });
+      return true;
+    }
     await run.save({ followupIntro: intro });
   }
   await deps.erp.addFollowup(ord, intro, deps.config.followup.sort);

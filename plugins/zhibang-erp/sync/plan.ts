@@ -70,7 +70,10 @@ function planUpdate(input: PlanInput, score: number, intro: string): SyncPlan {
 
   const plan: Extract<SyncPlan, { action: "update" }> = { action: "update", changes };
   const target = assignmentFor(config, score);
-  if (erp.public && target.mode === "users" && !erp.personOrd) plan.assignment = target;
+  // Created by wxerp but never assigned (its job was parked between save and assign): the
+  // record still belongs to the API account, so the tier's assignment is owed.
+  const neverAssigned = !erp.linked && erp.owners === undefined && erp.public === undefined;
+  if (neverAssigned || (erp.public && target.mode === "users" && !erp.personOrd)) plan.assignment = target;
 
   const hasNewContent = thread.messageCount > (erp.followupMessageCount ?? 0);
   const last = erp.lastFollowupAt ? Date.parse(erp.lastFollowupAt) : undefined;

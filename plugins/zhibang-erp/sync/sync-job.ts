@@ -35,7 +35,12 @@ export async function runSyncJob(deps: SyncDeps, run: SyncJobRun, payload: SyncJ
   // Admission gates the creation only: a linked customer keeps getting follow-ups, and a
   // job resumed after a crash finishes what it started, whatever the thread says now.
   const committed = thread.erp !== undefined || run.checkpoint.link !== undefined || run.checkpoint.allocatedOrd !== undefined;
-  const current = { ...thread, admission: committed ? { ...admission, passed: true, failed: [] } : admission };
+  // A job that created the customer and stopped before its assignment or follow-up (a
+  // crash, an ERP error) finishes the creation when it runs again: the link it already
+  // wrote to the thread must not turn it into an update, which would never assign.
+  const { erp: _written, ...unlinked } = thread;
+  const base = run.checkpoint.link?.createdNew === true ? unlinked : thread;
+  const current = { ...base, admission: committed ? { ...admission, passed: true, failed: [] } : admission };
   const plan = planSync({ thread: current, contact, identity, admission: current.admission, config: deps.config, now: run.now });
   deps.events.decision("decision.plan", thread.id, { action: plan.action, admission, actor: run.actor });
 
@@ -117,7 +122,8 @@ async function syncLinked(
 async function postFollowup(deps: SyncDeps, run: SyncJobRun, threadId: string, ord: string, khid: string): Promise<boolean> {
   const thread = (await deps.store.getThread(threadId))!;
   const sequence = (thread.erp?.followups ?? 0) + 1;
-  const posted = await followupStep(deps, run, ord, khid, thread.summary, sequence);
+  const adoptIfLatest = thread.erp?.linked !== undefined && sequence === 1;
+  const posted = await followupStep(deps, run, { ord, khid, sequence, summary: thread.summary }, { adoptIfLatest });
   if (!posted) return false;
   await record(deps, threadId, (t) => {
     t.erp!.followups = sequence;

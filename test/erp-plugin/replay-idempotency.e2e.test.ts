@@ -1,0 +1,106 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type EmulatorSnapshot, type RunningEmulator, startEmulator } from "../../plugins/zhibang-erp/emulator/index.ts";
+import { startAppFixture } from "../support/app-fixture.ts";
+import { COLD, EXISTING, EXISTING_ORD, HOT, HOT_MOBILE, PERSONAL, UNVERIFIED, WARM } from "./conversations.ts";
+
+/**
+ * Design §3.3 and §3.7: the same conversations replayed twice with the same data directory
+ * write nothing twice; with a fresh data directory against the same ERP, every customer is
+ * linked to the record already there. Also: sessions expiring in the middle of a replay.
+ */
+const ALL = [HOT, WARM, PERSONAL, COLD, UNVERIFIED, EXISTING];
+
+/** ERP writes so far (reads and logins excluded). */
+function writes(snapshot: EmulatorSnapshot): number {
+  const { calls } = snapshot;
+  return calls.allocate + calls.save + calls.assign + calls.followup + calls.contact_add + calls.v3_edit;
+}
+
+/** What a second run must leave as it was. */
+function records(snapshot: EmulatorSnapshot) {
+  return {
+    customers: snapshot.customers.map((c) => [c.ord, c.khid, c.mobile, c.jz, c.intro, c.owners.join(",")]),
+    assignments: snapshot.assignments.length,
+    followups: snapshot.followups.map((f) => [f.ord, f.intro]),
+    contacts: snapshot.contacts.length,
+  };
+}
+
+describe("replaying the same conversations again", () => {
+  let emulator: RunningEmulator;
+  const dirs: string[] = [];
+  const dataDir = async () => {
+    const dir = await mkdtemp(join(tmpdir(), "wxerp-replay-"));
+    dirs.push(dir);
+    return dir;
+  };
+
+  beforeEach(async () => {
+    emulator = await startEmulator({ port: 0 });
+  });
+  afterEach(async () => {
+    await emulator.close();
+    for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+  });
+
+  async function replayOnce(dir: string, conversations = ALL) {
+    const fx = await startAppFixture({ erpUrl: emulator.url, dataDir: dir });
+    try {
+      return await fx.replay(conversations);
+    } finally {
+      await fx.stop();
+    }
+  }
+
+  it("with the same data directory: no ERP write the second time, nothing created or posted twice", async () => {
+    const dir = await dataDir();
+    const first = await replayOnce(dir);
+    expect(first.totals).toMatchObject({ created: 3, updated: 1, skipped: 2, failed: 0 });
+    const afterFirst = emulator.snapshot();
+
+    const second = await replayOnce(dir);
+    const afterSecond = emulator.snapshot();
+    expect(writes(afterSecond) - writes(afterFirst)).toBe(0);
+    expect(records(afterSecond)).toEqual(records(afterFirst));
+    expect(second.totals).toMatchObject({ created: 0, failed: 0 });
+    expect(second.threads.every((t) => t.followups === 0)).toBe(true);
+  });
+
+  it("with a fresh data directory: each customer is linked to the one already in the ERP, none created again", async () => {
+    await replayOnce(await dataDir());
+    const afterFirst = emulator.snapshot();
+
+    const fresh = await replayOnce(await dataDir());
+    const afterFresh = emulator.snapshot();
+    expect(afterFresh.customers.map((c) => c.ord)).toEqual(afterFirst.customers.map((c) => c.ord));
+    expect(afterFresh.assignments).toHaveLength(afterFirst.assignments.length);
+    expect(afterFresh.calls.allocate).toBe(afterFirst.calls.allocate);
+    const zhang = afterFirst.customers.find((c) => c.mobile === HOT_MOBILE)!;
+    const threads = new Map(fresh.threads.map((t) => [t.contact, t]));
+    expect(threads.get(HOT.contact.id)!.erp).toMatchObject({ status: "updated", ord: zhang.ord, khid: zhang.khid });
+    expect(threads.get(EXISTING.contact.id)!.erp).toMatchObject({ ord: EXISTING_ORD, linked: "mobile" });
+    for (const id of [HOT, WARM, PERSONAL].map((c) => c.contact.id)) expect(threads.get(id)!.erp.linked).toBeDefined();
+    // The same conversation is not the ERP's news twice: no follow-up repeats one already there.
+    expect(afterFresh.followups.map((f) => [f.ord, f.intro])).toEqual(afterFirst.followups.map((f) => [f.ord, f.intro]));
+  });
+
+  it("sessions expiring during the replay: everything lands once, the re-logins show in the report", async () => {
+    // Every session dies each 0.4 s; 10 ms a call makes the replay span several periods.
+    emulator.setFaults({ sessionExpireEverySeconds: 0.4, latencyMs: 10 });
+    const fx = await startAppFixture({ erpUrl: emulator.url, dataDir: await dataDir(), config: { erp: { retries: 3 } } });
+    const report = await fx.replay(ALL).finally(() => fx.stop());
+    expect(report.totals).toMatchObject({ created: 3, updated: 1, failed: 0 });
+    expect(report.stats.relogins).toBeGreaterThan(0);
+    const snapshot = emulator.snapshot();
+    expect(snapshot.sessionExpiries).toBeGreaterThan(0);
+    for (const mobile of [HOT_MOBILE, "13912345678", "13712345678"]) {
+      const [customer, ...more] = snapshot.customers.filter((c) => c.mobile === mobile);
+      expect(more).toEqual([]);
+      expect(snapshot.assignments.filter((a) => a.ord === customer!.ord)).toHaveLength(1);
+      expect(snapshot.followups.filter((f) => f.ord === customer!.ord)).toHaveLength(1);
+    }
+  });
+});
