@@ -1,0 +1,97 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { type AppFixture, startAppFixture } from "../support/app-fixture.ts";
+import { conversation, HOT, HOT_MOBILE } from "./conversations.ts";
+
+/**
+ * What happens after the first sync (design §3.7): colleagues of a company already in the
+ * ERP become its contact people, and later conversation produces follow-ups at most once
+ * per followup.minIntervalMinutes of conversation time, and only with new content.
+ */
+describe("colleagues and later conversations", () => {
+  let fx: AppFixture;
+  afterEach(() => fx?.stop());
+
+  it("a colleague of a company already in the ERP is added to it as a contact person, not created", async () => {
+    fx = await startAppFixture();
+    // Someone keyed the company in by hand, with ASCII brackets and a trailing space.
+    const company = await fx.app.erp.client.createCustomer({
+      intsort: 1,
+      name: "(深圳)华通电子有限公司 ",
+      sort1: "17,146",
+      personName: "周敏",
+      mobile: "13600001111",
+      jz: 289,
+      intro: "手工录入的老客户",
+    });
+    const before = fx.snapshot();
+    const colleague = conversation(
+      { id: "wxid_liuqiang", name: "刘强" },
+      [
+        ["customer", "你好，我是（深圳）华通电子有限公司的刘强，周敏的同事", 0],
+        ["customer", "我们想再采购一批设备，麻烦报个价，预算三十万，下周能见面谈合同吗", 1],
+        ["customer", "我的手机 13566667777", 2],
+      ],
+      "2026-11-03T09:00:00+08:00",
+    );
+    const report = await fx.replay([colleague]);
+
+    const after = fx.snapshot();
+    expect(after.customers).toHaveLength(before.customers.length);
+    expect(after.calls.allocate).toBe(before.calls.allocate);
+    const people = after.contacts.filter((c) => c.company === company.ord);
+    expect(people.map((p) => [p.person_name, p.mobile])).toEqual([
+      ["周敏", "13600001111"],
+      ["刘强", "13566667777"],
+    ]);
+    expect(report.threads[0]!.erp).toMatchObject({ status: "updated", ord: company.ord, linked: "company" });
+    expect(after.followups.filter((f) => f.ord === company.ord)).toHaveLength(1);
+    // A record keyed in by hand keeps its own 价值评估 and 备注.
+    expect(after.customers.find((c) => c.ord === company.ord)).toMatchObject({ jz: "289", intro: "手工录入的老客户" });
+
+    // Replayed again: the contact is not added twice.
+    await fx.replay([colleague]);
+    expect(fx.snapshot().contacts.filter((c) => c.company === company.ord)).toHaveLength(2);
+  });
+
+  it("later messages: one follow-up per minIntervalMinutes of conversation time, none without new content", async () => {
+    fx = await startAppFixture({ config: { followup: { minIntervalMinutes: 60 } } });
+    await fx.replay([HOT]);
+    const ord = fx.snapshot().customers.find((c) => c.mobile === HOT_MOBILE)!.ord;
+    const followups = () => fx.snapshot().followups.filter((f) => f.ord === ord);
+    expect(followups()).toHaveLength(1);
+
+    // 20 minutes after the first follow-up (10:09): new content, but within the hour.
+    const soon = conversation(
+      HOT.contact,
+      [["customer", "对了，报价单里请把安装调试费单独列出来", 0]],
+      "2026-11-02T10:30:00+08:00",
+    );
+    await fx.replay([soon]);
+    expect(followups()).toHaveLength(1);
+    expect((await fx.command("/erp status 张三"))[0]!.text).toContain("跟进 1");
+
+    // Two hours later: one follow-up that covers both new messages.
+    const later = conversation(
+      HOT.contact,
+      [
+        ["customer", "报价单收到了，我们老板同意了，下周签合同", 0],
+        ["sales", "太好了，合同今天发您", 2],
+      ],
+      "2026-11-02T12:09:00+08:00",
+    );
+    const report = await fx.replay([later]);
+    expect(followups()).toHaveLength(2);
+    expect(report.threads[0]!.followups).toBe(1);
+    const latest = followups()[1]!.intro;
+    expect(latest).not.toBe(followups()[0]!.intro);
+    expect(latest).toContain((await fx.thread(HOT.contact.id))!.summary);
+
+    // Nothing new: a re-score or a staff sync posts nothing.
+    await fx.command("/erp score 张三");
+    await fx.command("/erp sync 张三");
+    await fx.app.erpControl.drain();
+    expect(followups()).toHaveLength(2);
+    // The customer was not touched otherwise either: still one assignment.
+    expect(fx.snapshot().assignments.filter((a) => a.ord === ord)).toHaveLength(1);
+  });
+});
