@@ -7,6 +7,10 @@ export interface SoakTimings {
   erpTimeoutMs: number;
   /** How long the emulator holds a hanging request. */
   hangMs: number;
+  /** erp.retryBaseMs (default 100): the client's first back-off. */
+  retryBaseMs?: number;
+  /** sync.backoffBaseMs (default 500): the outbox's first back-off. */
+  backoffBaseMs?: number;
 }
 
 /**
@@ -33,12 +37,14 @@ export function soakFaults(timings: SoakTimings): Partial<EmulatorFaults> {
 
 /** The bot's config file: short timeouts and back-off so the soak ends; two gold users (round-robin). */
 export async function writeSoakConfig(file: string, timings: SoakTimings): Promise<void> {
+  const retryBase = timings.retryBaseMs ?? 100;
+  const backoffBase = timings.backoffBaseMs ?? 500;
   const config = {
     log: { level: "info" },
     wechat: { demo: false },
     scorer: { provider: "heuristic", idleSeconds: 600 },
-    erp: { timeoutMs: timings.erpTimeoutMs, retries: 3, retryBaseMs: 100, retryMaxMs: 1000 },
-    sync: { concurrency: 4, maxAttempts: 8, backoffBaseMs: 500, backoffMaxMs: 5000 },
+    erp: { timeoutMs: timings.erpTimeoutMs, retries: 3, retryBaseMs: retryBase, retryMaxMs: retryBase * 10 },
+    sync: { concurrency: 4, maxAttempts: 8, backoffBaseMs: backoffBase, backoffMaxMs: backoffBase * 10 },
     assignment: {
       tiers: [
         { minScore: 80, users: ["123", "789"], name: "gold" },
