@@ -1,0 +1,158 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it, onTestFinished } from "vitest";
+import {
+  type AppliedCall,
+  type EmulatorSnapshot,
+  type RunningEmulator,
+  startEmulator,
+} from "../../plugins/zhibang-erp/emulator/index.ts";
+import { createApp } from "../../src/app/app.ts";
+import { loadConfig } from "../../src/config/load.ts";
+import { silentLogger } from "../../src/logging/logger.ts";
+import { ERP_CREDENTIALS, startAppFixture, toJsonl } from "../support/app-fixture.ts";
+import { HOT, HOT_MOBILE } from "./conversations.ts";
+
+/**
+ * Issue 4 §2: the bot is killed (SIGKILL, a child process running `wxerp replay`) right
+ * after the ERP applied a write and before the bot heard the answer; after a restart on
+ * the same data directory (a replay of the same file, or `wxerp sync`'s pass) the ERP holds
+ * one customer, assigned once, with its follow-up once. The emulator runs here, in the test
+ * process; its onApplied hook holds the reply while the child is killed. The restarts run
+ * in this process (the same createApp, runReplay and sync pass as the CLI's), which keeps
+ * the suite fast: a child costs seconds of start-up.
+ */
+const MAIN = resolve(import.meta.dirname, "../../src/main.ts");
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+}
+
+function wxerp(args: string[], erpUrl: string): { child: ChildProcess; exited: Promise<Exit> } {
+  const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
+    env: { ...process.env, ...ERP_CREDENTIALS, WXERP_ERP_BASE_URL: erpUrl, WXERP_LOG_LEVEL: "info" },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr!.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<Exit>((done) => child.on("exit", (code, signal) => done({ code, signal, stderr })));
+  return { child, exited };
+}
+
+interface CrashCase {
+  name: string;
+  /** The write after which the bot dies (its reply never reaches the bot). */
+  killAfter: AppliedCall["operation"];
+  /** What the ERP holds at the moment of the crash. */
+  atCrash: (erp: { customers: number; assignments: number; followups: number }) => void;
+  /** How the bot is brought back. */
+  restart: "replay" | "sync";
+}
+
+const CASES: CrashCase[] = [
+  {
+    name: "between allocate and save",
+    killAfter: "allocate",
+    atCrash: (erp) => expect(erp).toEqual({ customers: 0, assignments: 0, followups: 0 }),
+    restart: "replay",
+  },
+  {
+    name: "after save, before the local link is written",
+    killAfter: "save",
+    atCrash: (erp) => expect(erp).toEqual({ customers: 1, assignments: 0, followups: 0 }),
+    restart: "sync",
+  },
+  {
+    name: "between assign and follow-up",
+    killAfter: "assign",
+    atCrash: (erp) => expect(erp).toEqual({ customers: 1, assignments: 1, followups: 0 }),
+    restart: "replay",
+  },
+  {
+    name: "after the follow-up, before it is recorded",
+    killAfter: "followup",
+    atCrash: (erp) => expect(erp).toEqual({ customers: 1, assignments: 1, followups: 1 }),
+    restart: "sync",
+  },
+];
+
+/** `wxerp replay FILE --data DIR` after the crash, in this process. */
+async function replayAgain(dataDir: string, erpUrl: string) {
+  const fx = await startAppFixture({ dataDir, erpUrl });
+  try {
+    return await fx.replay([HOT]);
+  } finally {
+    await fx.stop();
+  }
+}
+
+/** `wxerp sync --data DIR` (src/cli/commands/sync-command.ts) in this process. */
+async function syncPass(dataDir: string, erpUrl: string) {
+  const config = loadConfig({ env: { ...ERP_CREDENTIALS, WXERP_ERP_BASE_URL: erpUrl }, overrides: { dataDir } });
+  const app = await createApp(config, { logger: silentLogger(), mode: "sync" });
+  try {
+    await app.start();
+    await app.erpControl.syncPending("cli");
+    return await app.erpControl.drain({ ignoreBackoff: true });
+  } finally {
+    await app.stop();
+  }
+}
+
+/** The hot lead's records in the ERP. */
+function leadRecords(snapshot: EmulatorSnapshot) {
+  const customers = snapshot.customers.filter((c) => c.mobile === HOT_MOBILE);
+  const ords = new Set(customers.map((c) => c.ord));
+  return {
+    customers: customers.length,
+    assignments: snapshot.assignments.filter((a) => ords.has(a.ord)).length,
+    followups: snapshot.followups.filter((f) => ords.has(f.ord)).length,
+  };
+}
+
+describe.concurrent("a crash at each point of a sync, then a restart", () => {
+  it.each(CASES)("killed $name: one customer, assigned once, one follow-up", async (crash) => {
+    const dir = await mkdtemp(join(tmpdir(), "wxerp-crash-"));
+    const file = join(dir, "conversations.jsonl");
+    await writeFile(file, toJsonl([HOT]));
+    const dataDir = join(dir, "data");
+
+    let running: ReturnType<typeof wxerp> | undefined;
+    let killed = false;
+    const emulator: RunningEmulator = await startEmulator({
+      port: 0,
+      async onApplied(call) {
+        if (killed || !running || call.operation !== crash.killAfter || !call.ok) return;
+        killed = true;
+        running.child.kill("SIGKILL");
+        await running.exited;
+      },
+    });
+    onTestFinished(async () => {
+      running?.child.kill("SIGKILL");
+      await emulator.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    running = wxerp(["replay", file, "--data", dataDir, "--json"], emulator.url);
+    const first = await running.exited;
+    expect(first.signal, first.stderr).toBe("SIGKILL");
+    crash.atCrash(leadRecords(emulator.snapshot()));
+
+    if (crash.restart === "replay") expect((await replayAgain(dataDir, emulator.url)).totals.failed).toBe(0);
+    else expect(await syncPass(dataDir, emulator.url)).toMatchObject({ failed: 0, retried: 0 });
+    expect(leadRecords(emulator.snapshot())).toEqual({ customers: 1, assignments: 1, followups: 1 });
+    const [customer] = emulator.snapshot().customers.filter((c) => c.mobile === HOT_MOBILE);
+    expect(customer).toMatchObject({ khid: "WX000001", owners: ["123"], ly: "171" });
+
+    // And a replay after that changes nothing.
+    await replayAgain(dataDir, emulator.url);
+    expect(leadRecords(emulator.snapshot())).toEqual({ customers: 1, assignments: 1, followups: 1 });
+  });
+});
