@@ -87,6 +87,31 @@ describe("replaying the same conversations again", () => {
     expect(afterFresh.followups.map((f) => [f.ord, f.intro])).toEqual(afterFirst.followups.map((f) => [f.ord, f.intro]));
   });
 
+  it("a khid someone else took in the meantime is never overwritten: alerted, and the customer gets the next number", async () => {
+    const fx = await startAppFixture({ erpUrl: emulator.url, dataDir: await dataDir() });
+    try {
+      await fx.replay([HOT]);
+      // Keyed in by hand with the number this bot would hand out next.
+      const stranger = await fx.app.erp.client.createCustomer({
+        intsort: 2,
+        name: "路人甲",
+        khid: "WX000002",
+        sort1: "17,146",
+        mobile: "13300001111",
+      });
+      const report = await fx.replay([WARM]);
+      expect(report.threads[0]!.erp).toMatchObject({ status: "created", khid: "WX000003" });
+      const snapshot = emulator.snapshot();
+      expect(snapshot.customers.find((c) => c.ord === stranger.ord)).toMatchObject({ khid: "WX000002", name: "路人甲" });
+      expect(snapshot.customers.filter((c) => c.mobile === "13912345678").map((c) => c.khid)).toEqual(["WX000003"]);
+      expect(fx.controlReplies().filter((t) => t.includes("客户编号冲突") && t.includes("WX000002"))).toHaveLength(1);
+      const audit = await fx.audit();
+      expect(audit.filter((r) => r.operation === "decision.khid_conflict").map((r) => r.khid)).toEqual(["WX000002"]);
+    } finally {
+      await fx.stop();
+    }
+  });
+
   it("sessions expiring during the replay: everything lands once, the re-logins show in the report", async () => {
     // Every session dies each 0.4 s; 10 ms a call makes the replay span several periods.
     emulator.setFaults({ sessionExpireEverySeconds: 0.4, latencyMs: 10 });

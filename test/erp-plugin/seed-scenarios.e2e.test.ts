@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ReplayReport } from "../../src/replay/replay-report.ts";
 import { type AppFixture, startAppFixture } from "../support/app-fixture.ts";
@@ -54,8 +56,9 @@ describe("the seed's scenarios, replayed", () => {
     expect(assignments.filter((a) => a.ord === zhang!.ord)).toHaveLength(1);
     const posted = followups.filter((f) => f.ord === zhang!.ord);
     expect(posted).toHaveLength(1);
+    // The summary, with the reference the plugin uses to recognise its own follow-up after a crash.
     const summary = report.threads.find((t) => t.contact === HOT.contact.id)!.summary;
-    expect(posted[0]!.intro).toContain(summary);
+    expect(posted[0]!.intro).toBe(`${summary} [wxerp ${zhang!.khid}#1]`);
     expect(posted[0]).toMatchObject({ sort: "484", plantype: "0" });
   });
 
@@ -101,6 +104,34 @@ describe("the seed's scenarios, replayed", () => {
     expect(after.customers.length - before.customers).toBe(3);
     expect(after.followups.length - before.followups).toBe(4);
     expect(report.totals).toMatchObject({ threads: 6, created: 3, updated: 1, skipped: 2, failed: 0 });
+  });
+
+  it("audits every ERP call and decision without a full mobile number in the audit log or the log", async () => {
+    const audit = await fx.audit();
+    const operations = new Set(audit.map((r) => r.operation));
+    for (const op of [
+      "erp.login",
+      "erp.allocate",
+      "erp.save",
+      "erp.assign",
+      "erp.followup",
+      "decision.admission",
+      "decision.plan",
+    ]) {
+      expect(operations).toContain(op);
+    }
+    expect(audit.find((r) => r.operation === "erp.save")).toMatchObject({
+      actor: "auto",
+      contact: HOT.contact.id,
+      outcome: "ok",
+    });
+    await fx.app.logger.flush();
+    const written = [...(await Promise.all(fx.app.audit.files().map((f) => readFile(f, "utf8"))))];
+    written.push(await readFile(join(fx.dataDir, "logs", "wxerp.log"), "utf8").catch(() => ""));
+    for (const mobile of [HOT_MOBILE, COLD_MOBILE, "13912345678", "13712345678"]) {
+      for (const text of written) expect(text).not.toContain(mobile);
+    }
+    expect(written[0]).toContain("138****8000");
   });
 
   it("/erp status typed in the control chat names the failed checks", async () => {

@@ -60,6 +60,8 @@ export interface AppFixture {
   replay(conversations: string | ReplayConversation[]): Promise<ReplayReport>;
   /** A customer types text to the salesperson; resolves once intake and any command are done. */
   customerSays(customer: ReplayConversation["contact"], text: string): Promise<string>;
+  /** The salesperson types text in a customer's chat on their phone (not a bot reply). */
+  salesSays(customerId: string, text: string): Promise<string>;
   /**
    * A command typed by `by` (default the salesperson's own account) in `in`: a customer's
    * chat id, or the control chat (default; for a staff member: their 1:1 with the bot).
@@ -149,6 +151,7 @@ export async function startAppFixture(options: AppFixtureOptions = {}): Promise<
     mocker,
     replay: (conversations) => runReplay(app, parsed(conversations)),
     customerSays: (customer, text) => say(ensureMockContact(mocker, { id: customer.id, name: customer.name }), self, text),
+    salesSays: (customerId, text) => say(self, ensureMockContact(mocker, { id: customerId, name: customerId }), text),
     async command(text, { by, in: chat } = {}) {
       const before = sent.length;
       const talker = by ? ensureMockContact(mocker, by) : self;
