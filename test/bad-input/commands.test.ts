@@ -106,9 +106,8 @@ describe("commands from the wrong people, or with the wrong arguments", () => {
 
   it.each([
     ["/erp verify", /^用法：\/erp verify <mobile> \[who\]/],
-    // The hint's example number comes out masked (138****8000): reported in /work/notes/bugs.md.
-    ["/erp verify 1381234567 郑丽", /「1381234567」不是有效的 11 位手机号（例如 \/erp verify /],
-    ["/erp verify 138 1234 5678 郑丽", /「138」不是有效的 11 位手机号/],
+    ["/erp verify 1381234567 郑丽", /「1381234567」不是有效的 11 位手机号（格式：\/erp verify <11位手机号> \[客户\]）/],
+    ["/erp verify 1381234 郑丽", /「1381234」不是有效的 11 位手机号/],
     ["/erp assign", /^用法：\/erp assign/],
     ["/erp find", /^用法：\/erp find/],
     ["/erp followup", /^用法：\/erp followup/],

@@ -15,16 +15,14 @@ export function verifyCommand(deps: CommandDeps): CommandDefinition {
     minArgs: 1,
     async handler(ctx) {
       const l = ctx.locale;
-      const mobile = normalizeMobile(ctx.args[0]!);
-      if (!mobile) {
-        throw new CommandError(
-          t(l, `「${ctx.args[0]}」不是有效的 11 位手机号`, `"${ctx.args[0]}" is not a valid 11-digit mainland mobile`),
-          {
-            hint: t(l, "例如 /erp verify 13800138000", "e.g. /erp verify 13800138000"),
-          },
-        );
+      const parsed = mobileFromArgs(ctx.args);
+      if (!parsed) {
+        throw new CommandError(t(l, `「${ctx.args[0]}」不是有效的 11 位手机号`, `"${ctx.args[0]}" is not a valid 11-digit mainland mobile`), {
+          hint: t(l, "格式：/erp verify <11位手机号> [客户]", "usage: /erp verify <11-digit mobile> [who]"),
+        });
       }
-      const { thread, contact } = await resolveWho(deps, ctx, ctx.args.slice(1));
+      const { mobile, rest } = parsed;
+      const { thread, contact } = await resolveWho(deps, ctx, rest);
       const at = ctx.origin.at ?? deps.clock().toISOString();
       const previous = thread.extracted.mobile?.value;
       await deps.store.updateThread(thread.id, (th) => {
@@ -62,4 +60,16 @@ export function verifyCommand(deps: CommandDeps): CommandDefinition {
       return `${done}\n${t(l, `仍未满足：${failed}${hint}`, `still missing: ${failed}${hint}`)}`;
     },
   };
+}
+
+/**
+ * The number as staff type it, spaces included ("138 1234 5678 张三"): the shortest run of
+ * leading words that reads as one valid mobile; the words after it name the customer.
+ */
+export function mobileFromArgs(args: string[]): { mobile: string; rest: string[] } | undefined {
+  for (let words = 1; words <= Math.min(4, args.length); words++) {
+    const mobile = normalizeMobile(args.slice(0, words).join(" "));
+    if (mobile) return { mobile, rest: args.slice(words) };
+  }
+  return undefined;
 }
