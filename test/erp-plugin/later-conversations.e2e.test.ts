@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type AppFixture, startAppFixture } from "../support/app-fixture.ts";
-import { conversation, HOT, HOT_MOBILE } from "./conversations.ts";
+import { COLD, COLD_MOBILE, conversation, expectedJz, HOT, HOT_MOBILE } from "./conversations.ts";
 
 /**
  * What happens after the first sync (design §3.7): colleagues of a company already in the
@@ -51,6 +51,62 @@ describe("colleagues and later conversations", () => {
     // Replayed again: the contact is not added twice.
     await fx.replay([colleague]);
     expect(fx.snapshot().contacts.filter((c) => c.company === company.ord)).toHaveLength(2);
+  });
+
+  it("a public-pool customer whose score reaches a user tier moves to that user; 价值评估 and 备注 follow the score", async () => {
+    // A low user tier: a refusal early in the thread keeps the rolling score moderate.
+    const tiers = [
+      { minScore: 40, users: ["123"], name: "hunters" },
+      { minScore: 0, public: true, name: "public" },
+    ];
+    fx = await startAppFixture({ config: { assignment: { tiers } } });
+    // The salesperson overrides the cold score from the customer's chat, in the recording.
+    await fx.replay([
+      { ...COLD, messages: [...COLD.messages, { from: "sales", text: "/erp sync", at: "2026-11-02T15:12:00+08:00" }] },
+    ]);
+    const ord = fx.snapshot().customers.find((c) => c.mobile === COLD_MOBILE)!.ord;
+    expect(fx.snapshot().customers.find((c) => c.ord === ord)).toMatchObject({ public: true, jz: "290" });
+
+    const changedMind = conversation(
+      COLD.contact,
+      [
+        ["customer", "赵总这边改主意了，想采购你们的ERP系统，预算八十万", 0],
+        ["customer", "麻烦发一份报价单，下周二来我们公司面谈，尽快签合同", 1],
+      ],
+      "2026-11-05T09:00:00+08:00",
+    );
+    const report = await fx.replay([changedMind]);
+    const score = report.threads[0]!.score!;
+    expect(score).toBeGreaterThanOrEqual(40);
+    const customer = fx.snapshot().customers.find((c) => c.ord === ord)!;
+    const summary = (await fx.thread(COLD.contact.id))!.summary;
+    expect(customer).toMatchObject({ public: false, owners: ["123"], jz: expectedJz(score), intro: summary });
+    expect(
+      fx
+        .snapshot()
+        .assignments.filter((a) => a.ord === ord)
+        .map((a) => [a.member1, a.member2]),
+    ).toEqual([
+      ["1", ""],
+      ["0", "123"],
+    ]);
+    expect(fx.snapshot().followups.filter((f) => f.ord === ord)).toHaveLength(2);
+  });
+
+  it("a customer owned by a user is never taken away when the score drops; its 价值评估 follows", async () => {
+    fx = await startAppFixture();
+    await fx.replay([HOT]);
+    const ord = fx.snapshot().customers.find((c) => c.mobile === HOT_MOBILE)!.ord;
+    const cooled = conversation(
+      HOT.contact,
+      [["customer", "不好意思，我们不需要了，已经有供应商了，以后不用联系了", 0]],
+      "2026-11-09T09:00:00+08:00",
+    );
+    const report = await fx.replay([cooled]);
+    const score = report.threads[0]!.score!;
+    expect(score).toBeLessThan(60);
+    expect(fx.snapshot().customers.find((c) => c.ord === ord)).toMatchObject({ owners: ["123"], jz: expectedJz(score) });
+    expect(fx.snapshot().assignments.filter((a) => a.ord === ord)).toHaveLength(1);
   });
 
   it("later messages: one follow-up per minIntervalMinutes of conversation time, none without new content", async () => {
