@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   type AppliedCall,
   type EmulatorSnapshot,
@@ -117,7 +117,8 @@ function leadRecords(snapshot: EmulatorSnapshot) {
 }
 
 describe.concurrent("a crash at each point of a sync, then a restart", () => {
-  it.each(CASES)("killed $name: one customer, assigned once, one follow-up", async (crash) => {
+  // Concurrent tests must take onTestFinished from their own context (vitest does not track them globally).
+  it.for(CASES)("killed $name: one customer, assigned once, one follow-up", async (crash, { onTestFinished }) => {
     const dir = await mkdtemp(join(tmpdir(), "wxerp-crash-"));
     const file = join(dir, "conversations.jsonl");
     await writeFile(file, toJsonl([HOT]));
