@@ -15,6 +15,17 @@ export interface ErpThroughputOptions {
   customers?: number;
   latencyMs?: number;
   concurrencies?: number[];
+  /** Customers per concurrency level = customers × concurrency (same run time per level). */
+  scaleWithConcurrency?: boolean;
+  /** Where the ERP runs (default: the emulator in this process); bench/run.ts uses its own process. */
+  startErp?: (latencyMs: number) => Promise<BenchErp>;
+}
+
+/** An ERP for the bench: its URL, how many customers it holds, and how to stop it. */
+export interface BenchErp {
+  url: string;
+  customers(): Promise<number>;
+  close(): Promise<void>;
 }
 
 export interface ErpThroughputRow {
@@ -35,14 +46,21 @@ export interface ErpThroughputResult {
 }
 
 export async function benchErpThroughput(options: ErpThroughputOptions = {}): Promise<ErpThroughputResult> {
-  const { customers = 1000, latencyMs = 20, concurrencies = [1, 4, 8] } = options;
+  const { customers = 1000, latencyMs = 20, concurrencies = [1, 4, 8], startErp = inProcessErp } = options;
   const rows: ErpThroughputRow[] = [];
-  for (const concurrency of concurrencies) rows.push(await measure(customers, latencyMs, concurrency));
+  for (const concurrency of concurrencies) {
+    const count = options.scaleWithConcurrency ? customers * concurrency : customers;
+    rows.push(await measure(await startErp(latencyMs), count, latencyMs, concurrency));
+  }
   return { latencyMs, rows };
 }
 
-async function measure(customers: number, latencyMs: number, concurrency: number): Promise<ErpThroughputRow> {
+async function inProcessErp(latencyMs: number): Promise<BenchErp> {
   const emulator = await startEmulator({ port: 0, latencyMs, seedDemo: false });
+  return { url: emulator.url, customers: async () => emulator.snapshot().customers.length, close: () => emulator.close() };
+}
+
+async function measure(emulator: BenchErp, customers: number, latencyMs: number, concurrency: number): Promise<ErpThroughputRow> {
   const erp = new ErpClient({ baseUrl: emulator.url, ...EMULATOR_DEFAULT_CREDENTIALS });
   try {
     await erp.login();
@@ -57,7 +75,7 @@ async function measure(customers: number, latencyMs: number, concurrency: number
     const callsPerCustomer = (erp.stats().calls - callsBefore) / customers;
     const customersPerSecond = customers / seconds;
     const idealCustomersPerSecond = concurrency / (callsPerCustomer * (latencyMs / 1000));
-    const stored = emulator.snapshot().customers.length;
+    const stored = await emulator.customers();
     if (stored !== customers) throw new Error(`bench: the emulator holds ${stored} customers, expected ${customers}`);
     return {
       concurrency,
