@@ -60,25 +60,25 @@ const CASES: CrashCase[] = [
     name: "between allocate and save",
     killAfter: "allocate",
     atCrash: (erp) => expect(erp).toEqual({ customers: 0, assignments: 0, followups: 0 }),
-    restart: "replay",
+    restart: "sync",
   },
   {
     name: "after save, before the local link is written",
     killAfter: "save",
     atCrash: (erp) => expect(erp).toEqual({ customers: 1, assignments: 0, followups: 0 }),
-    restart: "sync",
+    restart: "replay",
   },
   {
     name: "between assign and follow-up",
     killAfter: "assign",
     atCrash: (erp) => expect(erp).toEqual({ customers: 1, assignments: 1, followups: 0 }),
-    restart: "replay",
+    restart: "sync",
   },
   {
     name: "after the follow-up, before it is recorded",
     killAfter: "followup",
     atCrash: (erp) => expect(erp).toEqual({ customers: 1, assignments: 1, followups: 1 }),
-    restart: "sync",
+    restart: "replay",
   },
 ];
 

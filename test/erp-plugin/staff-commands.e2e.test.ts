@@ -48,6 +48,25 @@ describe("staff commands end to end", () => {
     expect(audit.some((r) => r.operation === "decision.verify" && r.actor === "wxid_sales")).toBe(true);
   });
 
+  it("with sync.auto off, /erp verify only confirms the number and /erp sync creates the customer", async () => {
+    fx = await startAppFixture({ config: { sync: { auto: false } } });
+    await fx.replay([UNVERIFIED, HOT]);
+    // Auto-sync off (the seed's auto_sync): even the hot lead waits for staff.
+    expect(customersWith(UNVERIFIED_MOBILE)).toEqual([]);
+    expect(fx.snapshot().customers.filter((c) => c.mobile === "13800138000")).toEqual([]);
+
+    const verified = await fx.command(`/erp verify ${UNVERIFIED_MOBILE} 孙七`);
+    expect(verified.map((r) => r.text)).toEqual(["✅ 已确认 孙七-鼎盛建材 的手机号 135****2222"]);
+    expect(customersWith(UNVERIFIED_MOBILE)).toEqual([]);
+
+    const synced = await fx.command("/erp sync 孙七");
+    const [sun] = customersWith(UNVERIFIED_MOBILE);
+    expect(synced.map((r) => r.text)).toEqual([
+      `✅ 已创建 孙七-鼎盛建材：${sun!.khid}（ord ${sun!.ord}），指派给 123，跟进 1 条`,
+    ]);
+    expect(fx.snapshot().customers.filter((c) => c.mobile === "13800138000")).toEqual([]);
+  });
+
   it("a staff /erp sync overrides a cold score: created in the public pool, the override audited", async () => {
     fx = await startAppFixture();
     await fx.replay([COLD]);
