@@ -1,4 +1,5 @@
 import type { AuditLog } from "../../src/audit/index.ts";
+import { KeyedSerialQueue } from "../../src/intake/keyed-queue.ts";
 import type { Monitoring } from "../../src/monitoring/monitoring.ts";
 import { type DrainSummary, type Outbox, OutboxWorker } from "../../src/outbox/index.ts";
 import type { PluginHost, ScoredEvent, WxerpPlugin } from "../../src/plugins/types.ts";
@@ -51,7 +52,13 @@ export function zhibangErpPlugin(options: ZhibangErpPluginOptions): { plugin: Wx
     install(host: PluginHost) {
       const { config, store } = host;
       installedStore = store;
-      const deps: SyncDeps = { store, config, erp: clientPort(options.connection.client), events: syncEvents(host, options) };
+      const deps: SyncDeps = {
+        store,
+        config,
+        erp: clientPort(options.connection.client),
+        events: syncEvents(host, options),
+        identityLocks: new KeyedSerialQueue(),
+      };
       worker = new OutboxWorker({
         outbox: options.outbox,
         handlers: jobHandlers(deps, latch, clock),

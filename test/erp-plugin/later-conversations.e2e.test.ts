@@ -53,6 +53,29 @@ describe("colleagues and later conversations", () => {
     expect(fx.snapshot().contacts.filter((c) => c.company === company.ord)).toHaveLength(2);
   });
 
+  it("a colleague of a lead the bot created joins that customer as a contact person", async () => {
+    fx = await startAppFixture();
+    await fx.replay([HOT]);
+    const zhang = fx.snapshot().customers.find((c) => c.mobile === HOT_MOBILE)!;
+    const colleague = conversation(
+      { id: "wxid_wanggong", name: "王工" },
+      [
+        ["customer", "您好，我是苏州远航科技有限公司的王工，张三让我联系您，想约个时间面谈MES报价", 0],
+        ["customer", "我手机 13588889999，预算已经批了，尽快签合同", 1],
+      ],
+      "2026-11-02T15:00:00+08:00",
+    );
+    const report = await fx.replay([colleague]);
+    const after = fx.snapshot();
+    expect(after.customers.filter((c) => c.name === "苏州远航科技有限公司").map((c) => c.ord)).toEqual([zhang.ord]);
+    expect(after.contacts.filter((c) => c.company === zhang.ord && c.mobile === "13588889999").map((c) => c.person_name)).toEqual(
+      ["王工"],
+    );
+    expect(report.threads[0]!.erp).toMatchObject({ ord: zhang.ord, linked: "company" });
+    expect(after.assignments.filter((a) => a.ord === zhang.ord)).toHaveLength(1);
+    expect(after.followups.filter((f) => f.ord === zhang.ord)).toHaveLength(2);
+  });
+
   it("a public-pool customer whose score reaches a user tier moves to that user; 价值评估 and 备注 follow the score", async () => {
     // A low user tier: a refusal early in the thread keeps the rolling score moderate.
     const tiers = [

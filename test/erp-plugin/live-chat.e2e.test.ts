@@ -38,4 +38,24 @@ describe("a live conversation", () => {
     expect(snapshot.customers.filter((c) => c.mobile === HOT_MOBILE)).toHaveLength(1);
     expect(fx.sent().filter((m) => m.to === HOT.contact.id)).toEqual([]);
   });
+
+  it("two colleagues of a new company writing at the same time: one company customer, the second its contact person", async () => {
+    fx = await startAppFixture({ mode: "live", config: { scorer: { idleSeconds: 1 } } });
+    const liu = { id: "wxid_liu1", name: "刘一" };
+    const chen = { id: "wxid_chen2", name: "陈二" };
+    const ask = "想采购你们的系统，预算五十万，报价单发我，下周面谈签合同";
+    // Both threads go idle together: their sync jobs run side by side (sync.concurrency 4).
+    await fx.customerSays(liu, `你好，我是杭州新锐智能有限公司的刘一，${ask}`);
+    await fx.customerSays(chen, `你好，我是杭州新锐智能有限公司的陈二，${ask}`);
+    await fx.customerSays(liu, "我手机 13511110001");
+    await fx.customerSays(chen, "我手机 13511110002");
+    await waitFor(async () => (await fx.thread(liu.id))?.erp && (await fx.thread(chen.id))?.erp, "both threads linked");
+    await fx.app.erpControl.drain();
+
+    const { customers, contacts } = fx.snapshot();
+    const company = customers.filter((c) => c.name === "杭州新锐智能有限公司");
+    expect(company).toHaveLength(1);
+    const people = contacts.filter((c) => c.company === company[0]!.ord).map((c) => c.mobile);
+    expect(people.sort()).toEqual(["13511110001", "13511110002"]);
+  });
 });

@@ -1,4 +1,4 @@
-import { normalizeMobile } from "../../../src/privacy/mobile.ts";
+import { foldFullWidth, normalizeMobile } from "../../../src/privacy/mobile.ts";
 import type { CustomerIdentity } from "../admission/customer-identity.ts";
 import type { ErpCustomer } from "./erp-port.ts";
 import { khidFor, nextKhidAfterConflict } from "./khid-allocation.ts";
@@ -30,18 +30,38 @@ export async function createOrLink(
     const { khid, ours } = await conflictFreeKhid(deps, run, state, identity, earlier);
     if (ours) return linkOurs(deps, run, state, khid, ours);
   }
-  const existing = await findExisting(deps, state, identity, draft);
-  if (existing) return saveLink(run, existing);
-  // Only now a new number: a customer found above never burns one (numbers are never reused).
-  const { khid, ours } = await conflictFreeKhid(
-    deps,
-    run,
-    state,
-    identity,
-    run.checkpoint.khid ?? (await khidFor(deps, run.contactId)),
-  );
-  if (ours) return linkOurs(deps, run, state, khid, ours);
-  return createCustomer(deps, run, state, khid, draft);
+  return oneAtATime(deps, identity, draft, async () => {
+    const existing = await findExisting(deps, state, identity, draft);
+    if (existing) return saveLink(run, existing);
+    // Only now a new number: a customer found above never burns one (numbers are never reused).
+    const { khid, ours } = await conflictFreeKhid(
+      deps,
+      run,
+      state,
+      identity,
+      run.checkpoint.khid ?? (await khidFor(deps, run.contactId)),
+    );
+    if (ours) return linkOurs(deps, run, state, khid, ours);
+    return createCustomer(deps, run, state, khid, draft);
+  });
+}
+
+/**
+ * Two threads of one new company (colleagues writing at the same time) or of one mobile
+ * would each miss the other's record and create the customer twice: their look-up and
+ * creation run one at a time per company name and per mobile (in this process; always
+ * mobile first, so two jobs never wait for each other in a cycle).
+ */
+function oneAtATime<T>(deps: SyncDeps, identity: CustomerIdentity, draft: CustomerDraft, body: () => Promise<T>): Promise<T> {
+  const keys: string[] = [];
+  if (identity.mobile) keys.push(`mobile:${identity.mobile}`);
+  if (draft.intsort === 1 && identity.company) keys.push(`company:${companyKey(identity.company)}`);
+  return keys.reduceRight<() => Promise<T>>((inner, key) => () => deps.identityLocks.run(key, inner), body)();
+}
+
+/** A company name as design §3.7 compares it (see sameCompanyName): folded, no spaces. */
+function companyKey(name: string): string {
+  return foldFullWidth(name).replace(/\s+/g, "").toLowerCase();
 }
 
 /** The customer already in the ERP: by mobile, or a colleague's company (design §3.7). */

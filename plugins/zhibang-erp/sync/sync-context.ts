@@ -1,4 +1,5 @@
 import type { AppConfig } from "../../../src/config/schema.ts";
+import type { KeyedSerialQueue } from "../../../src/intake/keyed-queue.ts";
 import type { Contact, Thread, ThreadStore } from "../../../src/store/types.ts";
 import type { AssignTarget, ErpCustomer, ErpPort } from "./erp-port.ts";
 
@@ -43,6 +44,8 @@ export interface SyncDeps {
   erp: ErpPort;
   config: AppConfig;
   events: SyncEvents;
+  /** Serialises look-up-then-create per company name and per mobile (create-or-link.ts). */
+  identityLocks: KeyedSerialQueue;
 }
 
 export interface SyncJobRun {
