@@ -51,8 +51,8 @@ interface CrashCase {
   killAfter: AppliedCall["operation"];
   /** What the ERP holds at the moment of the crash. */
   atCrash: (erp: { customers: number; assignments: number; followups: number }) => void;
-  /** How the bot is brought back. */
-  restart: "replay" | "sync";
+  /** How the bot is brought back: in this process, or `wxerp sync` as a child (the CLI and its stale lock). */
+  restart: "replay" | "sync" | "wxerp sync";
 }
 
 const CASES: CrashCase[] = [
@@ -72,7 +72,7 @@ const CASES: CrashCase[] = [
     name: "between assign and follow-up",
     killAfter: "assign",
     atCrash: (erp) => expect(erp).toEqual({ customers: 1, assignments: 1, followups: 0 }),
-    restart: "sync",
+    restart: "wxerp sync",
   },
   {
     name: "after the follow-up, before it is recorded",
@@ -147,7 +147,12 @@ describe.concurrent("a crash at each point of a sync, then a restart", () => {
     crash.atCrash(leadRecords(emulator.snapshot()));
 
     if (crash.restart === "replay") expect((await replayAgain(dataDir, emulator.url)).totals.failed).toBe(0);
-    else expect(await syncPass(dataDir, emulator.url)).toMatchObject({ failed: 0, retried: 0 });
+    else if (crash.restart === "sync") expect(await syncPass(dataDir, emulator.url)).toMatchObject({ failed: 0, retried: 0 });
+    else {
+      running = wxerp(["sync", "--data", dataDir], emulator.url);
+      const synced = await running.exited;
+      expect([synced.code, synced.signal], synced.stderr).toEqual([0, null]);
+    }
     expect(leadRecords(emulator.snapshot())).toEqual({ customers: 1, assignments: 1, followups: 1 });
     const [customer] = emulator.snapshot().customers.filter((c) => c.mobile === HOT_MOBILE);
     expect(customer).toMatchObject({ khid: "WX000001", owners: ["123"], ly: "171" });
