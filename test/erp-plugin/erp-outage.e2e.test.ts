@@ -20,6 +20,17 @@ describe("the ERP down, then back", () => {
     fx = external = undefined;
   });
 
+  /** The hot lead's records: how many customers, and the assignments and follow-ups of the first. */
+  function leadOnce(snapshot: ReturnType<RunningEmulator["snapshot"]>) {
+    const found = snapshot.customers.filter((c) => c.mobile === HOT_MOBILE);
+    const ord = found[0]?.ord;
+    return {
+      customers: found.length,
+      assignments: snapshot.assignments.filter((a) => a.ord === ord).length,
+      followups: snapshot.followups.filter((f) => f.ord === ord).length,
+    };
+  }
+
   /** `wxerp sync` in-process: admitted threads not in the ERP get a job, failed jobs run again, back-off ignored. */
   const syncNow = async (app: AppFixture["app"]) => {
     await app.erpControl.syncPending("cli");
@@ -136,5 +147,28 @@ describe("the ERP down, then back", () => {
     const [job] = await fx.app.outbox.list({ key: HOT.contact.id, states: ["done"] });
     expect(job?.result?.status).toBe("created");
     expect((await fx.command("/erp status 张三"))[0]!.text).toContain("负责人 123");
+  });
+
+  it("a job parked right after the save, then a staff /erp sync (not /erp retry): the customer is finished, not linked unassigned", async () => {
+    let erp: RunningEmulator | undefined;
+    let tripped = false;
+    const onApplied = (call: AppliedCall) => {
+      if (call.operation !== "save" || !call.ok || tripped) return;
+      // The ERP goes down right after it stored the customer: the read-back fails.
+      tripped = true;
+      erp?.setFaults({ failureRate: 1, failurePhase: "before" });
+    };
+    fx = await startAppFixture({ config: { sync: { maxAttempts: 1 } }, emulator: { onApplied } });
+    erp = fx.emulator!;
+    await fx.replay([HOT]);
+    await waitFor(async () => (await fx!.app.outbox.counts()).failed === 1, "the parked job");
+    expect(leadOnce(erp.snapshot())).toEqual({ customers: 1, assignments: 0, followups: 0 });
+
+    erp.setFaults({ failureRate: 0 });
+    const replies = await fx.command("/erp sync 张三");
+    expect(replies[0]!.text).toContain("已创建");
+    expect(leadOnce(erp.snapshot())).toEqual({ customers: 1, assignments: 1, followups: 1 });
+    expect(erp.snapshot().customers.find((c) => c.mobile === HOT_MOBILE)?.owners).toEqual(["123"]);
+    expect((await fx.audit()).filter((r) => r.operation === "decision.dedupe")).toEqual([]);
   });
 });

@@ -28,7 +28,7 @@ export async function createOrLink(
   const earlier = run.checkpoint.khid ?? (state.contact?.localNo !== undefined ? await khidFor(deps, run.contactId) : undefined);
   if (earlier) {
     const { khid, ours } = await conflictFreeKhid(deps, run, state, identity, earlier);
-    if (ours) return linkOurs(deps, run, state, khid, ours);
+    if (ours) return linkOurs(deps, run, state, khid, ours, draft);
   }
   return oneAtATime(deps, identity, draft, async () => {
     const existing = await findExisting(deps, state, identity, draft);
@@ -41,7 +41,7 @@ export async function createOrLink(
       identity,
       run.checkpoint.khid ?? (await khidFor(deps, run.contactId)),
     );
-    if (ours) return linkOurs(deps, run, state, khid, ours);
+    if (ours) return linkOurs(deps, run, state, khid, ours, draft);
     return createCustomer(deps, run, state, khid, draft);
   });
 }
@@ -89,13 +89,25 @@ async function findExisting(
   return undefined;
 }
 
-/** Our own earlier save (a crash after save, before the link was written): link it. */
-async function linkOurs(deps: SyncDeps, run: SyncJobRun, state: SyncState, khid: string, ours: ErpCustomer): Promise<Link> {
-  const createdNew = run.checkpoint.allocatedOrd === ours.ord;
-  if (!createdNew) deps.events.duplicateAvoided("khid", state.thread, ours);
-  const link: Link = { ord: ours.ord, khid, createdNew, owners: ours.owners, public: ours.public };
-  if (!createdNew) link.linked = "khid";
-  return saveLink(run, link);
+/**
+ * The record under this contact's own number, with its mobile or WeChat id, is this bot's
+ * save for this contact (numbers are never reused; bots sharing an ERP have their own
+ * prefixes). Saved by this job (a crash after save): link it. Saved by an earlier job that
+ * stopped before writing the link (parked, then superseded by a staff /erp sync): finish
+ * that creation (save again into its ord, then assign and follow up), never treat it as
+ * someone else's customer, which would leave it unassigned.
+ */
+async function linkOurs(
+  deps: SyncDeps,
+  run: SyncJobRun,
+  state: SyncState,
+  khid: string,
+  ours: ErpCustomer,
+  draft: CustomerDraft,
+): Promise<Link> {
+  if (run.checkpoint.allocatedOrd === ours.ord) return saveLink(run, { ord: ours.ord, khid, createdNew: true });
+  await run.save({ allocatedOrd: ours.ord });
+  return createCustomer(deps, run, state, khid, draft);
 }
 
 /**
