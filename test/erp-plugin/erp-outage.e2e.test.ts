@@ -171,4 +171,22 @@ describe("the ERP down, then back", () => {
     expect(erp.snapshot().customers.find((c) => c.mobile === HOT_MOBILE)?.owners).toEqual(["123"]);
     expect((await fx.audit()).filter((r) => r.operation === "decision.dedupe")).toEqual([]);
   });
+
+  it("a job parked after its follow-up was posted (reply lost), then a staff /erp sync: the follow-up is not posted twice", async () => {
+    let lost = false;
+    const onApplied = (call: AppliedCall) => {
+      if (call.operation !== "followup" || lost) return;
+      lost = true;
+      throw new Error("the reply to this follow-up is lost"); // the emulator answers with its crash page
+    };
+    fx = await startAppFixture({ config: { sync: { maxAttempts: 1 } }, emulator: { onApplied } });
+    await fx.replay([HOT]);
+    await waitFor(async () => (await fx!.app.outbox.counts()).failed === 1, "the parked job");
+    expect(leadOnce(fx.snapshot())).toEqual({ customers: 1, assignments: 1, followups: 1 });
+
+    const replies = await fx.command("/erp sync 张三");
+    expect(replies.at(-1)!.text).toMatch(/^✅/);
+    expect(leadOnce(fx.snapshot())).toEqual({ customers: 1, assignments: 1, followups: 1 });
+    expect((await fx.command("/erp status 张三"))[0]!.text).toContain("跟进 1");
+  });
 });

@@ -111,6 +111,7 @@ async function syncLinked(
   await record(deps, thread.id, (t) => {
     t.syncState = "synced";
     t.erp!.lastSyncAt = run.now.toISOString();
+    delete t.lastError; // a sync went through: an earlier failure is history (and /erp status stops showing it)
   });
   const outcome: SyncOutcome = changed
     ? { status: "updated", ord: erp.ord, khid: erp.khid }
@@ -122,7 +123,10 @@ async function syncLinked(
 async function postFollowup(deps: SyncDeps, run: SyncJobRun, threadId: string, ord: string, khid: string): Promise<boolean> {
   const thread = (await deps.store.getThread(threadId))!;
   const sequence = (thread.erp?.followups ?? 0) + 1;
-  const adoptIfLatest = thread.erp?.linked !== undefined && sequence === 1;
+  // The ERP may already hold this very follow-up: a record just linked (a fresh data
+  // directory posted it before), or an earlier job posted it and failed before recording
+  // it (its lastError is still on the thread; a later sync of the same content took over).
+  const adoptIfLatest = (thread.erp?.linked !== undefined && sequence === 1) || thread.lastError !== undefined;
   const posted = await followupStep(deps, run, { ord, khid, sequence, summary: thread.summary }, { adoptIfLatest });
   if (!posted) return false;
   await record(deps, threadId, (t) => {
