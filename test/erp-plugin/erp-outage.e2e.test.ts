@@ -189,4 +189,21 @@ describe("the ERP down, then back", () => {
     expect(leadOnce(fx.snapshot())).toEqual({ customers: 1, assignments: 1, followups: 1 });
     expect((await fx.command("/erp status 张三"))[0]!.text).toContain("跟进 1");
   });
+
+  it("a job parked after its assignment was applied (reply lost), then a staff /erp sync: not assigned twice", async () => {
+    let lost = false;
+    const onApplied = (call: AppliedCall) => {
+      if (call.operation !== "assign" || lost) return;
+      lost = true;
+      throw new Error("the reply to this assignment is lost");
+    };
+    fx = await startAppFixture({ config: { sync: { maxAttempts: 1 } }, emulator: { onApplied } });
+    await fx.replay([HOT]);
+    await waitFor(async () => (await fx!.app.outbox.counts()).failed === 1, "the parked job");
+    expect(leadOnce(fx.snapshot())).toEqual({ customers: 1, assignments: 1, followups: 0 });
+
+    await fx.command("/erp sync 张三");
+    expect(leadOnce(fx.snapshot())).toEqual({ customers: 1, assignments: 1, followups: 1 });
+    expect((await fx.command("/erp status 张三"))[0]!.text).toContain("负责人 123");
+  });
 });

@@ -17,6 +17,16 @@ export async function assignStep(deps: SyncDeps, run: SyncJobRun, ord: string, p
       return target;
     }
   } else {
+    // Not a customer this job just created: an earlier job may have assigned it and failed
+    // before recording that (a lost reply, then parked). Owned by the tier already: done.
+    if (run.checkpoint.link?.createdNew !== true && plan.tierIndex >= 0) {
+      const current = await deps.erp.getCustomer(ord);
+      const held = current && heldByTier(deps, plan, current.owners, current.public);
+      if (held) {
+        await run.save({ assignTarget: held, assignDone: true });
+        return held;
+      }
+    }
     target = await chooseTarget(deps, plan);
     await run.save({ assignTarget: target });
   }
@@ -37,6 +47,14 @@ async function chooseTarget(deps: SyncDeps, plan: AssignmentTarget): Promise<Ass
   const next = (await deps.store.getValue<number>(key)) ?? 0;
   await deps.store.setValue(key, next + 1);
   return { mode: "users", users: [users[next % users.length]!] };
+}
+
+/** The customer's current owners when they already satisfy the tier (one of its users, or the public pool). */
+function heldByTier(deps: SyncDeps, plan: AssignmentTarget, owners: string[], isPublic: boolean): AssignTarget | undefined {
+  if (plan.mode === "public") return isPublic ? { mode: "public" } : undefined;
+  const users = deps.config.assignment.tiers[plan.tierIndex]?.users ?? [];
+  const mine = owners.filter((owner) => users.includes(owner));
+  return !isPublic && mine.length > 0 ? { mode: "users", users: mine } : undefined;
 }
 
 function alreadyAssigned(owners: string[], isPublic: boolean, target: AssignTarget): boolean {
