@@ -3,6 +3,7 @@
  * would have them (the same people as src/demo/sample-conversations.jsonl), written here so
  * a change to the demo file cannot silently change what the tests prove.
  */
+import type { EmulatorSnapshot } from "../../plugins/zhibang-erp/emulator/index.ts";
 import type { ReplayConversation } from "../../src/replay/replay-format.ts";
 
 type Line = [from: "customer" | "sales", text: string, minute: number];
@@ -109,4 +110,15 @@ export function expectedJz(score: number): string {
   if (score >= 60) return "176";
   if (score >= 45) return "177";
   return "290";
+}
+
+/** What the ERP holds for one lead: customers with the mobile, and the assignments and follow-ups of those. */
+export function leadRecords(snapshot: EmulatorSnapshot, mobile = HOT_MOBILE) {
+  const customers = snapshot.customers.filter((c) => c.mobile === mobile);
+  const ords = new Set(customers.map((c) => c.ord));
+  return {
+    customers: customers.length,
+    assignments: snapshot.assignments.filter((a) => ords.has(a.ord)).length,
+    followups: snapshot.followups.filter((f) => ords.has(f.ord)).length,
+  };
 }

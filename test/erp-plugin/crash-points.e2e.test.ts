@@ -3,17 +3,12 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  type AppliedCall,
-  type EmulatorSnapshot,
-  type RunningEmulator,
-  startEmulator,
-} from "../../plugins/zhibang-erp/emulator/index.ts";
+import { type AppliedCall, type RunningEmulator, startEmulator } from "../../plugins/zhibang-erp/emulator/index.ts";
 import { createApp } from "../../src/app/app.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { silentLogger } from "../../src/logging/logger.ts";
 import { ERP_CREDENTIALS, startAppFixture, toJsonl } from "../support/app-fixture.ts";
-import { HOT, HOT_MOBILE } from "./conversations.ts";
+import { HOT, HOT_MOBILE, leadRecords } from "./conversations.ts";
 
 /**
  * Issue 4 §2: the bot is killed (SIGKILL, a child process running `wxerp replay`) right
@@ -103,17 +98,6 @@ async function syncPass(dataDir: string, erpUrl: string) {
   } finally {
     await app.stop();
   }
-}
-
-/** The hot lead's records in the ERP. */
-function leadRecords(snapshot: EmulatorSnapshot) {
-  const customers = snapshot.customers.filter((c) => c.mobile === HOT_MOBILE);
-  const ords = new Set(customers.map((c) => c.ord));
-  return {
-    customers: customers.length,
-    assignments: snapshot.assignments.filter((a) => ords.has(a.ord)).length,
-    followups: snapshot.followups.filter((f) => ords.has(f.ord)).length,
-  };
 }
 
 describe.concurrent("a crash at each point of a sync, then a restart", () => {
