@@ -114,34 +114,8 @@ export async function startAppFixture(options: AppFixtureOptions = {}): Promise<
   const self = loginMock(mocker, SALES);
   await waitFor(() => app.runtime!.isLoggedIn(), "the mock WeChat login");
   ensureMockContact(mocker, { id: FILE_HELPER_ID, name: "文件传输助手" });
-
-  // The mock emits synchronously inside say(): while the salesperson types, it is not the bot.
-  let selfTyping = false;
-  const sent: SentMessage[] = [];
-  listen(self, (message) => {
-    const payload = message.payload as { id: string; talkerId: string; listenerId?: string; roomId?: string; text?: string };
-    // Recorded "sales" lines of a replay are the salesperson's, not the bot's (ids: replay-…).
-    if (payload.talkerId !== self.id || selfTyping || payload.id.startsWith("replay-")) return;
-    sent.push({ to: payload.roomId ?? payload.listenerId ?? "", text: payload.text ?? "" });
-  });
-
-  /** `talker` says text to `listener`; returns the message id once intake has handled it. */
-  const say = async (talker: mock.ContactMock, listener: mock.ContactMock, text: string): Promise<string> => {
-    let id: string | undefined;
-    const off = listen(talker, (message) => {
-      id ??= message.id;
-    });
-    selfTyping = talker === self;
-    try {
-      talker.say(text).to(listener);
-    } finally {
-      selfTyping = false;
-      off();
-    }
-    if (!id) throw new Error("the mock did not create a message");
-    await app.whenHandled([id], 20_000);
-    return id;
-  };
+  const chat = new MockChat(app, self);
+  const contact = (id: string, name = id) => ensureMockContact(mocker, { id, name });
 
   return {
     app,
@@ -150,38 +124,75 @@ export async function startAppFixture(options: AppFixtureOptions = {}): Promise<
     emulator: app.erp.emulator,
     mocker,
     replay: (conversations) => runReplay(app, parsed(conversations)),
-    customerSays: (customer, text) => say(ensureMockContact(mocker, { id: customer.id, name: customer.name }), self, text),
-    salesSays: (customerId, text) => say(self, ensureMockContact(mocker, { id: customerId, name: customerId }), text),
-    async command(text, { by, in: chat } = {}) {
-      const before = sent.length;
-      const talker = by ? ensureMockContact(mocker, by) : self;
-      const where = chat ?? (by ? SALES.id : FILE_HELPER_ID);
-      const listener = talker === self ? ensureMockContact(mocker, { id: where, name: where }) : self;
-      if (talker !== self && chat) throw new Error("only the salesperson types in a customer's chat");
-      await say(talker, listener, text);
-      return sent.slice(before);
+    customerSays: (customer, text) => chat.say(contact(customer.id, customer.name), self, text),
+    salesSays: (customerId, text) => chat.say(self, contact(customerId), text),
+    async command(text, { by, in: where } = {}) {
+      if (by && where) throw new Error("only the salesperson types in a customer's chat");
+      const before = chat.sent.length;
+      if (by) await chat.say(contact(by.id, by.name), self, text);
+      else await chat.say(self, contact(where ?? FILE_HELPER_ID), text);
+      return chat.sent.slice(before);
     },
-    sent: () => [...sent],
-    controlReplies: () => sent.filter((m) => m.to === FILE_HELPER_ID).map((m) => m.text),
+    sent: () => [...chat.sent],
+    controlReplies: () => chat.sent.filter((m) => m.to === FILE_HELPER_ID).map((m) => m.text),
     snapshot: () => {
       if (!app.erp.emulator) throw new Error("no embedded emulator: read the snapshot of the one the test started");
       return app.erp.emulator.snapshot();
     },
     thread: (id) => app.store.getThread(id),
-    async audit() {
-      await app.audit.flush();
-      const records: AuditRecord[] = [];
-      for (const file of app.audit.files()) {
-        const text = await readFile(file, "utf8").catch(() => "");
-        for (const line of text.split("\n")) if (line.trim()) records.push(JSON.parse(line) as AuditRecord);
-      }
-      return records;
-    },
+    audit: () => readAudit(app),
     async stop() {
       await app.stop();
       if (ownDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** People typing on the mock WeChat, and what the bot sent (through the salesperson's account). */
+class MockChat {
+  readonly sent: SentMessage[] = [];
+  /** The mock emits synchronously inside say(): while the salesperson types, it is not the bot. */
+  private selfTyping = false;
+
+  constructor(
+    private readonly app: App,
+    private readonly self: mock.ContactMock,
+  ) {
+    listen(self, (message) => {
+      const payload = message.payload as { id: string; talkerId: string; listenerId?: string; roomId?: string; text?: string };
+      // Recorded "sales" lines of a replay are the salesperson's, not the bot's (ids: replay-…).
+      if (payload.talkerId !== self.id || this.selfTyping || payload.id.startsWith("replay-")) return;
+      this.sent.push({ to: payload.roomId ?? payload.listenerId ?? "", text: payload.text ?? "" });
+    });
+  }
+
+  /** `talker` says text to `listener`; resolves with the message id once intake (and any command) is done. */
+  async say(talker: mock.ContactMock, listener: mock.ContactMock, text: string): Promise<string> {
+    let id: string | undefined;
+    const off = listen(talker, (message) => {
+      id ??= message.id;
+    });
+    this.selfTyping = talker === this.self;
+    try {
+      talker.say(text).to(listener);
+    } finally {
+      this.selfTyping = false;
+      off();
+    }
+    if (!id) throw new Error("the mock did not create a message");
+    await this.app.whenHandled([id], 20_000);
+    return id;
+  }
+}
+
+async function readAudit(app: App): Promise<AuditRecord[]> {
+  await app.audit.flush();
+  const records: AuditRecord[] = [];
+  for (const file of app.audit.files()) {
+    const text = await readFile(file, "utf8").catch(() => "");
+    for (const line of text.split("\n")) if (line.trim()) records.push(JSON.parse(line) as AuditRecord);
+  }
+  return records;
 }
 
 function parsed(conversations: string | ReplayConversation[]): ParsedReplay {
