@@ -40,6 +40,7 @@ export interface SoakFigures {
   followupsInErp: number;
   erpCalls: number;
   injectedFailures: number;
+  injectedByKind: Record<string, number>;
   silentNonSaves: number;
   sessionExpiries: number;
   loginCalls: number;
@@ -49,7 +50,6 @@ export interface SoakFigures {
   killsAimed: number;
   killsDone: number;
   resumePasses: number;
-  resumeVia: ResumeResult["via"];
   outboxEmpty: boolean;
   durationMs: number;
 }
@@ -109,6 +109,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       followupsInErp: countNewFollowups(snapshot, before),
       erpCalls: snapshot.calls.total,
       injectedFailures: snapshot.failuresInjected,
+      injectedByKind: snapshot.failuresByKind,
       silentNonSaves: snapshot.silentNonSaves,
       sessionExpiries: snapshot.sessionExpiries,
       loginCalls: snapshot.calls.login,
@@ -118,7 +119,6 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       killsAimed: options.kills,
       killsDone: runs.killsDone,
       resumePasses: resume.passes.length,
-      resumeVia: resume.via,
       outboxEmpty: resume.emptyAfter !== undefined,
       durationMs: Date.now() - started,
     };
@@ -149,7 +149,7 @@ function processCheck(killsDone: number, kills: number, resume: ResumeResult, re
   if (killsDone !== kills) problems.push(`${killsDone} of ${kills} kills happened (the run ended first)`);
   if (!reported) problems.push("the last replay printed no JSON report");
   if (resume.emptyAfter === undefined) {
-    const left = resume.passes.at(-1)?.left;
+    const left = resume.passes.findLast((p) => p.left)?.left;
     problems.push(
       `the outbox was not empty after ${resume.passes.length} resume passes${left ? `: ${left.pending} pending, ${left.failed} failed (${left.errors.join(" | ")})` : ""}`,
     );

@@ -37,7 +37,9 @@ describe("fault-injection soak (60 customers, one kill)", () => {
     expect(failed, `${formatSoakResult(result)}\nwork directory: ${workDir}`).toEqual([]);
     const f = result.figures;
     expect(f.killsDone).toBe(1);
-    expect(f.injectedFailures).toBeGreaterThan(0);
+    expect(f.injectedByKind.http500).toBeGreaterThan(0);
+    expect(Object.values(f.injectedByKind).reduce((a, b) => a + b, 0)).toBe(f.injectedFailures);
+    expect(f.outboxEmpty).toBe(true);
     expect(f.createdInErp).toBe(f.admissible);
     expect(f.followupsInErp).toBe(f.expectedFollowups);
     expect(f.inadmissible).toBeGreaterThan(0);

@@ -66,6 +66,7 @@ export function buildSnapshot(state: EmulatorState, captchas: Record<string, str
     users: state.users.map((user) => ({ ...user })),
     calls: { ...state.calls },
     failuresInjected: state.failuresInjected,
+    failuresByKind: { ...state.failuresByKind },
     silentNonSaves: state.silentNonSaves,
     sessionExpiries: state.sessionExpiries,
     allocatedOrds: state.allocatedOrds,

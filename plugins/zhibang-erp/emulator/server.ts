@@ -105,7 +105,7 @@ class EmulatorServer {
     rendered: RenderedReply | undefined,
     path: string,
   ): void {
-    this.core.state.failuresInjected += 1;
+    this.core.state.countFailure(plan.kind);
     deliverFault({
       response,
       socket: request.socket,

@@ -1,6 +1,14 @@
 import { defaultUsers, type UserRecord } from "./catalog.ts";
 import { mainContactFields } from "./fields.ts";
-import { type AssignmentRecord, CALL_CATEGORIES, type CallCategory, type CallCounts, type FollowupRecord } from "./types.ts";
+import {
+  type AssignmentRecord,
+  CALL_CATEGORIES,
+  type CallCategory,
+  type CallCounts,
+  FAILURE_KINDS,
+  type FailureKind,
+  type FollowupRecord,
+} from "./types.ts";
 
 export interface CustomerRecord {
   ord: number;
@@ -48,6 +56,10 @@ export interface EmulatorStateData {
   counters: { nextCustomerOrd: number; nextContactOrd: number; khidSequence: number; allocatedOrds: number };
 }
 
+function zeroFailures(): Record<FailureKind, number> {
+  return Object.fromEntries(FAILURE_KINDS.map((kind) => [kind, 0])) as Record<FailureKind, number>;
+}
+
 const FIRST_CUSTOMER_ORD = 1001;
 const FIRST_CONTACT_ORD = 5001;
 
@@ -71,6 +83,7 @@ export class EmulatorState {
   readonly reservedOrds = new Map<number, string>();
   calls: CallCounts = zeroCalls();
   failuresInjected = 0;
+  failuresByKind: Record<FailureKind, number> = zeroFailures();
   silentNonSaves = 0;
   sessionExpiries = 0;
   allocatedOrds = 0;
@@ -92,6 +105,7 @@ export class EmulatorState {
     this.assignments = [];
     this.calls = zeroCalls();
     this.failuresInjected = 0;
+    this.failuresByKind = zeroFailures();
     this.silentNonSaves = 0;
     this.sessionExpiries = 0;
     this.allocatedOrds = 0;
@@ -130,6 +144,11 @@ export class EmulatorState {
     this.nextContactOrd = data.counters.nextContactOrd;
     this.khidSequence = data.counters.khidSequence;
     this.allocatedOrds = data.counters.allocatedOrds;
+  }
+
+  countFailure(kind: FailureKind): void {
+    this.failuresInjected += 1;
+    this.failuresByKind[kind] += 1;
   }
 
   countCall(category: CallCategory): void {

@@ -196,6 +196,8 @@ export interface EmulatorSnapshot {
   users: UserSnapshot[];
   calls: CallCounts;
   failuresInjected: number;
+  /** The same, by kind (http500, html, reset, hang, truncated). */
+  failuresByKind: Record<FailureKind, number>;
   silentNonSaves: number;
   sessionExpiries: number;
   allocatedOrds: number;
