@@ -3,7 +3,8 @@
  * by the bot (a child process) against the emulator with every fault at once, two SIGKILLs,
  * a resume until the outbox is empty, then checks from the ERP's state. Exit 1 on a failure.
  *
- *   npm run soak -- [--customers 1000] [--seed 6] [--kills 2] [--timeout-ms 2000] [--hang-ms 4000] [--keep]
+ *   npm run soak -- [--customers 1000] [--seed 6] [--kills 2] [--timeout-ms 2000] [--hang-ms 4000]
+ *                   [--login-faults] [--resume-passes 20] [--keep]
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     "timeout-ms": { type: "string", default: "2000" },
     "hang-ms": { type: "string", default: "4000" },
     "resume-passes": { type: "string", default: "20" },
+    "login-faults": { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
   },
 });
@@ -42,6 +44,7 @@ try {
     erpTimeoutMs: number("timeout-ms"),
     hangMs: number("hang-ms"),
     maxResumePasses: number("resume-passes"),
+    loginFaults: values["login-faults"],
     workDir,
     log: (line) => process.stdout.write(`${line}\n`),
   });

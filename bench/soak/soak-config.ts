@@ -11,6 +11,8 @@ export interface SoakTimings {
   retryBaseMs?: number;
   /** sync.backoffBaseMs (default 500): the outbox's first back-off. */
   backoffBaseMs?: number;
+  /** Logins fail like every other call (off by default: issue 6 lists failures of the calls). */
+  loginFaults?: boolean;
 }
 
 /**
@@ -32,6 +34,7 @@ export function soakFaults(timings: SoakTimings): Partial<EmulatorFaults> {
     hangMs: timings.hangMs,
     silentNonSaveRate: 0.02,
     sessionExpireEverySeconds: 30,
+    applyFailuresToLogin: timings.loginFaults === true,
   };
 }
 

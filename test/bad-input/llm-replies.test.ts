@@ -31,7 +31,7 @@ const CASES: Record<string, { company: string; mobile: string; reply: FakeReply;
   missingFields: { company: "合肥启明电子有限公司", mobile: "13700000003", reply: { content: '{"score": 85}' }, requests: 2 },
   score1000: { company: "青岛海川食品有限公司", mobile: "13700000004", reply: { content: answer(1000) }, requests: 2 },
   scoreMinus5: { company: "厦门锦程贸易有限公司", mobile: "13700000005", reply: { content: answer(-5) }, requests: 2 },
-  late: { company: "成都精工建材有限公司", mobile: "13700000006", reply: { delayMs: 3000, content: answer(85) }, requests: 1 },
+  late: { company: "成都精工建材有限公司", mobile: "13700000006", reply: { delayMs: 8000, content: answer(85) }, requests: 1 },
 };
 const leads = Object.entries(CASES).map(([id, c], i) => warmLead(`wxid_${id}`, c.mobile, c.company, i * 5));
 
@@ -71,7 +71,7 @@ describe("LLM replies the scorer must not trust", () => {
     fake = await startFakeOpenAI({ respond: scriptedModel });
     const llm = await startPipeline(
       { OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: fake.url },
-      { scorer: { provider: "openai", timeoutMs: 400 } },
+      { scorer: { provider: "openai", timeoutMs: 1500 } },
     );
     pipelines.push(llm);
     const report = await llm.replay(leads);
@@ -104,7 +104,7 @@ describe("LLM replies the scorer must not trust", () => {
       missingFields: expect.stringMatching(/missing/),
       score1000: expect.stringMatching(/score out of range/),
       scoreMinus5: expect.stringMatching(/score out of range/),
-      late: expect.stringMatching(/timeout after 400 ms/),
+      late: expect.stringMatching(/timeout after 1500 ms/),
     });
   });
 
@@ -114,7 +114,7 @@ describe("LLM replies the scorer must not trust", () => {
     const file = join(dir, "leads.jsonl");
     const chosen = [leads[0]!, leads[1]!, leads[5]!]; // good, not JSON, too late
     await writeFile(file, jsonl(chosen));
-    await writeFile(join(dir, "llm.yaml"), "scorer:\n  provider: openai\n  timeoutMs: 400\nwechat:\n  demo: false\n");
+    await writeFile(join(dir, "llm.yaml"), "scorer:\n  provider: openai\n  timeoutMs: 1500\nwechat:\n  demo: false\n");
     const result = await wxerp(["replay", file, "--json", "--config", join(dir, "llm.yaml"), "--data", join(dir, "data")], {
       OPENAI_API_KEY: "sk-test",
       OPENAI_BASE_URL: fake.url,
