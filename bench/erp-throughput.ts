@@ -38,6 +38,8 @@ export interface ErpThroughputRow {
   idealCustomersPerSecond: number;
   /** measured / ideal; 1.0 = only the ERP's latency costs time. */
   ratioToIdeal: number;
+  /** CPU time of this process per customer (the client's own cost; with an in-process emulator, its cost too). */
+  cpuMsPerCustomer: number;
 }
 
 export interface ErpThroughputResult {
@@ -65,6 +67,7 @@ async function measure(emulator: BenchErp, customers: number, latencyMs: number,
   try {
     await erp.login();
     const callsBefore = erp.stats().calls;
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     await mapLimit(
       Array.from({ length: customers }, (_, i) => i + 1),
@@ -72,6 +75,7 @@ async function measure(emulator: BenchErp, customers: number, latencyMs: number,
       (n) => createAssignFollow(erp, n),
     );
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
     const callsPerCustomer = (erp.stats().calls - callsBefore) / customers;
     const customersPerSecond = customers / seconds;
     const idealCustomersPerSecond = concurrency / (callsPerCustomer * (latencyMs / 1000));
@@ -85,6 +89,7 @@ async function measure(emulator: BenchErp, customers: number, latencyMs: number,
       customersPerSecond,
       idealCustomersPerSecond,
       ratioToIdeal: customersPerSecond / idealCustomersPerSecond,
+      cpuMsPerCustomer: (cpu.user + cpu.system) / 1000 / customers,
     };
   } finally {
     erp.close();

@@ -9,7 +9,9 @@
  *   npm run bench -- --quick          small sizes, a fast check
  *   npm run bench -- --json           the results as JSON on stdout
  *   npm run bench -- --only 1,3       some figures only (5 and 7 share the sync run)
+ *   npm run bench -- --report F.json  print the report of a run saved with --json
  */
+import { readFileSync } from "node:fs";
 import { FIGURE_IDS, type FigureId, runBench } from "./figures/bench-run.ts";
 import { formatReport } from "./figures/report.ts";
 
@@ -23,10 +25,17 @@ function parseArgs(argv: string[]): { quick: boolean; json: boolean; only: Figur
     (a, i) => a.startsWith("--") && !["--quick", "--json", "--only"].includes(a) && argv[i - 1] !== "--only",
   );
   if (unknown.length > 0 || flags.length > 0) {
-    process.stderr.write(`usage: npm run bench -- [--quick] [--json] [--only 1,2,...7]\n`);
+    process.stderr.write("usage: npm run bench -- [--quick] [--json] [--only 1,2,...7] | --report saved.json\n");
     process.exit(2);
   }
   return { quick, json, only: only as FigureId[] };
+}
+
+const reportAt = process.argv.indexOf("--report");
+if (reportAt >= 0) {
+  const saved = readFileSync(process.argv[reportAt + 1] ?? "", "utf8");
+  process.stdout.write(formatReport(JSON.parse(saved)));
+  process.exit(0);
 }
 
 const args = parseArgs(process.argv.slice(2));

@@ -207,7 +207,7 @@ function syncDetails({ sync }: BenchRun): string[] {
           fixed(r.customersPerSecond, 1),
           fixed(r.idealCustomersPerSecond, 1),
           fixed(r.ratioToIdeal),
-          "",
+          fixed(r.cpuMsPerCustomer, 1),
           "",
         ]),
       ],
