@@ -15,7 +15,7 @@ export function formatSoakResult(result: SoakResult): string {
     `  in the ERP     ${f.createdInErp} customers created, ${f.followupsInErp} follow-ups`,
     `  ERP calls      ${f.erpCalls} (${f.loginCalls} logins)`,
     `  injected       ${f.injectedFailures} failures (${kinds}), ${f.silentNonSaves} silent non-saves, ${f.sessionExpiries} session expiries`,
-    `  bot            ${f.retries} retries, ${f.relogins} re-logins, ${f.processes} processes, ${f.killsDone}/${f.killsAimed} SIGKILLs`,
+    `  bot            ${f.retries} retries, ${f.relogins} re-logins${f.loginFaults ? " (with failed logins: login faults on)" : ""}, ${f.processes} processes, ${f.killsDone}/${f.killsAimed} SIGKILLs`,
     `  resume         ${f.resumePasses} pass(es) of wxerp sync; outbox ${f.outboxEmpty ? "empty" : "NOT empty"}`,
     `  time           ${(f.durationMs / 1000).toFixed(1)} s`,
     "",

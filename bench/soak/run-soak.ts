@@ -44,7 +44,9 @@ export interface SoakFigures {
   silentNonSaves: number;
   sessionExpiries: number;
   loginCalls: number;
+  /** Logins beyond each process's first; with login faults on, failed login attempts count too. */
   relogins: number;
+  loginFaults: boolean;
   retries: number;
   processes: number;
   killsAimed: number;
@@ -93,6 +95,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     });
     const resume = await resumeUntilEmpty(globals, env, options.maxResumePasses, () => emulator.state.calls.total, log);
     const snapshot = emulator.snapshot();
+    // For a post-mortem: the ERP's state next to the bot's data directory.
+    await writeFile(join(options.workDir, "erp-snapshot.json"), JSON.stringify(snapshot), "utf8");
     const threads = await readThreads(config);
     const checks = runChecks({ expectations, snapshot, before, threads, khidPrefix: config.erp.khidPrefix });
     const allRuns = [...runs.runs, ...resume.passes.flatMap((p) => p.runs)];
@@ -114,6 +118,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       sessionExpiries: snapshot.sessionExpiries,
       loginCalls: snapshot.calls.login,
       relogins: Math.max(0, snapshot.calls.login - loggedIn),
+      loginFaults: options.loginFaults === true,
       retries: await countRetries(dataDir),
       processes: allRuns.length,
       killsAimed: options.kills,
