@@ -42,7 +42,11 @@ export async function findByMobile(context: FindContext, mobile: string): Promis
     items.filter((c) => normalizeMobile(c.mobile) === wanted || normalizeMobile(c.phone) === wanted);
   const bySearchKey = await listCustomers(context.runner, { searchKey: wanted }, {}, context.pageSize);
   const found = matches(bySearchKey.items);
-  if (found.length > 0) return found;
+  // searchKey matches every text column (§5.4), and the default layout has both mobile and
+  // phone: an empty answer or rows carrying those columns are the whole answer. Only a
+  // layout without them (another list mode) needs the narrower phone filter.
+  const layoutHasNumbers = (c: CustomerSummary) => "mobile" in c.record || "phone" in c.record;
+  if (found.length > 0 || bySearchKey.items.length === 0 || bySearchKey.items.some(layoutHasNumbers)) return found;
   const byPhone = await listCustomers(context.runner, { phone: wanted }, {}, context.pageSize);
   return matches(byPhone.items);
 }
