@@ -65,13 +65,14 @@ export async function runReplay(app: App, parsed: ParsedReplay, progress?: Repla
     }
     await scoreAndSync(app, contact.id);
   }
-  await app.erpControl.drain();
+  await settleOutbox(app);
 
   const threads = [];
   for (const [contactId, facts] of touched) {
     const thread = await app.store.getThread(contactId);
     if (!thread) continue;
-    const jobs = (await app.outbox.list({ key: contactId })).filter((j) => j.createdAt >= runStartedAt);
+    // Jobs this run touched: new ones, and ones left by a killed run that this run finished.
+    const jobs = (await app.outbox.list({ key: contactId })).filter((j) => j.createdAt >= runStartedAt || j.updatedAt >= runStartedAt);
     threads.push(threadReport({ thread, name: facts.name, followupsBefore: facts.followupsBefore, jobs }));
   }
   const stats = app.erp.client.stats();
@@ -94,6 +95,25 @@ async function scoreAndSync(app: App, threadId: string): Promise<void> {
   const thread = await app.store.getThread(threadId);
   if (thread && thread.unscored > 0) await app.scheduler.scoreNow(threadId, thread.lastMessageAt);
   await app.erpControl.drain();
+}
+
+/** The longest the final drain waits for a job in a short back-off (a retry due in seconds). */
+const SHORT_BACKOFF_MS = 15_000;
+
+/**
+ * Runs the outbox until nothing is due, then waits for jobs whose back-off ends within
+ * seconds (a retry after a blip), so the report does not call them failed a moment before
+ * they land. Jobs backing off for longer are reported as failed and stay for `wxerp sync`.
+ */
+async function settleOutbox(app: App): Promise<void> {
+  const deadline = Date.now() + SHORT_BACKOFF_MS;
+  for (;;) {
+    await app.erpControl.drain();
+    const pending = await app.outbox.list({ states: ["pending"] });
+    const next = Math.min(...pending.map((j) => Date.parse(j.nextRunAt)));
+    if (pending.length === 0 || next > deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - Date.now()) + 20));
+  }
 }
 
 /** A recorded message as the puppet would deliver it; a second replay re-delivers the same id. */
