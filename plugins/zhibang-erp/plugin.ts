@@ -106,6 +106,7 @@ export function zhibangErpPlugin(options: ZhibangErpPluginOptions): { plugin: Wx
         kick,
         waitMs: options.commandWaitMs ?? 20_000,
         clock,
+        syncPending: (actor) => control.syncPending(actor),
       });
       host.onThreadScored((event) => onScored(event, host));
       if (options.startWorker !== false) worker.start();

@@ -23,6 +23,8 @@ export interface CommandDeps {
   /** How long a command waits for its job before answering "queued". */
   waitMs: number;
   clock(): Date;
+  /** `/erp sync` with no customer named, outside a customer's chat: every admitted thread. */
+  syncPending(actor: string): Promise<{ enqueued: number }>;
 }
 
 /** Picks the reply in the configured language (design §3.8: Chinese by default). */

@@ -22,6 +22,16 @@ export function syncCommand(deps: CommandDeps): CommandDefinition {
     },
     usage: "[who]",
     async handler(ctx) {
+      if (ctx.args.length === 0 && ctx.origin.kind !== "customer") {
+        // No customer named in the control chat: the same pass as `wxerp sync` (no score override).
+        const { enqueued } = await deps.syncPending(ctx.sender.id);
+        const counts = await deps.outbox.counts();
+        return t(
+          ctx.locale,
+          `🔁 已为 ${enqueued} 个已准入的会话排队同步；队列：待处理 ${counts.pending}，失败 ${counts.failed}（/erp queue 查看）`,
+          `🔁 ${enqueued} admitted thread(s) queued; outbox: ${counts.pending} pending, ${counts.failed} failed (/erp queue)`,
+        );
+      }
       const { thread, contact } = await resolveWho(deps, ctx, ctx.args);
       if (thread.unscored > 0) await deps.host.scoreNow(thread.id);
       const at = ctx.origin.at ?? deps.clock().toISOString();
