@@ -129,7 +129,10 @@ export function zhibangErpPlugin(options: ZhibangErpPluginOptions): { plugin: Wx
       if (!installedStore || !requests) throw new Error("the ERP plugin is not installed");
       const store = installedStore;
       for (const thread of await store.listThreads()) {
-        if (thread.erp || thread.score === undefined) continue;
+        if (thread.score === undefined) continue;
+        // A linked customer with conversation not yet followed up (a crash between its scoring
+        // and its job, or a job given up on): the plan decides whether anything is due.
+        if (thread.erp && thread.messageCount <= (thread.erp.followupMessageCount ?? 0)) continue;
         // A job released by retryFailed above (or still waiting) already covers the thread.
         if ((await options.outbox.list({ key: thread.id, states: ["pending", "running"] })).length > 0) continue;
         const result = await requests!.request(thread.id, { actor, at: thread.scoredAt ?? clock().toISOString() });

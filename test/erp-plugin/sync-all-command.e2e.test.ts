@@ -24,3 +24,30 @@ describe("/erp sync without a customer", () => {
     expect(created.some((c) => c.name.includes("赵六"))).toBe(false);
   });
 });
+
+/** A crash between a linked customer's scoring and its job: `wxerp sync` still posts the follow-up. */
+describe("the sync pass and a linked customer's unsynced conversation", () => {
+  let fx: AppFixture;
+  beforeAll(async () => {
+    fx = await startAppFixture({ config: { followup: { minIntervalMinutes: 0 } } });
+    await fx.replay([HOT]);
+  });
+  afterAll(() => fx?.stop());
+
+  it("posts the follow-up the lost job would have posted, once", async () => {
+    const ord = fx.snapshot().customers.find((c) => c.mobile === HOT_MOBILE)!.ord;
+    const followups = () => fx.snapshot().followups.filter((f) => f.ord === ord).length;
+    expect(followups()).toBe(1);
+    // As if the bot stored and scored two new messages, then died before queueing the job.
+    await fx.app.store.updateThread("wxid_zhang3", (t) => {
+      t.messageCount += 2;
+      t.summary = `${t.summary}\n客户确认下周签合同`;
+    });
+    await fx.app.erpControl.syncPending("cli");
+    await fx.app.erpControl.drain({ ignoreBackoff: true });
+    expect(followups()).toBe(2);
+    await fx.app.erpControl.syncPending("cli");
+    await fx.app.erpControl.drain({ ignoreBackoff: true });
+    expect(followups()).toBe(2);
+  });
+});
