@@ -72,7 +72,9 @@ export async function runReplay(app: App, parsed: ParsedReplay, progress?: Repla
     const thread = await app.store.getThread(contactId);
     if (!thread) continue;
     // Jobs this run touched: new ones, and ones left by a killed run that this run finished.
-    const jobs = (await app.outbox.list({ key: contactId })).filter((j) => j.createdAt >= runStartedAt || j.updatedAt >= runStartedAt);
+    const jobs = (await app.outbox.list({ key: contactId })).filter(
+      (j) => j.createdAt >= runStartedAt || j.updatedAt >= runStartedAt,
+    );
     threads.push(threadReport({ thread, name: facts.name, followupsBefore: facts.followupsBefore, jobs }));
   }
   const stats = app.erp.client.stats();

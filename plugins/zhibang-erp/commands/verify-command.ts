@@ -17,9 +17,12 @@ export function verifyCommand(deps: CommandDeps): CommandDefinition {
       const l = ctx.locale;
       const parsed = mobileFromArgs(ctx.args);
       if (!parsed) {
-        throw new CommandError(t(l, `「${ctx.args[0]}」不是有效的 11 位手机号`, `"${ctx.args[0]}" is not a valid 11-digit mainland mobile`), {
-          hint: t(l, "格式：/erp verify <11位手机号> [客户]", "usage: /erp verify <11-digit mobile> [who]"),
-        });
+        throw new CommandError(
+          t(l, `「${ctx.args[0]}」不是有效的 11 位手机号`, `"${ctx.args[0]}" is not a valid 11-digit mainland mobile`),
+          {
+            hint: t(l, "格式：/erp verify <11位手机号> [客户]", "usage: /erp verify <11-digit mobile> [who]"),
+          },
+        );
       }
       const { mobile, rest } = parsed;
       const { thread, contact } = await resolveWho(deps, ctx, rest);
