@@ -5,20 +5,12 @@ import { ErpProtocolError, ErpServerError, ErpValidationError } from "../../plug
 import { parseLenientJson } from "../../plugins/zhibang-erp/client/lenient-json.ts";
 import { expectAcceptedMessage } from "../../plugins/zhibang-erp/client/message.ts";
 import { readTable } from "../../plugins/zhibang-erp/client/table.ts";
+import { thrown } from "../support/thrown.ts";
 
 const ok = { operation: "test", httpStatus: 200 };
 
 function zsml(text: string, httpStatus = 200): ZsmlReply {
   return asZsml(parseErpReply(text, { operation: "test", httpStatus }), "test");
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a throw");
 }
 
 describe("ZBDocument header (zhibang-api.md §3.1, §3.2)", () => {

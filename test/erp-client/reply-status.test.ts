@@ -17,18 +17,10 @@ import { judgeMessageText } from "../../plugins/zhibang-erp/client/failure-text.
 import { clip } from "../../plugins/zhibang-erp/client/followup.ts";
 import { readLoginReply } from "../../plugins/zhibang-erp/client/login.ts";
 import { assertReplyOk, isSessionExpiredReply } from "../../plugins/zhibang-erp/client/reply-status.ts";
+import { thrown } from "../support/thrown.ts";
 
 const read = (text: string) => parseErpReply(text, { operation: "list", httpStatus: 200 });
 const header = (status: number | string, message: string) => read(JSON.stringify({ header: { status, message } }));
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a throw");
-}
 
 describe("session expiry (zhibang-api.md §4.3)", () => {
   it.each([
