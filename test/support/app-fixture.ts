@@ -149,7 +149,7 @@ export async function startAppFixture(options: AppFixtureOptions = {}): Promise<
 }
 
 /** People typing on the mock WeChat, and what the bot sent (through the salesperson's account). */
-class MockChat {
+export class MockChat {
   readonly sent: SentMessage[] = [];
   /** The mock emits synchronously inside say(): while the salesperson types, it is not the bot. */
   private selfTyping = false;
@@ -167,7 +167,14 @@ class MockChat {
   }
 
   /** `talker` says text to `listener`; resolves with the message id once intake (and any command) is done. */
-  async say(talker: mock.ContactMock, listener: mock.ContactMock, text: string): Promise<string> {
+  async say(talker: mock.ContactMock, listener: mock.ContactMock | mock.RoomMock, text: string): Promise<string> {
+    const id = this.type(talker, listener, text);
+    await this.app.whenHandled([id], 20_000);
+    return id;
+  }
+
+  /** `talker` says text to a contact or into a group; returns the message id at once (no wait for intake). */
+  type(talker: mock.ContactMock, listener: mock.ContactMock | mock.RoomMock, text: string): string {
     let id: string | undefined;
     const off = listen(talker, (message) => {
       id ??= message.id;
@@ -180,7 +187,6 @@ class MockChat {
       off();
     }
     if (!id) throw new Error("the mock did not create a message");
-    await this.app.whenHandled([id], 20_000);
     return id;
   }
 }
@@ -224,7 +230,7 @@ function listen(target: mock.ContactMock, listener: (message: mock.MessageMock) 
   return () => emitter.off("message", listener);
 }
 
-function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
     const current = out[key];
