@@ -20,8 +20,20 @@ export function presentedToken(request: IncomingMessage, url: URL): { token?: st
     ?.split(";")
     .map((c) => c.trim())
     .find((c) => c.startsWith(`${COOKIE_NAME}=`));
-  if (cookie) return { token: decodeURIComponent(cookie.slice(COOKIE_NAME.length + 1)), fromQuery: false };
+  if (cookie) {
+    const token = decodeComponent(cookie.slice(COOKIE_NAME.length + 1));
+    return token === undefined ? { fromQuery: false } : { token, fromQuery: false };
+  }
   return { fromQuery: false };
+}
+
+/** `decodeURIComponent`, but a malformed `%` escape (anyone can send one) gives undefined instead of throwing. */
+export function decodeComponent(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
 }
 
 export function tokenMatches(expected: string, given: string | undefined): boolean {

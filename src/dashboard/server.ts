@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "../logging/logger.ts";
-import { presentedToken, sessionCookie, tokenMatches } from "./auth.ts";
+import { decodeComponent, presentedToken, sessionCookie, tokenMatches } from "./auth.ts";
 import { auditPage } from "./pages/audit-page.ts";
 import { figuresPage } from "./pages/figures-page.ts";
 import { outboxPage } from "./pages/outbox-page.ts";
@@ -42,7 +42,8 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
       "GET",
       /^\/threads\/([^/]+)$/,
       async (_req, url) => {
-        const id = decodeURIComponent(/^\/threads\/([^/]+)$/.exec(url.pathname)![1]!);
+        const id = decodeComponent(/^\/threads\/([^/]+)$/.exec(url.pathname)![1]!);
+        if (id === undefined) return { status: 400, type: "text/plain; charset=utf-8", body: "malformed thread id in the address" };
         const body = await threadPage(sources, id);
         return body ? htmlPage(body) : { status: 404, type: "text/plain; charset=utf-8", body: "no such thread" };
       },
@@ -95,8 +96,10 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
     }
     if (presented.fromQuery) {
       // Trade the token in the URL for a cookie and drop it from the address bar and history.
+      // One leading slash only: "//host" in a Location header would send the browser to another site.
       url.searchParams.delete("token");
-      response.writeHead(303, { location: url.pathname + url.search, "set-cookie": sessionCookie(options.token) }).end();
+      const location = `/${url.pathname.replace(/^\/+/, "")}${url.search}`;
+      response.writeHead(303, { location, "set-cookie": sessionCookie(options.token) }).end();
       return;
     }
     if (request.method === "POST" && !sameOrigin(request)) {
