@@ -13,17 +13,30 @@ import { silentLogger } from "../../src/logging/logger.ts";
 import { parseReplay } from "../../src/replay/replay-format.ts";
 import { runReplay } from "../../src/replay/replay-runner.ts";
 
-/** Debian's Chromium (issue 5 §3; `.ci/run` installs it). Playwright cannot download a browser here. */
+/**
+ * The dashboard as a sales manager sees it, in Debian's Chromium (`.ci/run` installs it;
+ * Playwright cannot download a browser here). What needs no browser (tokens, cookies,
+ * metrics, escaping in the HTML, cross-site posts) is in test/dashboard/http.test.ts.
+ *
+ * Without Chromium: under CI this file fails with one line saying what to install; on a
+ * developer's machine it is skipped, with the same line printed.
+ */
 const CHROMIUM = "/usr/bin/chromium";
+const MISSING = `Chromium is missing at ${CHROMIUM}: apt-get install chromium`;
+const hasChromium = existsSync(CHROMIUM);
+const inCI = !["", "0", "false"].includes((process.env.CI ?? "").toLowerCase());
+if (!hasChromium && !inCI) console.warn(`${MISSING} (the browser test is skipped)`);
 const TOKEN = "test-dashboard-token-123";
+const BROWSER_TIMEOUT_MS = 120_000;
 
-describe.skipIf(!existsSync(CHROMIUM))("dashboard in a real browser", () => {
+describe.skipIf(!hasChromium && !inCI)("dashboard in a real browser", { timeout: BROWSER_TIMEOUT_MS }, () => {
   let dataDir: string;
   let app: App;
   let dashboard: RunningDashboard;
   let browser: Browser;
 
   beforeAll(async () => {
+    if (!hasChromium) throw new Error(MISSING);
     dataDir = await mkdtemp(join(tmpdir(), "wxerp-dashboard-"));
     const config = loadConfig({ env: {}, overrides: { dataDir, dashboard: { port: 0 } } });
     app = await createApp(config, { logger: silentLogger(), mode: "replay" });
@@ -49,14 +62,14 @@ describe.skipIf(!existsSync(CHROMIUM))("dashboard in a real browser", () => {
         "--disable-sync",
       ],
     });
-  }, 60_000);
+  }, BROWSER_TIMEOUT_MS);
 
   afterAll(async () => {
     await browser?.close();
     await dashboard?.close();
     await app?.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  }, BROWSER_TIMEOUT_MS);
 
   it("lists a synced customer and opens its checks and summary", async () => {
     const page = await browser.newPage();
@@ -77,23 +90,6 @@ describe.skipIf(!existsSync(CHROMIUM))("dashboard in a real browser", () => {
     expect(await page.locator("#conversation").innerText()).toContain("想了解一下你们的MES系统");
     await page.screenshot({ path: join(dataDir, "thread.png") });
     await page.close();
-  });
-
-  it("refuses a request without the token", async () => {
-    const response = await fetch(`${dashboard.url}/`);
-    expect(response.status).toBe(401);
-    expect(await response.text()).not.toContain("张三");
-    const wrong = await fetch(`${dashboard.url}/threads/wxid_zhang3`, { headers: { authorization: "Bearer nope" } });
-    expect(wrong.status).toBe(401);
-  });
-
-  it("serves Prometheus metrics with the token and an open health check", async () => {
-    const metrics = await fetch(`${dashboard.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
-    expect(metrics.status).toBe(200);
-    const text = await metrics.text();
-    expect(text).toMatch(/wxerp_sync_total\{outcome="ok"\} [1-9]/);
-    expect(text).toContain("wxerp_erp_call_duration_seconds_bucket");
-    expect((await fetch(`${dashboard.url}/healthz`)).status).toBe(200);
   });
 
   it("escapes customer text instead of rendering it as HTML", async () => {
