@@ -43,7 +43,8 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
       /^\/threads\/([^/]+)$/,
       async (_req, url) => {
         const id = decodeComponent(/^\/threads\/([^/]+)$/.exec(url.pathname)![1]!);
-        if (id === undefined) return { status: 400, type: "text/plain; charset=utf-8", body: "malformed thread id in the address" };
+        if (id === undefined)
+          return { status: 400, type: "text/plain; charset=utf-8", body: "malformed thread id in the address" };
         const body = await threadPage(sources, id);
         return body ? htmlPage(body) : { status: 404, type: "text/plain; charset=utf-8", body: "no such thread" };
       },
