@@ -4,9 +4,11 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     environment: "node",
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
-    // Integration tests start real servers on loopback; two cores, so keep workers few.
+    // In-process integration tests (real servers on loopback) can take seconds on a busy
+    // two-core machine; tests that start child processes set their own, longer timeout.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Two cores, so keep workers few.
     maxWorkers: 2,
   },
 });

@@ -5,6 +5,7 @@ import { basename, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type AuditLog, createAuditLog } from "../../src/audit/index.ts";
 import { createLogger } from "../../src/logging/logger.ts";
+import { CHILD_PROCESS_TIMEOUT_MS } from "../support/timeouts.ts";
 
 let root: string;
 let dir: string;
@@ -145,7 +146,9 @@ describe("audit log files", () => {
     expect(nov3).toMatchObject({ n: 2, time: new Date(2026, 10, 3, 0, 0, 30).toISOString() });
   });
 
-  it("keeps write order with whole lines while flushes overlap, and every line is valid JSON (jq agrees)", async () => {
+  it("keeps write order with whole lines while flushes overlap, and every line is valid JSON (jq agrees)", {
+    timeout: CHILD_PROCESS_TIMEOUT_MS,
+  }, async () => {
     const log = open({ now: () => NOV2_NOON });
     const flushes: Array<Promise<void>> = [];
     for (let n = 0; n < 600; n++) {

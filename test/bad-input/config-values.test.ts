@@ -2,18 +2,19 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHILD_PROCESS_TIMEOUT_MS } from "../support/timeouts.ts";
 import { wxerp } from "./support/cli.ts";
 
 /**
  * Bad configuration through the real command line (design §3.1, §3.2): `wxerp` exits 2 and
  * the message names every key or variable to fix; nothing starts with a silent default.
  */
-describe.concurrent("bad configuration values", () => {
+describe("bad configuration values", { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "wxerp-bad-config-"));
-  });
-  afterAll(() => rm(dir, { recursive: true, force: true }));
+  }, CHILD_PROCESS_TIMEOUT_MS);
+  afterAll(() => rm(dir, { recursive: true, force: true }), CHILD_PROCESS_TIMEOUT_MS);
 
   async function statusWith(name: string, yaml: string | undefined, env: Record<string, string> = {}) {
     const args = ["status", "--data", join(dir, `data-${name}`)];

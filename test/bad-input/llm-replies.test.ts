@@ -7,6 +7,7 @@ import { silentLogger } from "../../src/logging/logger.ts";
 import type { ReplayReport } from "../../src/replay/replay-report.ts";
 import { createThreadStore } from "../../src/store/create-store.ts";
 import { type ChatRequestBody, type FakeOpenAI, type FakeReply, startFakeOpenAI } from "../support/fake-openai-server.ts";
+import { CHILD_PROCESS_TIMEOUT_MS } from "../support/timeouts.ts";
 import { wxerp } from "./support/cli.ts";
 import { jsonl, warmLead } from "./support/lines.ts";
 import { type Pipeline, startPipeline } from "./support/pipeline.ts";
@@ -47,7 +48,7 @@ function scriptedModel(request: ChatRequestBody): FakeReply {
 const requestsFor = (fake: FakeOpenAI, company: string) =>
   fake.requests.filter((r) => r.messages.some((m) => m.role === "user" && m.content.includes(company))).length;
 
-describe("LLM replies the scorer must not trust", () => {
+describe("LLM replies the scorer must not trust", { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {
   let fake: FakeOpenAI | undefined;
   let pipelines: Pipeline[] = [];
   let dir: string | undefined;
@@ -57,7 +58,7 @@ describe("LLM replies the scorer must not trust", () => {
     await fake?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
     fake = dir = undefined;
-  });
+  }, CHILD_PROCESS_TIMEOUT_MS);
 
   it("not JSON, fields missing, score 1000 or -5, too late: the heuristic decides, the fallback is recorded, the ERP follows", async () => {
     const heuristic = await startPipeline({});

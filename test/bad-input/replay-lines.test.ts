@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ReplayReport } from "../../src/replay/replay-report.ts";
+import { CHILD_PROCESS_TIMEOUT_MS } from "../support/timeouts.ts";
 import { wxerp } from "./support/cli.ts";
 import { coldLead, HOT_MOBILE, hotLead } from "./support/lines.ts";
 
@@ -10,12 +11,12 @@ import { coldLead, HOT_MOBILE, hotLead } from "./support/lines.ts";
  * Malformed replay input (issue 6 §2): every bad line is reported with its number and a
  * reason naming the field, the good lines still run through the whole pipeline.
  */
-describe("malformed replay lines", () => {
+describe("malformed replay lines", { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "wxerp-bad-replay-"));
-  });
-  afterAll(() => rm(dir, { recursive: true, force: true }));
+  }, CHILD_PROCESS_TIMEOUT_MS);
+  afterAll(() => rm(dir, { recursive: true, force: true }), CHILD_PROCESS_TIMEOUT_MS);
 
   const good = JSON.stringify(hotLead());
   const message = (patch: Record<string, unknown>) =>

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SAMPLE_CONVERSATIONS } from "../../src/demo/demo-player.ts";
+import { CHILD_PROCESS_TIMEOUT_MS } from "../support/timeouts.ts";
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -29,14 +30,14 @@ async function wxerp(
   }
 }
 
-describe("the wxerp command line (design §3.1)", () => {
+describe("the wxerp command line (design §3.1)", { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "wxerp-cli-"));
-  });
+  }, CHILD_PROCESS_TIMEOUT_MS);
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
-  });
+  }, CHILD_PROCESS_TIMEOUT_MS);
 
   it("replay --json prints the §3.4 report on stdout, reports malformed lines by number and runs the rest", async () => {
     const sample = (await readFile(SAMPLE_CONVERSATIONS, "utf8")).trim().split("\n");

@@ -3,6 +3,7 @@ import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { EMULATOR_DEFAULT_CREDENTIALS } from "../../plugins/zhibang-erp/emulator/index.ts";
+import { CHILD_PROCESS_TIMEOUT_MS } from "../support/timeouts.ts";
 import { companyInput, withEmulator } from "./emulator-fixture.ts";
 import { startScriptedServer } from "./scripted-server.ts";
 
@@ -37,7 +38,7 @@ const credentials = {
   WXERP_ERP_PASSWORD: EMULATOR_DEFAULT_CREDENTIALS.password,
 };
 
-describe("wxerp erp check", () => {
+describe("wxerp erp check", { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {
   it("logs in, prints the demo customers with masked mobiles, logs out, exit 0", async () => {
     const { emulator } = await withEmulator();
     const run = await wxerp(["erp", "check"], { WXERP_ERP_BASE_URL: emulator.url, ...credentials });
@@ -50,7 +51,7 @@ describe("wxerp erp check", () => {
     expect(run.stdout).toContain("139****2222");
     expect(run.stdout).not.toContain("13911112222");
     expect(emulator.snapshot().calls).toMatchObject({ login: 1, list: 1, logout: 1 });
-  }, 60_000);
+  });
 
   it("a wrong password: exit 1 with the sentence naming the variables", async () => {
     const { emulator } = await withEmulator();
@@ -60,14 +61,14 @@ describe("wxerp erp check", () => {
       "the ERP refused the username or password (用户名或密码错误): check WXERP_ERP_USERNAME and WXERP_ERP_PASSWORD",
     );
     expect(emulator.snapshot().calls.login).toBe(1);
-  }, 60_000);
+  });
 
   it("an unreachable ERP: exit 1, connection refused, naming the URL", async () => {
     const url = `http://127.0.0.1:${await unusedPort()}`;
     const run = await wxerp(["erp", "check"], { WXERP_ERP_BASE_URL: url, ...credentials });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`cannot reach the ERP at ${url}: connection refused`);
-  }, 60_000);
+  });
 
   it("a base URL that serves HTML: exit 1, asks whether it is the ERP's root", async () => {
     const site = await startScriptedServer(() => ({
@@ -81,10 +82,10 @@ describe("wxerp erp check", () => {
     } finally {
       await site.close();
     }
-  }, 60_000);
+  });
 });
 
-describe("wxerp erp list", () => {
+describe("wxerp erp list", { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {
   it("lists the customers of a source newest first, with khid from the detail", async () => {
     const { emulator, erp } = await withEmulator();
     await erp.createCustomer(companyInput("WX000001", { name: "微信来的第一家", mobile: "13512345678" }));
@@ -102,13 +103,13 @@ describe("wxerp erp list", () => {
     expect(lines[first]).toContain("WX000001");
     expect(run.stdout).toContain("135****5678");
     expect(run.stdout).not.toContain("上海明达机械有限公司");
-  }, 60_000);
+  });
 
   it("--limit must be a positive integer (exit 2, naming --limit)", async () => {
     const run = await wxerp(["erp", "list", "--limit", "ten"], { WXERP_ERP_BASE_URL: "http://127.0.0.1:9", ...credentials });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("--limit");
-  }, 60_000);
+  });
 });
 
 async function unusedPort(): Promise<number> {

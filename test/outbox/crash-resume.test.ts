@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CHILD_PROCESS_TIMEOUT_MS } from "../support/timeouts.ts";
 import { openOutbox, tempDir } from "./helpers.ts";
 
 const FIXTURE = fileURLToPath(new URL("./fixtures/two-step-job.ts", import.meta.url));
@@ -32,10 +33,10 @@ let dir: string;
 let cleanup: () => Promise<void>;
 beforeEach(async () => {
   ({ dir, cleanup } = await tempDir());
-});
-afterEach(async () => cleanup());
+}, CHILD_PROCESS_TIMEOUT_MS);
+afterEach(async () => cleanup(), CHILD_PROCESS_TIMEOUT_MS);
 
-describe("outbox crash resume (real child processes)", () => {
+describe("outbox crash resume (real child processes)", { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {
   it("a job killed after step 1 resumes at step 2 after a restart and finishes exactly once", async () => {
     const outboxDir = join(dir, "outbox");
     const effects = join(dir, "effects.log");
@@ -73,5 +74,5 @@ describe("outbox crash resume (real child processes)", () => {
     expect(third.code).toBe(0);
     const lines = (await readFile(effects, "utf8")).trim().split("\n");
     expect(lines.filter((line) => line.endsWith(jobId))).toEqual([`step1 ${jobId}`, `step2 ${jobId}`]);
-  }, 60_000);
+  });
 });

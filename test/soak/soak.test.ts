@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { formatSoakResult } from "../../bench/soak/print.ts";
 import { runSoak, type SoakResult } from "../../bench/soak/run-soak.ts";
+import { CHILD_PROCESS_TIMEOUT_MS } from "../support/timeouts.ts";
 
 /**
  * The fault-injection soak of issue 6 §1, small enough for `npm test`: 60 generated
@@ -18,7 +19,7 @@ describe("fault-injection soak (60 customers, one kill)", () => {
   afterAll(async () => {
     // Kept for a post-mortem when the soak failed.
     if (workDir && result?.ok) await rm(workDir, { recursive: true, force: true });
-  });
+  }, CHILD_PROCESS_TIMEOUT_MS);
 
   it("every admissible customer once with the right owner and jz, each follow-up once, nothing else", async () => {
     workDir = await mkdtemp(join(tmpdir(), "wxerp-soak-test-"));

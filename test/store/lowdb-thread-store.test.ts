@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { StoreError, StoreValidationError } from "../../src/store/errors.ts";
 import { LowdbThreadStore } from "../../src/store/lowdb-thread-store.ts";
 import { StoreCorruptError } from "../../src/store/types.ts";
+import { CHILD_PROCESS_TIMEOUT_MS } from "../support/timeouts.ts";
 import { storeFixture } from "./store-fixture.ts";
 
 /** Runs a TypeScript child and returns its stdout and the signal that ended it. */
@@ -63,7 +64,9 @@ describe("LowdbThreadStore: writes", () => {
     expect(await reopened.markMessageSeen("m1")).toBe(false);
   });
 
-  it("a killed process keeps what flush() wrote and every local number it handed out", async () => {
+  it("a killed process keeps what flush() wrote and every local number it handed out", {
+    timeout: CHILD_PROCESS_TIMEOUT_MS,
+  }, async () => {
     const child = join(import.meta.dirname, "fixtures", "kill-after-write.ts");
     const result = await runUntilKilled(child, currentDir());
     expect(result.signal).toBe("SIGKILL");
