@@ -1,7 +1,7 @@
 import type { AuditLog } from "../../src/audit/index.ts";
 import { KeyedSerialQueue } from "../../src/intake/keyed-queue.ts";
 import type { Monitoring } from "../../src/monitoring/monitoring.ts";
-import { type DrainSummary, type Outbox, OutboxWorker } from "../../src/outbox/index.ts";
+import { type DrainSummary, type Outbox, OutboxWorker, StoreOrderedOutbox } from "../../src/outbox/index.ts";
 import type { PluginHost, ScoredEvent, WxerpPlugin } from "../../src/plugins/types.ts";
 import { maskText } from "../../src/privacy/mask.ts";
 import { registerErpCommands } from "./commands/index.ts";
@@ -46,12 +46,15 @@ export function zhibangErpPlugin(options: ZhibangErpPluginOptions): { plugin: Wx
   let requests: SyncRequests | undefined;
   let worker: OutboxWorker | undefined;
   let installedStore: SyncDeps["store"] | undefined;
+  let outbox: Outbox = options.outbox;
 
   const plugin: WxerpPlugin = {
     name: "zhibang-erp",
     install(host: PluginHost) {
       const { config, store } = host;
       installedStore = store;
+      // Jobs are recorded only behind the thread state they read or produced (kill safety).
+      outbox = new StoreOrderedOutbox(options.outbox, (threadId) => store.flushThread(threadId));
       const deps: SyncDeps = {
         store,
         config,
@@ -60,7 +63,7 @@ export function zhibangErpPlugin(options: ZhibangErpPluginOptions): { plugin: Wx
         identityLocks: new KeyedSerialQueue(),
       };
       worker = new OutboxWorker({
-        outbox: options.outbox,
+        outbox,
         handlers: jobHandlers(deps, latch, clock),
         concurrency: config.sync.concurrency,
         logger: host.logger.child({ module: "outbox" }),
@@ -92,11 +95,11 @@ export function zhibangErpPlugin(options: ZhibangErpPluginOptions): { plugin: Wx
         },
       });
       const kick = () => worker?.kick();
-      requests = new SyncRequests({ config, store, outbox: options.outbox, audit: options.audit, host, kick });
+      requests = new SyncRequests({ config, store, outbox, audit: options.audit, host, kick });
       registerErpCommands(host.commands, {
         config,
         store,
-        outbox: options.outbox,
+        outbox,
         audit: options.audit,
         host,
         client: options.connection.client,
@@ -124,7 +127,7 @@ export function zhibangErpPlugin(options: ZhibangErpPluginOptions): { plugin: Wx
   const control: ZhibangErpControl = {
     async syncPending(actor) {
       latch.clear();
-      await options.outbox.retryFailed();
+      await outbox.retryFailed();
       let enqueued = 0;
       if (!installedStore || !requests) throw new Error("the ERP plugin is not installed");
       const store = installedStore;
@@ -134,7 +137,7 @@ export function zhibangErpPlugin(options: ZhibangErpPluginOptions): { plugin: Wx
         // and its job, or a job given up on): the plan decides whether anything is due.
         if (thread.erp && thread.messageCount <= (thread.erp.followupMessageCount ?? 0)) continue;
         // A job released by retryFailed above (or still waiting) already covers the thread.
-        if ((await options.outbox.list({ key: thread.id, states: ["pending", "running"] })).length > 0) continue;
+        if ((await outbox.list({ key: thread.id, states: ["pending", "running"] })).length > 0) continue;
         const result = await requests!.request(thread.id, { actor, at: thread.scoredAt ?? clock().toISOString() });
         if (result.job) enqueued++;
       }

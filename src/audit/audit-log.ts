@@ -1,5 +1,4 @@
-import { readdirSync } from "node:fs";
-import { appendFile, mkdir } from "node:fs/promises";
+import { appendFileSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "../logging/logger.ts";
 import { silentLogger } from "../logging/logger.ts";
@@ -15,21 +14,15 @@ export interface AuditLogOptions {
   now?: () => Date;
   /** Where write failures are reported; the ERP path never sees them. */
   logger?: Logger;
-  /** Buffered records reach the file at least this often. */
-  flushIntervalMs?: number;
   /** Longer strings are cut with a "…[truncated N chars]" marker. */
   maxStringLength?: number;
 }
 
-interface BufferedLine {
-  file: string;
-  line: string;
-}
-
 /**
- * JSONL audit files, one per local day. `write` masks and serialises at once (so a later change
- * to the caller's objects cannot alter the record) and buffers; lines reach the files in write
- * order, whole lines only, on `flush`, on `close` and every `flushIntervalMs`.
+ * JSONL audit files, one per local day. `write` masks, serialises and appends the line before
+ * it returns: the record of an ERP write is in the file (the OS holds it even if the process is
+ * killed the next instant) before the caller can send the next write to the ERP. An append is
+ * one small system call; audit records come a few per ERP call, so nothing is buffered.
  */
 export function createAuditLog(options: AuditLogOptions): AuditLog {
   return new JsonlAuditLog(options);
@@ -40,9 +33,7 @@ class JsonlAuditLog implements AuditLog {
   readonly #now: () => Date;
   readonly #logger: Logger;
   readonly #maxStringLength: number;
-  readonly #timer: NodeJS.Timeout;
-  #buffer: BufferedLine[] = [];
-  #writing: Promise<void> = Promise.resolve();
+  #dirReady = false;
   #closed = false;
 
   constructor(options: AuditLogOptions) {
@@ -50,8 +41,6 @@ class JsonlAuditLog implements AuditLog {
     this.#now = options.now ?? (() => new Date());
     this.#logger = options.logger ?? silentLogger();
     this.#maxStringLength = options.maxStringLength ?? 4_000;
-    this.#timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 1_000);
-    this.#timer.unref(); // the audit log alone must not keep a finished process (`wxerp sync`) alive
   }
 
   write(record: AuditInput): void {
@@ -59,64 +48,43 @@ class JsonlAuditLog implements AuditLog {
       this.#logger.warn({ operation: record.operation }, "audit record written after the audit log was closed; dropped");
       return;
     }
+    let prepared: ReturnType<typeof toAuditLine>;
     try {
-      const { time, line } = toAuditLine(record, this.#now(), this.#maxStringLength);
-      this.#buffer.push({ file: dayFilePath(this.#dir, time), line });
+      prepared = toAuditLine(record, this.#now(), this.#maxStringLength);
     } catch (error) {
       this.#logger.error({ err: error, operation: record.operation }, "audit record could not be prepared; dropped");
+      return;
     }
+    this.#append(dayFilePath(this.#dir, prepared.time), prepared.line);
   }
 
-  flush(): Promise<void> {
-    this.#writing = this.#writing
-      .then(async () => {
-        const batch = this.#buffer;
-        this.#buffer = [];
-        if (batch.length > 0) await appendInOrder(this.#dir, batch, this.#logger);
-      })
-      .catch((error: unknown) => this.#logger.error({ err: error }, "audit flush failed"));
-    return this.#writing;
-  }
+  /** Every record is in its file once `write` returns; kept for callers that await it. */
+  async flush(): Promise<void> {}
 
   async close(): Promise<void> {
     this.#closed = true;
-    clearInterval(this.#timer);
-    await this.flush();
   }
 
   async recent(limit: number): Promise<AuditRecord[]> {
-    await this.flush();
     return readRecent(this.files(), limit, this.#logger);
   }
 
   files(): string[] {
     return listDayFiles(this.#dir);
   }
-}
 
-/** Consecutive lines for one file go in one append; a failure is logged with what was lost. */
-async function appendInOrder(dir: string, batch: BufferedLine[], logger: Logger): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch (error) {
-    logger.error({ err: error, dir, lost: batch.length }, "audit directory cannot be created; records lost");
-    return;
-  }
-  let start = 0;
-  while (start < batch.length) {
-    const file = batch[start]!.file;
-    let end = start;
-    while (end < batch.length && batch[end]!.file === file) end++;
-    const text = batch
-      .slice(start, end)
-      .map((entry) => entry.line)
-      .join("");
+  /** A failure is logged with what was lost; the directory is made again after it was removed. */
+  #append(file: string, line: string): void {
     try {
-      await appendFile(file, text, "utf8");
+      if (!this.#dirReady) {
+        mkdirSync(this.#dir, { recursive: true });
+        this.#dirReady = true;
+      }
+      appendFileSync(file, line, "utf8");
     } catch (error) {
-      logger.error({ err: error, file, lost: end - start }, "audit records could not be written; records lost");
+      this.#dirReady = false;
+      this.#logger.error({ err: error, file, lost: 1 }, "audit record could not be written; records lost");
     }
-    start = end;
   }
 }
 

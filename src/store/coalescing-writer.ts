@@ -13,6 +13,12 @@ export interface CoalescingWriterOptions {
   parallel?: number;
   /** A background cycle failed; the files stay dirty and are retried after `delayMs`. */
   onError: (error: unknown, keys: string[]) => void;
+  /**
+   * Files written only after every other file of the same cycle is on disk (and not at all
+   * when one of those failed): a record that other files depend on, such as the ids of
+   * messages already taken in, must never be durable before the messages themselves.
+   */
+  writeLast?: (key: string) => boolean;
 }
 
 export class CoalescingWriter {
@@ -102,24 +108,38 @@ export class CoalescingWriter {
       this.#dirty.delete(key);
       jobs.push([key, write]);
     }
+    const isLast = this.#options.writeLast ?? (() => false);
+    const first = jobs.filter(([key]) => !isLast(key));
+    const last = jobs.filter(([key]) => isLast(key));
+    const failures = await this.#writeInParallel(first);
+    if (failures.length > 0) this.#keepDirty(last);
+    else failures.push(...(await this.#writeInParallel(last)));
+    if (failures.length > 0) {
+      throw new AggregateError(failures, `${failures.length} of ${jobs.length} store file(s) could not be written`);
+    }
+  }
+
+  async #writeInParallel(jobs: Array<[string, WriteFn]>): Promise<unknown[]> {
     const failures: unknown[] = [];
     const parallel = Math.max(1, this.#options.parallel ?? 4);
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < jobs.length) {
-        const [key, write] = jobs[next++] as [string, WriteFn];
+        const job = jobs[next++] as [string, WriteFn];
         try {
-          await write();
+          await job[1]();
         } catch (error) {
-          // Keep it dirty unless a newer change re-marked it meanwhile.
-          if (!this.#dirty.has(key)) this.#dirty.set(key, write);
+          this.#keepDirty([job]);
           failures.push(error);
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(parallel, jobs.length) }, worker));
-    if (failures.length > 0) {
-      throw new AggregateError(failures, `${failures.length} of ${jobs.length} store file(s) could not be written`);
-    }
+    return failures;
+  }
+
+  /** Unwritten files stay dirty, unless a newer change re-marked them meanwhile. */
+  #keepDirty(jobs: Array<[string, WriteFn]>): void {
+    for (const [key, write] of jobs) if (!this.#dirty.has(key)) this.#dirty.set(key, write);
   }
 }

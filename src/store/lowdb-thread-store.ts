@@ -44,6 +44,7 @@ export interface StoreStats {
 }
 
 const META_KEY = "meta";
+const SEEN_KEY_PREFIX = "seen/";
 
 /**
  * The embedded ThreadStore (design §2): lowdb JSON files under `<dataDir>/store/`.
@@ -87,6 +88,8 @@ export class LowdbThreadStore implements ThreadStore {
     this.#writer = new CoalescingWriter({
       delayMs: this.#options.writeDelayMs,
       onError: (error, keys) => options.logger?.error({ err: error, files: keys }, "store write failed; retrying shortly"),
+      // A message id is remembered as taken in only once the thread holding the message is on disk.
+      writeLast: (key) => key.startsWith(SEEN_KEY_PREFIX),
     });
     const root = options.dir;
     const shared = { root, writer: this.#writer, fileOptions };
@@ -202,6 +205,13 @@ export class LowdbThreadStore implements ThreadStore {
     // A JSON round trip: what is kept is exactly what a restart will read back.
     this.#meta.data.values[key] = value === undefined ? undefined : JSON.parse(JSON.stringify(value));
     this.#writer.markDirty(META_KEY, () => this.#meta.write());
+  }
+
+  async flushThread(id: string): Promise<void> {
+    this.#assertOpen();
+    await this.#growth.settled();
+    await this.#writer.flush([this.#threads.keyOf(id), this.#contacts.keyOf(id)]);
+    await this.#growth.settled(); // a layout change begun meanwhile holds the thread too, once settled
   }
 
   async flush(): Promise<void> {

@@ -147,6 +147,12 @@ export interface ThreadStore {
   /** Small persisted values (round-robin counters, last login...). */
   getValue<T>(key: string): Promise<T | undefined>;
   setValue<T>(key: string, value: T): Promise<void>;
+  /**
+   * Makes the thread and its contact, as they are now, durable. Whatever an outbox job reads
+   * or produces is flushed this way before the job itself is recorded, so no kill can leave a
+   * job on disk that depends on a thread that is not (or a finished job whose thread is behind).
+   */
+  flushThread(id: string): Promise<void>;
   /** Writes everything pending to durable storage. */
   flush(): Promise<void>;
   close(): Promise<void>;

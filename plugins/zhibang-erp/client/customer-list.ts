@@ -17,6 +17,7 @@ const MAX_PAGES_WITHOUT_COUNT = 1000;
 export interface ListPageRequest {
   operation: string;
   path: string;
+  query?: Record<string, string>;
   filters: Datas;
   options: ListOptions;
   defaultPageSize: number;
@@ -64,6 +65,7 @@ function fetchPage(runner: CallRunner, request: ListPageRequest, paging: Datas):
     family: "zsml",
     operation: request.operation,
     path: request.path,
+    ...(request.query ? { query: request.query } : {}),
     cmdkey: CMD_REFRESH,
     datas: { ...request.filters, ...paging },
     repeatable: true,

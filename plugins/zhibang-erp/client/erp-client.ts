@@ -9,6 +9,7 @@ import { type FindContext, findByKhid, findByMobile, findByName } from "./custom
 import { type AllocatedId, allocateCustomerId, getCustomer, saveCustomer } from "./customer-form.ts";
 import { listCustomers } from "./customer-list.ts";
 import { addFollowup } from "./followup.ts";
+import { listFollowups } from "./followup-list.ts";
 import { ErpHttp } from "./http.ts";
 import { type Credentials, type LoginResult, performLogin } from "./login.ts";
 import type { ErpMessage } from "./message.ts";
@@ -149,6 +150,11 @@ export class ErpClient {
 
   addFollowup(ord: string, input: FollowupInput): Promise<ErpMessage> {
     return addFollowup(this.runner, ord, input);
+  }
+
+  /** The customer's follow-up texts, newest first (an undocumented page: see followup-list.ts). */
+  listFollowups(ord: string, limit = 20): Promise<string[]> {
+    return listFollowups(this.runner, ord, limit);
   }
 
   addContact(companyOrd: string, person: ContactInput): Promise<ErpMessage> {

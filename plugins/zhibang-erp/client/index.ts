@@ -19,6 +19,7 @@ export {
 } from "./errors.ts";
 export { explainErpError } from "./explain-error.ts";
 export { FOLLOWUP_MAX_CHARS, FOLLOWUP_SORT_OTHER } from "./followup.ts";
+export { followupListUnavailable } from "./followup-list.ts";
 export type { ErpMessage } from "./message.ts";
 export type { ErpRecord } from "./table.ts";
 export type * from "./types.ts";

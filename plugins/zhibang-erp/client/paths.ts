@@ -14,6 +14,12 @@ export const ERP_PATHS = {
   assign: "/sysa/mobilephone/systemmanage/order.asp",
   /** 洽谈进展, `?datatype=tel` (§5.6). */
   reply: "/sysa/mobilephone/systemmanage/reply.asp",
+  /**
+   * The customer's 洽谈进展 records, `?datatype=tel`: the page exists on 智邦 servers but its
+   * parameters are undocumented; the client reads it as a list page filtered by `ord` and
+   * falls back to the customer list's latest follow-up where a server lacks it.
+   */
+  replyList: "/sysa/mobilephone/systemmanage/replylist.asp",
   contactForm: "/sysa/mobilephone/salesmanage/person/add.asp",
   contactList: "/sysa/mobilephone/salesmanage/person/list.asp",
   customerEditV3: "/webapi/v3/sales/customer/edit",

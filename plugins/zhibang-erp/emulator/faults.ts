@@ -24,6 +24,7 @@ const faultsSchema = z
     rowsAsObjects: z.boolean(),
     successText: z.string().min(1),
     applyFailuresToLogin: z.boolean(),
+    followupList: z.boolean(),
   })
   .partial();
 

@@ -5,7 +5,7 @@ import { handleContactForm, handleContactList, handleContactSave } from "./route
 import type { AuthedContext, Route } from "./routes/context.ts";
 import { handleAllocate, handleCustomerSave, handleDetail } from "./routes/customers.ts";
 import { handleCategoryList, handleEnumSource, handleGateList } from "./routes/enums.ts";
-import { handleFollowup } from "./routes/followup.ts";
+import { handleFollowup, handleFollowupList } from "./routes/followup.ts";
 import { handleCustomerList } from "./routes/list.ts";
 import { handleCaptchaImage, handleLogin, handleLogout } from "./routes/login.ts";
 import { handleV3Add, handleV3Edit } from "./routes/v3.ts";
@@ -43,6 +43,7 @@ const MOBILE_PAGES: Readonly<Record<string, (request: ZbRequest) => Route>> = {
   "salesmanage/custom/list.asp": () => ({ category: "list", auth: "zsml", handle: handleCustomerList }),
   "systemmanage/order.asp": () => ({ category: "assign", auth: "zsml", handle: handleAssign }),
   "systemmanage/reply.asp": () => ({ category: "followup", auth: "zsml", handle: handleFollowup }),
+  "systemmanage/replylist.asp": () => ({ category: "followup_list", auth: "zsml", handle: handleFollowupList }),
   "salesmanage/person/add.asp": contactAddRoute,
   "salesmanage/person/list.asp": () => ({ category: "contact_list", auth: "zsml", handle: handleContactList }),
   "source.asp": () => ({ category: "enum", auth: "zsml", handle: handleEnumSource }),

@@ -36,6 +36,12 @@ export interface EmulatorFaults {
   /** body.message.text of a successful save (the real text is UNKNOWN, zhibang-api §3.4). */
   successText: string;
   applyFailuresToLogin: boolean;
+  /**
+   * Serve `systemmanage/replylist.asp` (a customer's follow-ups). The page exists on 智邦 servers
+   * but is undocumented; false answers 404 like a server without it (the client then falls back
+   * to the customer list's latest follow-up).
+   */
+  followupList: boolean;
 }
 
 export const DEFAULT_FAULTS: Readonly<EmulatorFaults> = Object.freeze({
@@ -53,6 +59,7 @@ export const DEFAULT_FAULTS: Readonly<EmulatorFaults> = Object.freeze({
   rowsAsObjects: false,
   successText: "保存成功",
   applyFailuresToLogin: false,
+  followupList: true,
 });
 
 export interface EmulatorCredentials {
@@ -115,6 +122,7 @@ export const CALL_CATEGORIES = [
   "list",
   "assign",
   "followup",
+  "followup_list",
   "contact_add",
   "contact_list",
   "contact_detail",

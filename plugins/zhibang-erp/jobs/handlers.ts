@@ -77,11 +77,11 @@ export function jobHandlers(deps: SyncDeps, latch: LoginLatch, clock: () => Date
       const { text } = job.payload as FollowupJobPayload;
       const thread = await linkedThread(deps, job.key);
       const erp = thread.erp!;
-      const sequence = (erp.followups ?? 0) + 1;
-      const posted = await followupStep(deps, run, { ord: erp.ord, khid: erp.khid, sequence, summary: text });
-      if (posted) {
+      const next = (erp.followups ?? 0) + 1;
+      const sequence = await followupStep(deps, run, { ord: erp.ord, khid: erp.khid, sequence: next, summary: text });
+      if (sequence !== undefined) {
         await deps.store.updateThread(job.key, (t) => {
-          t.erp!.followups = sequence;
+          t.erp!.followups = Math.max(t.erp!.followups ?? 0, sequence);
           t.erp!.lastFollowupAt = run.now.toISOString();
         });
       }

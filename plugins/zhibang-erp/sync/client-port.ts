@@ -1,9 +1,19 @@
-import type { ErpClient } from "../client/index.ts";
+import { type ErpClient, followupListUnavailable } from "../client/index.ts";
 import type { CustomerDetail } from "../client/types.ts";
 import type { AssignTarget, ErpContactPerson, ErpCustomer, ErpPort, SaveCustomer } from "./erp-port.ts";
 
+/** How many of a customer's latest follow-ups are searched for a reference. */
+const RECENT_FOLLOWUPS = 20;
+
 /** The sync's ERP port on the real HTTP client (zhibang-api.md §5, §6). */
 export function clientPort(client: ErpClient): ErpPort {
+  /** Set once the ERP shows it has no follow-up list page; from then on the list column serves. */
+  let followupListMissing = false;
+  const latestFollowup = async (ord: string, khid: string | undefined): Promise<string | undefined> => {
+    // telintro is a list column; filter by khid (fuzzy) and pick our ord exactly.
+    const rows = await client.listCustomers(khid ? { khid } : {}, { limit: khid ? 200 : 2000 });
+    return rows.items.find((row) => row.ord === ord)?.latestFollowup;
+  };
   const details = async (ords: string[]): Promise<ErpCustomer[]> => {
     const found = await Promise.all(ords.map((ord) => client.getCustomer(ord)));
     return found.filter((d): d is CustomerDetail => d !== undefined).map(fromDetail);
@@ -49,10 +59,17 @@ export function clientPort(client: ErpClient): ErpPort {
     async addFollowup(ord, intro, sort) {
       await client.addFollowup(ord, { intro, sort, plantype: 0 });
     },
-    async latestFollowup(ord, khid) {
-      // telintro is a list column; filter by khid (fuzzy) and pick our ord exactly.
-      const rows = await client.listCustomers(khid ? { khid } : {}, { limit: khid ? 200 : 2000 });
-      return rows.items.find((row) => row.ord === ord)?.latestFollowup;
+    async recentFollowups(ord, khid) {
+      if (!followupListMissing) {
+        try {
+          return await client.listFollowups(ord, RECENT_FOLLOWUPS);
+        } catch (error) {
+          if (!followupListUnavailable(error)) throw error;
+          followupListMissing = true;
+        }
+      }
+      const latest = await latestFollowup(ord, khid);
+      return latest ? [latest] : [];
     },
     async addContactPerson(companyOrd, person) {
       await client.addContact(companyOrd, {

@@ -55,8 +55,11 @@ export interface ErpPort {
   findByName(name: string): Promise<ErpCustomer[]>;
   assign(ord: string, target: AssignTarget): Promise<void>;
   addFollowup(ord: string, intro: string, sort: number): Promise<void>;
-  /** The latest 洽谈进展 text the ERP shows for the customer (its list's telintro column). */
-  latestFollowup(ord: string, khid: string | undefined): Promise<string | undefined>;
+  /**
+   * The customer's recent 洽谈进展 texts, newest first: its follow-up list where the ERP serves
+   * one, else at least the latest (the customer list's telintro column).
+   */
+  recentFollowups(ord: string, khid: string | undefined): Promise<string[]>;
   addContactPerson(companyOrd: string, person: { name: string; mobile: string; weixin?: string; email?: string }): Promise<void>;
   listContactPeople(companyOrd: string): Promise<ErpContactPerson[]>;
   /** Partial update of a customer we created (v3 customer/edit). */

@@ -1,45 +1,56 @@
+import { followupReference, referenceIn, withReference } from "./followup-reference.ts";
 import type { SyncDeps, SyncJobRun } from "./sync-context.ts";
 
+export interface FollowupTarget {
+  ord: string;
+  khid: string;
+  /** The number this follow-up gets if this job posts it: the thread's count + 1. */
+  sequence: number;
+  summary: string;
+}
+
 /**
- * Posts one 洽谈进展 record. Follow-ups are not idempotent in the ERP, so the text carries
- * a short reference (khid#n) and is checkpointed before the call; a job resumed after an
- * ambiguous failure compares it with the ERP's latest follow-up and does not post twice.
+ * Posts one 洽谈进展 record. Follow-ups are not idempotent in the ERP, so the text carries a
+ * reference (followup-reference.ts) and is checkpointed, with its number, before the call. A
+ * job resumed after a crash or an ambiguous failure looks for the reference among the
+ * customer's recent follow-ups before posting again; so does a job for a customer that may
+ * already hold it (`mayExist`: a record linked rather than created, or an earlier job that
+ * failed after posting).
+ *
+ * Returns the number of the follow-up this job posted or found (also when an earlier run of
+ * the same job did, so the caller records it again: recording is idempotent), or undefined
+ * when there was nothing to post.
  */
 export async function followupStep(
   deps: SyncDeps,
   run: SyncJobRun,
-  target: { ord: string; khid: string; sequence: number; summary: string },
-  options: { adoptIfLatest?: boolean } = {},
-): Promise<boolean> {
-  if (run.checkpoint.followupDone) return false;
-  const { ord, khid, sequence } = target;
-  const isLatest = async (text: string) => (await deps.erp.latestFollowup(ord, khid || undefined))?.trim() === text.trim();
-  let intro = run.checkpoint.followupIntro;
-  if (intro) {
-    if (await isLatest(intro)) {
-      await run.save({ followupDone: true });
-      return true;
-    }
-  } else {
-    intro = withReference(target.summary, khid, sequence);
-    // A customer just linked to a record already in the ERP (a fresh data directory, a
-    // second bot) may hold this very follow-up: the same conversation is not news twice.
-    if (options.adoptIfLatest && (await isLatest(intro))) {
-      await run.save({ followupIntro: intro, followupDone: true });
-      return true;
-    }
-    await run.save({ followupIntro: intro });
+  target: FollowupTarget,
+  options: { mayExist?: boolean } = {},
+): Promise<number | undefined> {
+  const { checkpoint } = run;
+  if (checkpoint.followupDone) return checkpoint.followupSequence ?? target.sequence;
+  const { ord, khid } = target;
+  let intro = checkpoint.followupIntro;
+  const sequence = checkpoint.followupSequence ?? target.sequence;
+  const resumed = intro !== undefined;
+  if (intro === undefined) {
+    const reference = followupReference({ khid, ord, contactId: run.contactId, sequence });
+    intro = withReference(target.summary, reference);
   }
+  if ((resumed || options.mayExist) && (await alreadyInErp(deps, ord, khid, intro))) {
+    await run.save({ followupIntro: intro, followupSequence: sequence, followupDone: true });
+    return sequence;
+  }
+  if (!resumed) await run.save({ followupIntro: intro, followupSequence: sequence });
   await deps.erp.addFollowup(ord, intro, deps.config.followup.sort);
   await run.save({ followupDone: true });
   deps.events.activity("followup", run.contactId, `follow-up #${sequence} posted`, { ord, sequence });
-  return true;
+  return sequence;
 }
 
-/** The ERP takes at most 1000 characters (zhibang-api §5.6); the reference always fits. */
-export function withReference(summary: string, khid: string, sequence: number): string {
-  const reference = ` [wxerp ${khid || "link"}#${sequence}]`;
-  const body = summary.trim() || "微信沟通";
-  const room = 1000 - reference.length;
-  return (body.length <= room ? body : `${body.slice(0, room - 1)}…`) + reference;
+/** The customer's recent follow-ups hold this one: by its reference, or the whole text for one without. */
+async function alreadyInErp(deps: SyncDeps, ord: string, khid: string, intro: string): Promise<boolean> {
+  const reference = referenceIn(intro);
+  const recent = await deps.erp.recentFollowups(ord, khid || undefined);
+  return recent.some((text) => (reference ? text.includes(reference) : text.trim() === intro.trim()));
 }

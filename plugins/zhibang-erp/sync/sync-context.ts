@@ -26,7 +26,10 @@ export interface SyncCheckpoint {
   assignTarget?: AssignTarget;
   assignDone?: boolean;
   editDone?: boolean;
+  /** The follow-up's text with its reference, saved before it is posted. */
   followupIntro?: string;
+  /** Its number on the thread, saved with the text (a resumed job records this one, not a recount). */
+  followupSequence?: number;
   followupDone?: boolean;
   conflicts?: string[];
 }

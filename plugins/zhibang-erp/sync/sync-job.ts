@@ -122,15 +122,15 @@ async function syncLinked(
 
 async function postFollowup(deps: SyncDeps, run: SyncJobRun, threadId: string, ord: string, khid: string): Promise<boolean> {
   const thread = (await deps.store.getThread(threadId))!;
+  // The ERP may already hold this very follow-up: a record linked rather than created (a fresh
+  // data directory, a second bot posted it before), or an earlier job posted it and failed
+  // before recording it (its lastError is still on the thread; a later sync took over).
+  const mayExist = thread.erp?.linked !== undefined || thread.lastError !== undefined;
   const sequence = (thread.erp?.followups ?? 0) + 1;
-  // The ERP may already hold this very follow-up: a record just linked (a fresh data
-  // directory posted it before), or an earlier job posted it and failed before recording
-  // it (its lastError is still on the thread; a later sync of the same content took over).
-  const adoptIfLatest = (thread.erp?.linked !== undefined && sequence === 1) || thread.lastError !== undefined;
-  const posted = await followupStep(deps, run, { ord, khid, sequence, summary: thread.summary }, { adoptIfLatest });
-  if (!posted) return false;
+  const posted = await followupStep(deps, run, { ord, khid, sequence, summary: thread.summary }, { mayExist });
+  if (posted === undefined) return false;
   await record(deps, threadId, (t) => {
-    t.erp!.followups = sequence;
+    t.erp!.followups = Math.max(t.erp!.followups ?? 0, posted);
     t.erp!.lastFollowupAt = run.now.toISOString();
     t.erp!.followupMessageCount = thread.messageCount;
     t.erp!.lastSyncAt = run.now.toISOString();

@@ -1,8 +1,18 @@
 import { param } from "../body-parser.ts";
 import { ENUMS, FOLLOWUP_SORT_ENUM } from "../catalog.ts";
-import { type Reply, zbMessage } from "../envelope.ts";
+import { notFound, type Reply, zbMessage, zbSource } from "../envelope.ts";
 import type { AuthedContext } from "./context.ts";
 import { parseOrd } from "./customers.ts";
+import { type Column, type ListItem, pagedTable, sortItems } from "./table.ts";
+
+/** Columns of the follow-up list as the emulator serves it (the real layout is undocumented). */
+const FOLLOWUP_LIST_COLUMNS: readonly Column[] = [
+  { id: "id", dbtype: "int" },
+  { id: "company", dbtype: "int" },
+  { id: "intro", dbtype: "varchar" },
+  { id: "sort98", dbtype: "varchar" },
+  { id: "date1", dbtype: "datetime" },
+];
 
 export const MAX_FOLLOWUP_LENGTH = 1000;
 
@@ -37,4 +47,27 @@ export function handleFollowup(context: AuthedContext): Reply {
   if (!["0", "1", "2"].includes(plantype)) return zbMessage(token, FOLLOWUP_TEXTS.plantypeMissing);
   state.recordFollowup(customer, { intro, sort, plantype, at: new Date(now).toISOString() }, now);
   return zbMessage(token, context.faults.successText);
+}
+
+/**
+ * systemmanage/replylist.asp?datatype=tel with cmdkey refresh: the follow-ups of the customer
+ * `ord`, newest first by default, paged like every list.
+ */
+export function handleFollowupList(context: AuthedContext): Reply {
+  const { request, state, session, faults } = context;
+  if (!faults.followupList) return notFound(request.path);
+  if (param(request, "datatype").toLowerCase() !== "tel") return zbMessage(session.token, FOLLOWUP_TEXTS.badDatatype);
+  const ord = param(request, "ord");
+  const items: ListItem[] = [];
+  state.followups.forEach((record, index) => {
+    if (ord !== "" && record.ord !== ord) return;
+    const createdAt = Date.parse(record.at);
+    items.push({
+      id: index + 1,
+      createdAt,
+      cells: { id: String(index + 1), company: record.ord, intro: record.intro, sort98: record.sort, date1: record.at },
+    });
+  });
+  const sorted = sortItems(items, param(request, "_rpt_sort") || "-1", FOLLOWUP_LIST_COLUMNS);
+  return zbSource(session.token, pagedTable(request, FOLLOWUP_LIST_COLUMNS, sorted));
 }
