@@ -1,4 +1,5 @@
 import type { CustomerSnapshot, EmulatorSnapshot } from "../../plugins/zhibang-erp/emulator/index.ts";
+import { followupReference, referenceIn } from "../../plugins/zhibang-erp/sync/followup-reference.ts";
 import { normalizeMobile } from "../../src/privacy/mobile.ts";
 import type { Thread } from "../../src/store/types.ts";
 import type { Expectation } from "./expect.ts";
@@ -11,7 +12,6 @@ export interface CheckResult {
   problemCount: number;
 }
 
-const REFERENCE = /\[wxerp ([A-Za-z]+\d+)#(\d+)\]$/;
 const SHOWN_PROBLEMS = 8;
 
 /**
@@ -118,20 +118,20 @@ function followupProblems(
   const byOrd = groupBy(snapshot.followups, (f) => f.ord);
   const seen = new Set<string>();
   for (const f of snapshot.followups) {
-    const reference = REFERENCE.exec(f.intro.trim());
+    const reference = referenceIn(f.intro);
     if (!reference) continue;
-    const key = `${reference[1]}#${reference[2]}`;
-    if (seen.has(key)) problems.push(`follow-up ${key} posted more than once (ord ${f.ord})`);
-    seen.add(key);
+    if (seen.has(reference)) problems.push(`follow-up ${reference} posted more than once (ord ${f.ord})`);
+    seen.add(reference);
   }
   for (const e of admissible) {
     const c = only(byMobile, e);
     if (!c) continue;
-    const references = (byOrd.get(c.ord) ?? []).map((f) => REFERENCE.exec(f.intro.trim()));
-    const numbers = references.map((r) => (r && r[1] === c.khid ? Number(r[2]) : -1)).sort((a, b) => a - b);
-    const want = Array.from({ length: e.followups }, (_, i) => i + 1);
-    if (numbers.join(",") !== want.join(",")) {
-      problems.push(`${e.customer.id} (${c.khid}): follow-ups #${numbers.join(",#") || "none"}, expected #${want.join(",#")}`);
+    const found = (byOrd.get(c.ord) ?? []).map((f) => referenceIn(f.intro) ?? "(no reference)").sort();
+    const want = Array.from({ length: e.followups }, (_, i) =>
+      followupReference({ khid: c.khid, ord: c.ord, contactId: e.customer.id, sequence: i + 1 }),
+    ).sort();
+    if (found.join(",") !== want.join(",")) {
+      problems.push(`${e.customer.id} (${c.khid}): follow-ups ${found.join(",") || "none"}, expected ${want.join(",")}`);
     }
   }
   return problems;

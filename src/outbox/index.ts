@@ -7,8 +7,8 @@ import type { Outbox } from "./types.ts";
 export type { BackoffSettings } from "./backoff.ts";
 export { backoffDelayMs } from "./backoff.ts";
 export * from "./errors.ts";
-export { type PersistKey, StoreOrderedOutbox } from "./store-ordered-outbox.ts";
 export { LowdbOutbox, type LowdbOutboxOptions } from "./lowdb-outbox.ts";
+export { type PersistKey, StoreOrderedOutbox } from "./store-ordered-outbox.ts";
 export * from "./types.ts";
 export * from "./worker.ts";
 

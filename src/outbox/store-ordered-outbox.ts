@@ -1,13 +1,4 @@
-import type {
-  ClaimInput,
-  EnqueueInput,
-  FailInput,
-  JobState,
-  ListFilter,
-  Outbox,
-  OutboxJob,
-  RetryFilter,
-} from "./types.ts";
+import type { ClaimInput, EnqueueInput, FailInput, JobState, ListFilter, Outbox, OutboxJob, RetryFilter } from "./types.ts";
 
 /** Makes the state stored under a job's key (for the ERP plugin: the thread) durable. */
 export type PersistKey = (key: string) => Promise<void>;

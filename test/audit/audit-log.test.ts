@@ -186,7 +186,12 @@ describe("audit log files", () => {
     const log = open({ now: () => NOV2_NOON });
     log.write({ operation: "erp.save", actor: "auto", outcome: "ok", n: 1 });
     const file = join(dir, "audit-2026-11-02.jsonl");
-    expect(readFileSync(file, "utf8").trimEnd().split("\n").map((line) => JSON.parse(line).n)).toEqual([1]);
+    expect(
+      readFileSync(file, "utf8")
+        .trimEnd()
+        .split("\n")
+        .map((line) => JSON.parse(line).n),
+    ).toEqual([1]);
   });
 });
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { SeededRandom } from "../../bench/soak/random.ts";
 import { type RunningEmulator, startEmulator } from "../../plugins/zhibang-erp/emulator/index.ts";
+import { contactTag } from "../../plugins/zhibang-erp/sync/followup-reference.ts";
 import { type AppFixture, startAppFixture } from "../support/app-fixture.ts";
 import { startTamperingProxy, type TamperingProxy } from "./support/erp-proxy.ts";
 import { coldLead, HOT_MOBILE, hotLead } from "./support/lines.ts";
@@ -44,7 +45,7 @@ describe("ERP replies the client must survive", () => {
     expect(more).toEqual([]);
     expect(customer).toMatchObject({ name: "苏州远航科技有限公司", person_name: "林海燕", jz: "175", khid: "WX000001" });
     const followups = snapshot.followups.filter((f) => f.ord === customer!.ord);
-    expect(followups.map((f) => f.intro.match(/\[wxerp .*\]$/)?.[0])).toEqual(["[wxerp WX000001#1]"]);
+    expect(followups.map((f) => f.intro.match(/\[wxerp .*\]$/)?.[0])).toEqual([`[wxerp WX000001#1/${contactTag("wxid_hot")}]`]);
   });
 
   it("HTML error pages and truncated JSON on a third of the calls, before or after the write: lands after retries, once", async () => {

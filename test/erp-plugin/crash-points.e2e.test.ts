@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -8,7 +8,9 @@ import { createApp } from "../../src/app/app.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { silentLogger } from "../../src/logging/logger.ts";
 import { ERP_CREDENTIALS, startAppFixture, toJsonl } from "../support/app-fixture.ts";
-import { HOT, HOT_MOBILE, leadRecords } from "./conversations.ts";
+import { HOT, HOT_MOBILE, leadRecords, WARM } from "./conversations.ts";
+
+const WARM_MOBILE = "13912345678";
 
 /**
  * Issue 4 §2: the bot is killed (SIGKILL, a child process running `wxerp replay`) right
@@ -78,10 +80,10 @@ const CASES: CrashCase[] = [
 ];
 
 /** `wxerp replay FILE --data DIR` after the crash, in this process. */
-async function replayAgain(dataDir: string, erpUrl: string) {
+async function replayAgain(dataDir: string, erpUrl: string, conversations = [HOT]) {
   const fx = await startAppFixture({ dataDir, erpUrl });
   try {
-    return await fx.replay([HOT]);
+    return await fx.replay(conversations);
   } finally {
     await fx.stop();
   }
@@ -100,23 +102,85 @@ async function syncPass(dataDir: string, erpUrl: string) {
   }
 }
 
-describe.concurrent("a crash at each point of a sync, then a restart", () => {
-  // Concurrent tests must take onTestFinished from their own context (vitest does not track them globally).
-  it.for(CASES)("killed $name: one customer, assigned once, one follow-up", async (crash, { onTestFinished }) => {
+/** Each case spawns one or two `wxerp` children (seconds of start-up each on a loaded machine). */
+const CRASH_CASE_TIMEOUT_MS = 240_000;
+
+describe("a crash at each point of a sync, then a restart", () => {
+  it.for(CASES)(
+    "killed $name: one customer, assigned once, one follow-up",
+    { timeout: CRASH_CASE_TIMEOUT_MS },
+    async (crash, { onTestFinished }) => {
+      const dir = await mkdtemp(join(tmpdir(), "wxerp-crash-"));
+      const file = join(dir, "conversations.jsonl");
+      await writeFile(file, toJsonl([HOT]));
+      const dataDir = join(dir, "data");
+
+      let running: ReturnType<typeof wxerp> | undefined;
+      let killed = false;
+      const emulator: RunningEmulator = await startEmulator({
+        port: 0,
+        async onApplied(call) {
+          if (killed || !running || call.operation !== crash.killAfter || !call.ok) return;
+          killed = true;
+          running.child.kill("SIGKILL");
+          await running.exited;
+        },
+      });
+      onTestFinished(async () => {
+        running?.child.kill("SIGKILL");
+        await emulator.close();
+        await rm(dir, { recursive: true, force: true });
+      });
+
+      running = wxerp(["replay", file, "--data", dataDir, "--json"], emulator.url);
+      const first = await running.exited;
+      expect(first.signal, first.stderr).toBe("SIGKILL");
+      crash.atCrash(leadRecords(emulator.snapshot()));
+
+      if (crash.restart === "replay") expect((await replayAgain(dataDir, emulator.url)).totals.failed).toBe(0);
+      else if (crash.restart === "sync") expect(await syncPass(dataDir, emulator.url)).toMatchObject({ failed: 0, retried: 0 });
+      else {
+        running = wxerp(["sync", "--data", dataDir], emulator.url);
+        const synced = await running.exited;
+        expect([synced.code, synced.signal], synced.stderr).toEqual([0, null]);
+      }
+      expect(leadRecords(emulator.snapshot())).toEqual({ customers: 1, assignments: 1, followups: 1 });
+      const [customer] = emulator.snapshot().customers.filter((c) => c.mobile === HOT_MOBILE);
+      expect(customer).toMatchObject({ khid: "WX000001", owners: ["123"], ly: "171" });
+
+      // And a replay after that changes nothing.
+      await replayAgain(dataDir, emulator.url);
+      expect(leadRecords(emulator.snapshot())).toEqual({ customers: 1, assignments: 1, followups: 1 });
+    },
+  );
+});
+
+describe("a crash after a job finished, before the thread store's next write", () => {
+  // The store coalesces its writes (about 150 ms) while the outbox appends at once: the kill
+  // lands the moment the finished job is in the outbox's journal. The thread's record of that
+  // follow-up must already be on disk, or the next sync would post it again.
+  it("the ERP stored the follow-up and the job is done on disk: wxerp sync and a replay post nothing again", {
+    timeout: CRASH_CASE_TIMEOUT_MS,
+  }, async ({ onTestFinished }) => {
     const dir = await mkdtemp(join(tmpdir(), "wxerp-crash-"));
     const file = join(dir, "conversations.jsonl");
-    await writeFile(file, toJsonl([HOT]));
+    await writeFile(file, toJsonl([HOT, WARM]));
     const dataDir = join(dir, "data");
+    const journal = join(dataDir, "outbox", "outbox.journal.jsonl");
 
     let running: ReturnType<typeof wxerp> | undefined;
     let killed = false;
     const emulator: RunningEmulator = await startEmulator({
       port: 0,
       async onApplied(call) {
-        if (killed || !running || call.operation !== crash.killAfter || !call.ok) return;
-        killed = true;
-        running.child.kill("SIGKILL");
-        await running.exited;
+        if (!running || killed) return;
+        // The second lead's save stays unanswered, so the replay cannot finish and close its store.
+        if (call.operation === "save" && call.fields.mobile?.endsWith(WARM_MOBILE)) return void (await running.exited);
+        if (call.operation !== "followup" || !call.ok) return;
+        void killWhenJobDone(journal, () => {
+          killed = true;
+          running?.child.kill("SIGKILL");
+        });
       },
     });
     onTestFinished(async () => {
@@ -128,21 +192,23 @@ describe.concurrent("a crash at each point of a sync, then a restart", () => {
     running = wxerp(["replay", file, "--data", dataDir, "--json"], emulator.url);
     const first = await running.exited;
     expect(first.signal, first.stderr).toBe("SIGKILL");
-    crash.atCrash(leadRecords(emulator.snapshot()));
-
-    if (crash.restart === "replay") expect((await replayAgain(dataDir, emulator.url)).totals.failed).toBe(0);
-    else if (crash.restart === "sync") expect(await syncPass(dataDir, emulator.url)).toMatchObject({ failed: 0, retried: 0 });
-    else {
-      running = wxerp(["sync", "--data", dataDir], emulator.url);
-      const synced = await running.exited;
-      expect([synced.code, synced.signal], synced.stderr).toEqual([0, null]);
-    }
+    expect(killed).toBe(true);
     expect(leadRecords(emulator.snapshot())).toEqual({ customers: 1, assignments: 1, followups: 1 });
-    const [customer] = emulator.snapshot().customers.filter((c) => c.mobile === HOT_MOBILE);
-    expect(customer).toMatchObject({ khid: "WX000001", owners: ["123"], ly: "171" });
 
-    // And a replay after that changes nothing.
-    await replayAgain(dataDir, emulator.url);
+    running = wxerp(["sync", "--data", dataDir], emulator.url);
+    const synced = await running.exited;
+    expect([synced.code, synced.signal], synced.stderr).toEqual([0, null]);
+    await replayAgain(dataDir, emulator.url, [HOT, WARM]);
     expect(leadRecords(emulator.snapshot())).toEqual({ customers: 1, assignments: 1, followups: 1 });
+    expect(leadRecords(emulator.snapshot(), WARM_MOBILE)).toEqual({ customers: 1, assignments: 1, followups: 1 });
   });
 });
+
+/** Polls the outbox journal until a sync job is recorded done, then calls `kill` at once. */
+async function killWhenJobDone(journal: string, kill: () => void): Promise<void> {
+  for (;;) {
+    const text = await readFile(journal, "utf8").catch(() => "");
+    if (/"kind":"erp\.sync"[^\n]*"state":"done"|"state":"done"[^\n]*"kind":"erp\.sync"/.test(text)) return kill();
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { contactTag } from "../../plugins/zhibang-erp/sync/followup-reference.ts";
 import type { ReplayReport } from "../../src/replay/replay-report.ts";
 import { type AppFixture, startAppFixture } from "../support/app-fixture.ts";
 import {
@@ -58,7 +59,7 @@ describe("the seed's scenarios, replayed", () => {
     expect(posted).toHaveLength(1);
     // The summary, with the reference the plugin uses to recognise its own follow-up after a crash.
     const summary = report.threads.find((t) => t.contact === HOT.contact.id)!.summary;
-    expect(posted[0]!.intro).toBe(`${summary} [wxerp ${zhang!.khid}#1]`);
+    expect(posted[0]!.intro).toBe(`${summary} [wxerp ${zhang!.khid}#1/${contactTag(HOT.contact.id)}]`);
     expect(posted[0]).toMatchObject({ sort: "484", plantype: "0" });
   });
 

@@ -3,6 +3,7 @@ import { runChecks } from "../../bench/soak/checks.ts";
 import { expectOutcomes } from "../../bench/soak/expect.ts";
 import { generateSoakInput } from "../../bench/soak/generate.ts";
 import type { CustomerSnapshot, EmulatorSnapshot, FollowupRecord } from "../../plugins/zhibang-erp/emulator/index.ts";
+import { followupReference } from "../../plugins/zhibang-erp/sync/followup-reference.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import type { Thread } from "../../src/store/types.ts";
 
@@ -36,7 +37,13 @@ function correctErp(): { snapshot: EmulatorSnapshot; threads: Thread[] } {
       public: false,
     });
     for (let n = 1; n <= e.followups; n++)
-      followups.push({ ord, intro: `摘要 [wxerp ${khid}#${n}]`, sort: "484", plantype: "0", at: "" });
+      followups.push({
+        ord,
+        intro: `摘要 ${followupReference({ khid, ord, contactId: e.customer.id, sequence: n })}`,
+        sort: "484",
+        plantype: "0",
+        at: "",
+      });
   });
   const snapshot = { customers, followups } as EmulatorSnapshot;
   const threads = expectations.map((e) => ({ id: e.customer.id, scores: e.scores.map((score) => ({ score })) }) as Thread);
