@@ -3,8 +3,34 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type EmulatorSnapshot, type RunningEmulator, startEmulator } from "../../plugins/zhibang-erp/emulator/index.ts";
+import { followupReference, referenceIn } from "../../plugins/zhibang-erp/sync/followup-reference.ts";
 import { startAppFixture } from "../support/app-fixture.ts";
-import { COLD, EXISTING, EXISTING_ORD, HOT, HOT_MOBILE, PERSONAL, UNVERIFIED, WARM } from "./conversations.ts";
+import { COLD, conversation, EXISTING, EXISTING_ORD, HOT, HOT_MOBILE, PERSONAL, UNVERIFIED, WARM } from "./conversations.ts";
+
+/** HOT, then two more days of conversation: three follow-ups on one customer. */
+const HOT_FOLLOWED_UP = {
+  ...HOT,
+  messages: [
+    ...HOT.messages,
+    ...conversation(
+      HOT.contact,
+      [["customer", "方案收到了，我们内部讨论了一下，想增加一条包装线", 0]],
+      "2026-11-03T10:00:00+08:00",
+    ).messages,
+    ...conversation(HOT.contact, [["customer", "老板同意了，合同请按三条产线加包装线来拟", 0]], "2026-11-04T10:00:00+08:00")
+      .messages,
+  ],
+};
+
+/** A colleague at HOT's company: linked to the same ERP customer as a contact person. */
+const HOT_COLLEAGUE = conversation(
+  { id: "wxid_wanggong", name: "王工" },
+  [
+    ["customer", "您好，我是苏州远航科技有限公司的王工，张三让我联系您，想约个时间面谈MES报价", 0],
+    ["customer", "我手机 13588889999，预算已经批了，尽快签合同", 1],
+  ],
+  "2026-11-02T15:00:00+08:00",
+);
 
 /**
  * Design §3.3 and §3.7: the same conversations replayed twice with the same data directory
@@ -127,5 +153,43 @@ describe("replaying the same conversations again", () => {
       expect(snapshot.assignments.filter((a) => a.ord === customer!.ord)).toHaveLength(1);
       expect(snapshot.followups.filter((f) => f.ord === customer!.ord)).toHaveLength(1);
     }
+  });
+
+  it("a customer followed up three times, replayed into a fresh data directory: none posted again, not only the latest", async () => {
+    await replayOnce(await dataDir(), [HOT_FOLLOWED_UP]);
+    const afterFirst = emulator.snapshot();
+    const zhang = afterFirst.customers.find((c) => c.mobile === HOT_MOBILE)!;
+    const sequences = [1, 2, 3].map((sequence) =>
+      followupReference({ khid: zhang.khid, ord: zhang.ord, contactId: HOT.contact.id, sequence }),
+    );
+    expect(afterFirst.followups.filter((f) => f.ord === zhang.ord).map((f) => referenceIn(f.intro))).toEqual(sequences);
+
+    await replayOnce(await dataDir(), [HOT_FOLLOWED_UP]);
+    const afterFresh = emulator.snapshot();
+    expect(afterFresh.calls.followup).toBe(afterFirst.calls.followup);
+    expect(afterFresh.followups).toEqual(afterFirst.followups);
+  });
+
+  it("two conversations on one ERP customer carry their own references; a fresh data directory posts neither again", async () => {
+    await replayOnce(await dataDir(), [HOT, HOT_COLLEAGUE]);
+    const afterFirst = emulator.snapshot();
+    const zhang = afterFirst.customers.find((c) => c.mobile === HOT_MOBILE)!;
+    const reference = (contactId: string) => followupReference({ khid: zhang.khid, ord: zhang.ord, contactId, sequence: 1 });
+    const posted = afterFirst.followups.filter((f) => f.ord === zhang.ord).map((f) => referenceIn(f.intro));
+    expect(posted).toEqual([reference(HOT.contact.id), reference(HOT_COLLEAGUE.contact.id)]);
+    expect(new Set(posted).size).toBe(2);
+
+    await replayOnce(await dataDir(), [HOT, HOT_COLLEAGUE]);
+    expect(emulator.snapshot().followups).toEqual(afterFirst.followups);
+  });
+
+  it("an ERP without the follow-up list page: the customer list's latest follow-up still stops a repeat", async () => {
+    emulator.setFaults({ followupList: false });
+    await replayOnce(await dataDir());
+    const afterFirst = emulator.snapshot();
+    await replayOnce(await dataDir());
+    const afterFresh = emulator.snapshot();
+    expect(afterFresh.calls.followup_list).toBeGreaterThan(0); // asked, got a 404, used the list instead
+    expect(afterFresh.followups).toEqual(afterFirst.followups);
   });
 });
