@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -194,6 +194,10 @@ describe("a crash after a job finished, before the thread store's next write", (
     expect(first.signal, first.stderr).toBe("SIGKILL");
     expect(killed).toBe(true);
     expect(leadRecords(emulator.snapshot())).toEqual({ customers: 1, assignments: 1, followups: 1 });
+    // Every ERP write the killed process made is in its audit log, though it never closed it.
+    const audited = (await auditRecords(dataDir)).filter((r) => r.contact === HOT.contact.id && r.outcome === "ok");
+    const writes = audited.map((r) => r.operation).filter((operation) => WRITES.includes(operation));
+    expect(writes).toEqual(WRITES);
 
     running = wxerp(["sync", "--data", dataDir], emulator.url);
     const synced = await running.exited;
@@ -211,4 +215,19 @@ async function killWhenJobDone(journal: string, kill: () => void): Promise<void>
     if (/"kind":"erp\.sync"[^\n]*"state":"done"|"state":"done"[^\n]*"kind":"erp\.sync"/.test(text)) return kill();
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
+}
+
+const WRITES = ["erp.allocate", "erp.save", "erp.assign", "erp.followup"];
+
+/** The audit records on disk, as any reader (jq, the dashboard) would find them. */
+async function auditRecords(dataDir: string): Promise<Array<{ operation: string; contact?: string; outcome: string }>> {
+  const dir = join(dataDir, "audit");
+  const files = (await readdir(dir)).filter((name) => name.endsWith(".jsonl"));
+  const texts = await Promise.all(files.map((name) => readFile(join(dir, name), "utf8")));
+  return texts.flatMap((text) =>
+    text
+      .split("\n")
+      .filter((line) => line !== "")
+      .map((line) => JSON.parse(line)),
+  );
 }
