@@ -1,44 +1,74 @@
-import { createApp } from "../../app/app.ts";
+import { type App, createApp } from "../../app/app.ts";
 import { consoleReporter } from "../../app/console-reporter.ts";
 import { dashboardSources } from "../../app/dashboard-sources.ts";
 import { loginMock } from "../../bot/mock-contacts.ts";
 import { installProcessGuards } from "../../bot/process-guards.ts";
+import type { AppConfig } from "../../config/schema.ts";
 import { newDashboardToken } from "../../dashboard/auth.ts";
 import { type RunningDashboard, startDashboard } from "../../dashboard/server.ts";
 import { playDemo } from "../../demo/demo-player.ts";
+import type { Logger } from "../../logging/logger.ts";
 import { cliLogger } from "../cli-logger.ts";
 import { CliFailure } from "../exit.ts";
+import { gracefulStop } from "../graceful-stop.ts";
 import { configFromOptions, type GlobalOptions } from "../options.ts";
+import { installStopTriggers, startedByNpm } from "../stop-triggers.ts";
 
 /** The salesperson's account on the mock WeChat (the embedded default). */
 const DEMO_SELF = { id: "wxid_sales_demo", name: "销售小王" };
 
+type Say = (zh: string, en: string) => void;
+
 /**
  * `wxerp start` (= `npm start`): the bot with the configured puppet, scorer and ERP. On the
  * embedded default it also plays the bundled demo conversations and prints each step.
+ *
+ * It runs until SIGINT or SIGTERM (or, when npm started it, until npm is gone), then saves and
+ * exits 0. The stop triggers are installed before anything opens, so a signal that arrives while
+ * the bot is still starting also closes what was opened (the outbox lock, the dashboard port).
  */
 export async function runStart(options: GlobalOptions): Promise<void> {
   const config = configFromOptions(options);
   const { logger, file: logFile } = cliLogger(config);
   installProcessGuards(logger);
   const en = config.locale === "en";
-  const say = (zh: string, english: string) => process.stdout.write(`${en ? english : zh}\n`);
+  const say: Say = (zh, english) => process.stdout.write(`${en ? english : zh}\n`);
 
-  const app = await createApp(config, { logger, mode: "live" });
-  app.host.activityFeed.subscribe(consoleReporter(app.store));
+  let opening: Promise<App> | undefined;
   let dashboard: RunningDashboard | undefined;
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    say(`\n收到 ${signal}，正在停止（保存数据）…`, `\n${signal}: stopping (saving data)…`);
-    await dashboard?.close();
-    await app.stop();
-    process.exit(0);
-  };
-  process.once("SIGINT", () => void stop("SIGINT"));
-  process.once("SIGTERM", () => void stop("SIGTERM"));
+  const stop = gracefulStop({
+    say,
+    logger,
+    close: async () => {
+      await dashboard?.close();
+      const app = await opening?.catch(() => undefined);
+      await app?.stop();
+    },
+  });
+  installStopTriggers((reason) => void stop.request(reason), { watchParent: startedByNpm() });
 
+  try {
+    opening = createApp(config, { logger, mode: "live" });
+    const app = await opening;
+    if (stop.requested) return;
+    await startBot(app, say);
+    if (stop.requested) return;
+    dashboard = await openDashboard(app, config, logger, say);
+    if (stop.requested) return;
+    await playDemoOnMock(app, say);
+  } catch (error) {
+    // Stopping closes the store under a demo still playing: that error is part of stopping.
+    if (stop.requested) return;
+    throw error;
+  }
+  if (stop.requested) return;
+  say(`\n机器人运行中（Ctrl+C 停止）。日志：${logFile}`, `\nThe bot is running (Ctrl+C to stop). Log: ${logFile}`);
+  if (dashboard) say(`控制台：${dashboard.loginUrl}`, `Dashboard: ${dashboard.loginUrl}`);
+}
+
+async function startBot(app: App, say: Say): Promise<void> {
+  const { config } = app;
+  app.host.activityFeed.subscribe(consoleReporter(app.store));
   say(
     `wxerp 启动：微信 ${config.wechat.puppet}，评分 ${config.scorer.provider}，ERP ${app.erp.emulator ? `内置模拟器 ${app.erp.baseUrl}` : app.erp.baseUrl}`,
     `wxerp starting: WeChat ${config.wechat.puppet}, scorer ${config.scorer.provider}, ERP ${app.erp.emulator ? `embedded emulator ${app.erp.baseUrl}` : app.erp.baseUrl}`,
@@ -51,54 +81,56 @@ export async function runStart(options: GlobalOptions): Promise<void> {
       "请用销售的微信扫码登录（二维码链接见日志）…",
       "Scan the QR code with the salesperson's WeChat to log in (the link is in the log)…",
     );
-
-  if (config.dashboard.enabled) {
-    const token = config.secrets.dashboardToken ?? newDashboardToken();
-    try {
-      dashboard = await startDashboard({
-        host: config.dashboard.host,
-        port: config.dashboard.port,
-        token,
-        sources: dashboardSources(app),
-        logger,
-      });
-    } catch (error) {
-      await app.stop();
-      const busy = (error as NodeJS.ErrnoException).code === "EADDRINUSE";
-      throw new CliFailure(
-        busy
-          ? `the dashboard port ${config.dashboard.port} is in use (another wxerp?): set dashboard.port, or WXERP_DASHBOARD_PORT=0 for any free port`
-          : `cannot start the dashboard on ${config.dashboard.host}:${config.dashboard.port}: ${(error as Error).message}`,
-      );
-    }
-    say(`控制台：${dashboard.loginUrl}`, `Dashboard: ${dashboard.loginUrl}`);
-    if (!config.secrets.dashboardToken)
-      say(
-        "（令牌为本次随机生成；设置 WXERP_DASHBOARD_TOKEN 可固定）",
-        "(a random token for this run; set WXERP_DASHBOARD_TOKEN to fix it)",
-      );
-  }
-
-  if (mocker && config.wechat.demo) {
-    await waitForLogin(app);
-    say(
-      "\n▶ 演示：模拟微信里的 8 段销售对话，经过完整流程（评分 → 准入 → 同步 ERP → 指派 → 跟进）",
-      "\n▶ Demo: 8 sales conversations on the mock WeChat through the whole pipeline (score → admission → ERP → assignment → follow-up)",
-    );
-    const result = await playDemo(app);
-    if (result.played === 0 && result.alreadyPlayed > 0) {
-      say(
-        `演示对话已在此数据目录（${config.dataDir}）中处理过，未重复写入 ERP。删除该目录可重新演示。`,
-        `The demo was already played in this data directory (${config.dataDir}); nothing was written twice. Delete it to watch again.`,
-      );
-    }
-    await printDemoSummary(app, say);
-  }
-  say(`\n机器人运行中（Ctrl+C 停止）。日志：${logFile}`, `\nThe bot is running (Ctrl+C to stop). Log: ${logFile}`);
-  if (dashboard) say(`控制台：${dashboard.loginUrl}`, `Dashboard: ${dashboard.loginUrl}`);
 }
 
-async function waitForLogin(app: Awaited<ReturnType<typeof createApp>>): Promise<void> {
+async function openDashboard(app: App, config: AppConfig, logger: Logger, say: Say): Promise<RunningDashboard | undefined> {
+  if (!config.dashboard.enabled) return undefined;
+  const token = config.secrets.dashboardToken ?? newDashboardToken();
+  let dashboard: RunningDashboard;
+  try {
+    dashboard = await startDashboard({
+      host: config.dashboard.host,
+      port: config.dashboard.port,
+      token,
+      sources: dashboardSources(app),
+      logger,
+    });
+  } catch (error) {
+    await app.stop();
+    const busy = (error as NodeJS.ErrnoException).code === "EADDRINUSE";
+    throw new CliFailure(
+      busy
+        ? `the dashboard port ${config.dashboard.port} is in use (another wxerp?): set dashboard.port, or WXERP_DASHBOARD_PORT=0 for any free port`
+        : `cannot start the dashboard on ${config.dashboard.host}:${config.dashboard.port}: ${(error as Error).message}`,
+    );
+  }
+  say(`控制台：${dashboard.loginUrl}`, `Dashboard: ${dashboard.loginUrl}`);
+  if (!config.secrets.dashboardToken)
+    say(
+      "（令牌为本次随机生成；设置 WXERP_DASHBOARD_TOKEN 可固定）",
+      "(a random token for this run; set WXERP_DASHBOARD_TOKEN to fix it)",
+    );
+  return dashboard;
+}
+
+async function playDemoOnMock(app: App, say: Say): Promise<void> {
+  if (!app.runtime?.mocker || !app.config.wechat.demo) return;
+  await waitForLogin(app);
+  say(
+    "\n▶ 演示：模拟微信里的 8 段销售对话，经过完整流程（评分 → 准入 → 同步 ERP → 指派 → 跟进）",
+    "\n▶ Demo: 8 sales conversations on the mock WeChat through the whole pipeline (score → admission → ERP → assignment → follow-up)",
+  );
+  const result = await playDemo(app);
+  if (result.played === 0 && result.alreadyPlayed > 0) {
+    say(
+      `演示对话已在此数据目录（${app.config.dataDir}）中处理过，未重复写入 ERP。删除该目录可重新演示。`,
+      `The demo was already played in this data directory (${app.config.dataDir}); nothing was written twice. Delete it to watch again.`,
+    );
+  }
+  await printDemoSummary(app, say);
+}
+
+async function waitForLogin(app: App): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (!app.runtime?.isLoggedIn()) {
     if (Date.now() > deadline) throw new Error("the mock WeChat did not log in within 15 s");
@@ -106,10 +138,7 @@ async function waitForLogin(app: Awaited<ReturnType<typeof createApp>>): Promise
   }
 }
 
-async function printDemoSummary(
-  app: Awaited<ReturnType<typeof createApp>>,
-  say: (zh: string, en: string) => void,
-): Promise<void> {
+async function printDemoSummary(app: App, say: Say): Promise<void> {
   const threads = await app.store.listThreads();
   const synced = threads.filter((t) => t.erp).length;
   const skipped = threads.filter((t) => !t.erp && t.admission && !t.admission.passed).length;
