@@ -15,7 +15,7 @@ import { commandLine, descendants, freePort, isGone, portIsFree } from "../suppo
 
 const ROOT = join(import.meta.dirname, "../..");
 /** Generous: startup alone takes 15-20 s on a busy 2-core machine. */
-const CASE_TIMEOUT_MS = 300_000;
+const CASE_TIMEOUT_MS = 400_000;
 const RUNNING_TIMEOUT_MS = 150_000;
 /** The stop may take its bound; on a loaded machine, give it as much again and more. */
 const EXIT_TIMEOUT_MS = SHUTDOWN_BOUND_MS + 30_000;
