@@ -2,7 +2,7 @@
 import { CommanderError } from "commander";
 import { EXIT_USAGE, exitCodeFor } from "./cli/exit.ts";
 /**
- * The `wxerp` command line (design §3.1). Only this file has side effects on import:
+ * The `wxerp` command line (docs/architecture.md §3.1). Only this file has side effects on import:
  * it parses argv, runs one command and sets the exit code.
  */
 import { buildProgram } from "./cli/program.ts";

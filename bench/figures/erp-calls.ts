@@ -11,7 +11,7 @@ import { startBenchApp } from "./pipeline.ts";
  * own count of the calls it handled, by operation.
  */
 
-/** The writes the protocol cannot do without (zhibang-api §5): allocate → save → assign → reply. */
+/** The writes the protocol cannot do without (docs/zhibang-protocol.md §5): allocate → save → assign → reply. */
 export const LEAST_PER_CREATED = ["allocate", "save", "assign", "followup"] as const;
 /** A linked customer's new conversation: one follow-up record and one v3 edit (jz, summary). */
 export const LEAST_PER_UPDATED = ["followup", "v3_edit"] as const;
@@ -23,7 +23,7 @@ export const CALL_PURPOSE: Record<string, string> = {
   assign: "write: assign the owner",
   followup: "write: follow-up record",
   v3_edit: "write: v3 edit (jz, summary)",
-  detail: "read-back after save (an ok save is not proof, §3.4)",
+  detail: "read-back after save (an ok save is not proof)",
   "list(khid)": "dedupe: khid exact (+1 per store: the khid floor probe)",
   "list(searchkey)": "dedupe: mobile (searchKey)",
   "list(phone)": "dedupe: mobile again by phone (searchKey found nothing)",

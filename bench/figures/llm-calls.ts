@@ -7,7 +7,7 @@ import { type ChatMessage, expectedScorings, typicalChat } from "./typical-chat.
 
 /**
  * Figure 3: LLM requests per 100 messages of a typical conversation with the debounced
- * scheduler (idle / maxPending, design §3.5), against scoring every message (the usual
+ * scheduler (idle / maxPending), against scoring every message (the usual
  * WeChat-bot design). Both use the LLM scorer through the real `openai` client against
  * the fake OpenAI server, which counts the requests it received. Plus the prompt size of a
  * 20- and a 2,000-message thread against quoting every message.

@@ -75,7 +75,7 @@ function fieldProblems(admissible: Expectation[], byMobile: Map<string, Customer
     const want = p.company ? { intsort: 1, name: p.company } : { intsort: 2, name: p.person };
     if (c.intsort !== want.intsort) problems.push(`${p.id}: intsort ${c.intsort}, expected ${want.intsort}`);
     if (c.name !== want.name) problems.push(`${p.id}: name "${c.name}", expected "${want.name}"`);
-    // Personal customers have no person_name field: the name is the person (zhibang-api §5.2).
+    // Personal customers have no person_name field: the name is the person (docs/zhibang-protocol.md §5.2).
     if (p.company && c.person_name !== p.person)
       problems.push(`${p.id}: contact person "${c.person_name}", expected "${p.person}"`);
     if (c.ly !== "171") problems.push(`${p.id}: ly ${c.ly}, expected 171`);

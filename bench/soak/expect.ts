@@ -26,9 +26,9 @@ export interface Expectation {
 
 /**
  * The expected outcome per customer, computed independently of the bot's run: the heuristic
- * scorer on each conversation as the scheduler would feed it (design §3.5: scored at the end
- * of each line), then the admission rules of design §3.6 with what the generator knows the
- * customer typed, and the mapping of §3.7 (jz bands, tiers, one follow-up per conversation).
+ * scorer on each conversation as the scheduler would feed it (scored at the end
+ * of each line), then the admission rules of docs/architecture.md §3.6 with what the generator knows
+ * the customer typed, and the ERP mapping (jz bands, tiers, one follow-up per conversation).
  */
 export async function expectOutcomes(input: SoakInput, config: AppConfig): Promise<Expectation[]> {
   const scorer = new HeuristicScorer({ maxSummaryChars: config.scorer.maxSummaryChars, locale: config.locale });
@@ -83,7 +83,10 @@ async function expectOne(
   return expectation;
 }
 
-/** Design §3.6, restated: a verified mobile, a name, a company for company customers, the score. */
+/**
+ * The admission checks (docs/architecture.md §3.6), restated: a verified mobile, a name, a company for
+ * company customers, the score.
+ */
 function admitOrRefuse(expectation: Expectation, known: ExtractedFields, score: number, visit: number, config: AppConfig) {
   const failed: string[] = [];
   if (!known.mobile) failed.push("has_mobile");
@@ -99,7 +102,7 @@ function admitOrRefuse(expectation: Expectation, known: ExtractedFields, score: 
 }
 
 /**
- * Intake's rule for numbers (design §3.6 phone_verified): WeChat's own number and one the
+ * Intake's rule for numbers (phone_verified): WeChat's own number and one the
  * customer typed are verified; a number the salesperson typed only fills an empty field.
  */
 function offeredMobile(current: MobileField | undefined, customer: CustomerProfile, message: ThreadMessage) {
@@ -116,7 +119,10 @@ function offeredMobile(current: MobileField | undefined, customer: CustomerProfi
   return mobile ? { mobile } : {};
 }
 
-/** Design §3.7: 90-100 → 175, 75-89 → 289, 60-74 → 176, 45-59 → 177, 0-44 → 290. */
+/**
+ * The score → 价值评估 bands (docs/architecture.md §3.7): 90-100 → 175, 75-89 → 289, 60-74 → 176, 45-59 → 177,
+ * 0-44 → 290.
+ */
 export function jzBand(score: number): number {
   if (score >= 90) return 175;
   if (score >= 75) return 289;

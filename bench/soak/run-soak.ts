@@ -43,7 +43,7 @@ interface Prepared {
 }
 
 /**
- * The fault-injection soak of issue 6 §1: generated conversations replayed by the bot as a
+ * The fault-injection soak: generated conversations replayed by the bot as a
  * child process against the emulator (run here, faults on), killed and restarted, resumed
  * until the outbox is empty, then checked from the ERP's state.
  */

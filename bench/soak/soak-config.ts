@@ -11,12 +11,12 @@ export interface SoakTimings {
   retryBaseMs?: number;
   /** sync.backoffBaseMs (default 500): the outbox's first back-off. */
   backoffBaseMs?: number;
-  /** Logins fail like every other call (off by default: issue 6 lists failures of the calls). */
+  /** Logins fail like every other call (off by default: the soak's faults are those of the customer calls). */
   loginFaults?: boolean;
 }
 
 /**
- * The faults of issue 6 §1, all at once: 20% HTTP 500, 5% HTML error pages, 5% hangs past
+ * Every fault at once: 20% HTTP 500, 5% HTML error pages, 5% hangs past
  * the client timeout, 2% reset connections (uniform picks from a weighted list), before or
  * after the operation is applied; sessions expired every 30 s; 2% of saves silently lost.
  */

@@ -7,7 +7,7 @@ import type { ErpCallEvent } from "./client/types.ts";
 import { EMULATOR_DEFAULT_CREDENTIALS, type EmulatorOptions, type RunningEmulator, startEmulator } from "./emulator/index.ts";
 
 /**
- * The ERP as configured (design §3.2): `erp.baseUrl: embedded` starts the emulator
+ * The ERP as configured: `erp.baseUrl: embedded` starts the emulator
  * in-process on a free loopback port and logs in with its demo account; a URL uses
  * WXERP_ERP_USERNAME / WXERP_ERP_PASSWORD from the environment.
  */

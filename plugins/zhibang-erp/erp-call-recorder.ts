@@ -4,7 +4,7 @@ import { currentCallContext } from "./call-context.ts";
 import type { ErpCallEvent } from "./client/types.ts";
 
 /**
- * Turns every ERP HTTP attempt into one audit record (design §3.9; masked by the audit
+ * Turns every ERP HTTP attempt into one audit record (masked by the audit
  * log) and the monitoring figures: latency, failures, re-logins, retries.
  */
 export function erpCallRecorder(audit: AuditLog, monitoring: Monitoring) {

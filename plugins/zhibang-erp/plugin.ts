@@ -36,7 +36,7 @@ export interface ZhibangErpControl {
 }
 
 /**
- * The 智邦 ERP plugin (design §3.6-§3.9): admission on every scored thread, an idempotent
+ * The 智邦 ERP plugin (docs/architecture.md §1.6): admission on every scored thread, an idempotent
  * sync through the durable outbox, tier assignment, follow-ups and the `/erp` commands.
  */
 export function zhibangErpPlugin(options: ZhibangErpPluginOptions): { plugin: WxerpPlugin; control: ZhibangErpControl } {

@@ -25,7 +25,7 @@ export interface SyncRequestResult {
 }
 
 /**
- * The admission decision and, when it passes, one durable sync job (design §3.6, §1).
+ * The admission decision and, when it passes, one durable sync job (docs/architecture.md §1.6, §3.6).
  * A thread that fails keeps its reasons for `/erp status` and touches nothing in the ERP.
  */
 export class SyncRequests {

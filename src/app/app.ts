@@ -63,7 +63,10 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** Wires the parts of design §1 together. Opening the store and the outbox may throw (corrupt files). */
+/**
+ * Wires the pipeline of docs/architecture.md §1 together. Opening the store and the outbox may throw (corrupt
+ * files).
+ */
 export async function createApp(config: AppConfig, options: AppOptions): Promise<App> {
   const { logger, mode } = options;
   const clock = options.clock ?? (() => new Date());

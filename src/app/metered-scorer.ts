@@ -1,7 +1,7 @@
 import type { Monitoring } from "../monitoring/monitoring.ts";
 import type { Scorer } from "../scorer/types.ts";
 
-/** Counts LLM calls and tokens for the figures (design §3.9) around any scorer. */
+/** Counts LLM calls and tokens for the figures (`/metrics`, the dashboard) around any scorer. */
 export function meteredScorer(scorer: Scorer, monitoring: Monitoring): Scorer & { calls(): number } {
   let calls = 0;
   return {

@@ -1,5 +1,5 @@
 /**
- * The audit log (design §3.9, the seed's 操作日志): one JSON line per ERP call and per
+ * The audit log (docs/architecture.md §3.9, the seed's 操作日志): one JSON line per ERP call and per
  * decision, masked before it is written. Written by the ERP plugin and the command router.
  */
 

@@ -1,6 +1,6 @@
 /**
  * Recognises the bot's own replies when the puppet echoes them back as `self()` messages
- * (wechaty-notes §0.4): a reply that starts with the command prefix (help text) must not
+ * (every puppet does so, by the puppet specification): a reply that starts with the command prefix (help text) must not
  * run as a command, and a reply is not conversation. Entries expire and the set is bounded.
  */
 export class EchoGuard {

@@ -46,7 +46,8 @@ export class SendError extends Error {
 /**
  * The Wechaty bot and its session. Every listener is registered here, once: never inside
  * `login` (a watchdog reset logs out and in again and would stack listeners), and always
- * with an `error` listener (without one an emitted error throws). See wechaty-notes §0.
+ * with an `error` listener (Wechaty reports a failed puppet start as an `error` event, and an
+ * EventEmitter without an `error` listener throws).
  */
 export function createWechatyRuntime(config: AppConfig, logger: Logger, options: RuntimeOptions = {}): WechatyRuntime {
   bridgeWechatyLog(logger);

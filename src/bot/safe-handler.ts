@@ -2,7 +2,7 @@ import type { Logger } from "../logging/logger.ts";
 
 /**
  * Wraps an event handler so that neither a throw nor a rejected promise escapes. Wechaty
- * emits events synchronously and ignores what listeners return (wechaty-notes §0.3), so a
+ * emits events synchronously and ignores what listeners return, so a
  * rejection would become an unhandledRejection and, on Node 20, end the process.
  */
 export function safeHandler<A extends unknown[]>(

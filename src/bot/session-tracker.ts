@@ -31,8 +31,8 @@ export interface SessionTrackerOptions {
 
 /**
  * The session as the bot sees it. The listeners are registered once, when the bot is built:
- * a watchdog reset shows up as logout then login (wechaty-notes §0.6), so they only update
- * state and never register anything. The `error` listener is mandatory (§0.2).
+ * a watchdog reset shows up as logout then login, so they only update state and never
+ * register anything. The `error` listener is mandatory: without one an emitted `error` throws.
  */
 export function trackSession(bot: Wechaty, options: SessionTrackerOptions) {
   const { logger } = options;

@@ -1,6 +1,6 @@
 import { ConfigError } from "../config/errors.ts";
 
-/** Exit codes (design §3.1). */
+/** Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad configuration. */
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;

@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { loadConfig } from "../config/load.ts";
 import type { AppConfig } from "../config/schema.ts";
 
-/** Global options every subcommand accepts (design §3.1). */
+/** Global options every subcommand accepts (docs/architecture.md §3.1). */
 export interface GlobalOptions {
   config?: string;
   data?: string;

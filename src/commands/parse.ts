@@ -1,5 +1,5 @@
 /**
- * "Is this message a command?" as a small pure matcher (style.md, Commands), testable alone.
+ * "Is this message a command?" as a small pure matcher, testable alone.
  * `/erp sync 张三` → { name: "sync", args: ["张三"], rest: "张三" }; `/erpx` is not a command.
  */
 

@@ -3,7 +3,7 @@ import type { CommandOrigin, CommandSender, ReplySender } from "./types.ts";
 export type ReplyTarget = { kind: "control" } | { kind: "conversation"; id: string };
 
 /**
- * Where replies to a command go (design §3.8): typed in a customer's chat → the control chat,
+ * Where replies to a command go: typed in a customer's chat → the control chat,
  * so the customer never sees ERP internals; in a room → that room; in the control chat or a
  * staff member's 1:1 → the control chat for the bot's own account, else that staff member.
  */

@@ -34,7 +34,7 @@ export interface DispatchingRouter extends CommandRouter {
   dispatch(candidate: CommandCandidate): Promise<DispatchOutcome>;
 }
 
-/** The `/erp` command router (design §3.8): parse, authorise, route replies, run in a boundary. */
+/** The `/erp` command router (docs/architecture.md §3.8): parse, authorise, route replies, run in a boundary. */
 export function createCommandRouter(options: CommandRouterOptions): DispatchingRouter {
   return new ChatCommandRouter(options);
 }

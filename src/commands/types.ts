@@ -1,5 +1,5 @@
 /**
- * Chat commands (design §3.8): `/erp <name> [args]`, run only for authorised staff,
+ * Chat commands (docs/architecture.md §3.8): `/erp <name> [args]`, run only for authorised staff,
  * each handler inside an error boundary.
  */
 
@@ -28,7 +28,7 @@ export interface CommandContext {
   sender: CommandSender;
   origin: CommandOrigin;
   locale: "zh" | "en";
-  /** Sends a reply to where replies for this command go (design §3.8 routing). */
+  /** Sends a reply to where replies for this command go (see reply-route.ts). */
   reply(text: string): Promise<void>;
 }
 

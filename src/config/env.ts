@@ -1,7 +1,7 @@
 import type { Secrets } from "./schema.ts";
 
 /**
- * Environment variables that override file keys (design §3.2: the environment wins).
+ * Environment variables that override file keys (the environment wins over every file).
  * Each maps to a dotted config path; `number`/`boolean` values are parsed here so a
  * wrong value is reported under the variable's own name.
  */

@@ -8,7 +8,7 @@ import { type AppConfig, configSchema } from "./schema.ts";
 
 export const DEFAULT_CONFIG_FILE = fileURLToPath(new URL("../../config/default.yaml", import.meta.url));
 
-/** Keys that must never be in a file: secrets come from the environment (design §3.2). */
+/** Keys that must never be in a file: secrets come from the environment. */
 const SECRET_FILE_KEYS: Record<string, string> = {
   "erp.username": "WXERP_ERP_USERNAME",
   "erp.password": "WXERP_ERP_PASSWORD",

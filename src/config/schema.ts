@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * The configuration schema (design §3.2). Defaults live here, so `config/default.yaml`
+ * The configuration schema (README §6 lists the keys). Defaults live here, so `config/default.yaml`
  * only needs to say what a reader should see. Every object is strict: an unknown key is
  * an error that names it, never silently ignored (a typo must not fall back to a default).
  */
@@ -157,7 +157,7 @@ export const configSchema = z.strictObject({
 export type FileConfig = z.infer<typeof configSchema>;
 export type Tier = z.infer<typeof tierSchema>;
 
-/** Secrets: read from the environment only, never from a file (design §3.2). */
+/** Secrets: read from the environment only, never from a file. */
 export interface Secrets {
   erpUsername?: string;
   erpPassword?: string;

@@ -9,7 +9,7 @@ import { parseReplay, replayMessageId } from "../replay/replay-format.ts";
 export const SAMPLE_CONVERSATIONS = fileURLToPath(new URL("./sample-conversations.jsonl", import.meta.url));
 
 /**
- * The embedded demo (issue 5 §2): the bundled conversations typed into the mock WeChat
+ * The embedded demo (`npm start`): the bundled conversations typed into the mock WeChat
  * now, a message every `pauseMs`, through the live pipeline. Each conversation is scored
  * when it ends (a live bot would wait `scorer.idleSeconds`; nobody watching a demo wants
  * to). Message ids are stable, so a second `npm start` on the same data directory is

@@ -7,7 +7,7 @@ export type ContactFields = Pick<Contact, "id" | "name"> & Partial<Pick<Contact,
 /**
  * What WeChat tells us about a contact: nickname, the remark the salesperson set (alias),
  * the WeChat ID from the payload (`weixin()` is deprecated and prints a stack trace), and a
- * mobile number WeChat itself holds for the contact, which counts as verified (design §3.6).
+ * mobile number WeChat itself holds for the contact, which counts as verified.
  */
 export async function readContactFields(contact: WechatyContact): Promise<ContactFields> {
   const fields: ContactFields = { id: contact.id, name: safe(() => contact.name()) ?? "" };

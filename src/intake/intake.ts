@@ -44,7 +44,7 @@ interface Incoming {
   backlog: boolean;
 }
 
-/** Message intake (design §1, issue 3 §2): dedupe, backlog, threads, commands, contacts. */
+/** Message intake (docs/architecture.md §1.2): dedupe, backlog, threads, commands, contacts. */
 export function createIntake(options: IntakeOptions): Intake {
   const { store, config, logger } = options;
   const rules = {

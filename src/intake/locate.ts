@@ -22,7 +22,7 @@ export interface Located {
 }
 
 /**
- * Where a message belongs (design §1): the thread of a 1:1 chat is the customer, whoever
+ * Where a message belongs: the thread of a 1:1 chat is the customer, whoever
  * wrote (`self() ? listener() : talker()`); a listed group chat feeds each customer's own
  * thread; the control chat, staff and official accounts are not customers. Returns
  * undefined for payloads without a talker or a counterpart.

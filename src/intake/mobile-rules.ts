@@ -1,7 +1,7 @@
 import type { MobileField, MobileSource, Thread } from "../store/types.ts";
 
 /**
- * Which mobile number a thread keeps (design §3.6 `phone_verified`): a number WeChat holds
+ * Which mobile number a thread keeps (the admission check `phone_verified`): a number WeChat holds
  * or the customer typed is verified and replaces an unverified one; a number the
  * salesperson typed is unverified and only fills an empty field. A verified number is
  * never replaced here (staff can still run `/erp verify`).

@@ -2,7 +2,7 @@ import type { AppConfig } from "../config/schema.ts";
 import { DAY, HOUR, type Monitoring } from "./monitoring.ts";
 
 /**
- * The seed's alert thresholds (design §3.9), checked continuously. Crossing a threshold
+ * The seed's alert thresholds (docs/architecture.md §3.9), checked continuously. Crossing a threshold
  * sends ONE short line to the control chat; the alert then stays active (and silent)
  * until the figure recovers, so a bad hour is one message, not one per failed call.
  */

@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import { type Bucket, TimeSeries } from "./time-series.ts";
 
 /**
- * The seed's monitoring figures (design §3.9): sync success rate, ERP latency, failures
+ * The seed's monitoring figures (docs/architecture.md §3.9): sync success rate, ERP latency, failures
  * per hour, duplicates per day, session re-logins per hour, LLM calls and tokens.
  * Each event feeds a Prometheus metric (for /metrics) and a time series (for alerts,
  * the dashboard's charts and `wxerp status`).

@@ -1,5 +1,5 @@
 /**
- * The durable outbox (design §1, §2): every ERP write is a persisted job. Everything outside
+ * The durable outbox (docs/architecture.md §2.2): every ERP write is a persisted job. Everything outside
  * `src/outbox/` talks to the `Outbox` interface only, so a Redis (BullMQ) or PostgreSQL
  * implementation can replace the embedded lowdb one: nothing here assumes files or one process.
  */

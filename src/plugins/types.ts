@@ -19,7 +19,10 @@ export interface ScoredEvent {
   at: string;
 }
 
-/** An event the console, the dashboard and tests follow (design §3.4 steps). */
+/**
+ * An event the console, the dashboard and tests follow (scored, admitted, created, linked, assigned,
+ * follow-up posted, failed, …).
+ */
 export interface ActivityEvent {
   at: string;
   kind: string;
@@ -48,7 +51,7 @@ export interface PluginHost {
   scoreNow(threadId: string): Promise<ScoredEvent | undefined>;
 }
 
-/** A plugin: validates its config in the factory, then installs on a host (style.md). */
+/** A plugin: validates its config in the factory, then installs on a host. */
 export interface WxerpPlugin {
   readonly name: string;
   install(host: PluginHost): void | (() => Promise<void> | void) | Promise<void | (() => Promise<void> | void)>;

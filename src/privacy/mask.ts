@@ -8,7 +8,7 @@
 const MOBILE_IN_TEXT = /(?<!\d)(?:\+?86[-\s]?)?(1[3-9]\d)[-\s]?(\d{4})[-\s]?(\d{4})(?!\d)/g;
 // Bank card / account numbers: 12 to 30 digits, possibly grouped by spaces or dashes.
 const LONG_DIGITS_IN_TEXT = /(?<!\d)\d(?:[ -]?\d){11,29}(?!\d)/g;
-// A secret written as text: a lenient-JSON body `{session:"…"}` (zhibang-api.md §1), a header
+// A secret written as text: a lenient-JSON body `{session:"…"}` (docs/zhibang-protocol.md §2.1), a header
 // line `ZBAPI-Token: …`, a query string `?session=…`. The name and separator stay, the value goes.
 const SECRET_IN_TEXT =
   /((?<![\w-])["']?_*(?:session|password|passwd|pwd|token|access_?token|zbapi-token|api[-_]?key|authorization|secret)["']?\s*[:=]\s*)("[^"]*"|'[^']*'|(?:bearer\s+|basic\s+)?[^\s,&;}"'\]]+)/gi;

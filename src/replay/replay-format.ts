@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 
-/** One recorded conversation per JSONL line (design §3.3). */
+/** One recorded conversation per JSONL line (docs/architecture.md §3.3). */
 export const replayLineSchema = z.strictObject({
   contact: z.strictObject({
     id: z
@@ -61,7 +61,7 @@ export function parseReplay(text: string): ParsedReplay {
 
 /**
  * Message ids derived from contact, time and text: replaying a file twice delivers the
- * same ids, so intake's dedupe makes the second run a no-op (design §3.3).
+ * same ids, so intake's dedupe makes the second run a no-op.
  */
 export function replayMessageId(contactId: string, from: string, at: string, text: string): string {
   const digest = createHash("sha256")

@@ -1,7 +1,7 @@
 import type { OutboxJob } from "../outbox/index.ts";
 import type { Thread } from "../store/types.ts";
 
-/** The replay report (design §3.4). */
+/** The replay report (docs/architecture.md §3.4). */
 export interface ReplayThreadReport {
   contact: string;
   name?: string;
@@ -34,7 +34,7 @@ export interface ReplayReport {
   };
   /** Malformed input lines, skipped. */
   errors: Array<{ line: number; message: string }>;
-  /** Not in design §3.4's example but asked for by issue 5/6: retries, re-logins, time. */
+  /** How hard the ERP made it (retries, re-logins) and how long the run took. */
   stats: { lines: number; messages: number; erpRetries: number; relogins: number; durationMs: number };
 }
 

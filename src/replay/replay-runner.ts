@@ -13,7 +13,7 @@ export interface ReplayProgress {
 }
 
 /**
- * Plays recorded conversations through the whole pipeline (design §3.3): mock WeChat →
+ * Plays recorded conversations through the whole pipeline (docs/architecture.md §3.3): mock WeChat →
  * intake → scorer → ERP plugin → the configured ERP. Time follows the `at` stamps: a
  * thread is scored where the conversation pauses longer than `scorer.idleSeconds` and at
  * the end of each line; the ERP work of that scoring finishes before the replay goes on,

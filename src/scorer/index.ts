@@ -1,5 +1,5 @@
 /**
- * The scorer chosen by `scorer.provider` (design §3.2, §3.5): the offline heuristic
+ * The scorer chosen by `scorer.provider` (docs/architecture.md §1.4): the offline heuristic
  * scorer by default, or an OpenAI-compatible LLM that falls back to it.
  */
 import OpenAI from "openai";

@@ -16,7 +16,7 @@ export interface ScoreInput {
   previousScore?: number;
 }
 
-/** Design §3.5. */
+/** What every scorer returns (docs/architecture.md §3.5). */
 export interface ScoreResult {
   score: number;
   summary: string;

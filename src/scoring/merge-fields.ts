@@ -7,7 +7,7 @@ const TEXT_FIELDS = ["name", "company", "email", "address"] as const;
 /**
  * Folds what the scorer extracted into what the thread already knows: empty answers never
  * erase a value, a different non-empty answer updates it, and `type` follows the company
- * (a known company name makes a company customer, design §3.6).
+ * (a known company name makes a company customer).
  */
 export function mergeExtractedFields(
   known: ExtractedFields,

@@ -2,8 +2,8 @@ import { extractMobiles, normalizeMobile } from "../privacy/mobile.ts";
 import type { MobileField, ThreadMessage } from "../store/types.ts";
 
 /**
- * The mobile a scoring result proposes, judged by where it came from (design §3.6
- * `phone_verified`): a number the customer typed in this thread counts as verified; one the
+ * The mobile a scoring result proposes, judged by where it came from (the admission
+ * check `phone_verified`): a number the customer typed in this thread counts as verified; one the
  * model produced from anywhere else (the salesperson's text, a guess) does not.
  */
 export function proposedMobile(

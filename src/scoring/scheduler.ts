@@ -14,7 +14,7 @@ interface Pending {
 export const DEFAULT_SCORE_HISTORY = 50;
 
 /**
- * Decides when threads are scored (design §3.5): after `idleSeconds` of quiet, at once when
+ * Decides when threads are scored: after `idleSeconds` of quiet, at once when
  * `maxPendingMessages` are unscored, or on demand; never per message. One scoring per thread
  * at a time, `scorer.concurrency` overall.
  */

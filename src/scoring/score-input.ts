@@ -3,7 +3,7 @@ import type { Contact, Thread } from "../store/types.ts";
 
 /**
  * What the scorer sees: the rolling summary plus the last `recentMessages` messages, so the
- * prompt stays the same size however long the thread grows (design §3.5).
+ * prompt stays the same size however long the thread grows.
  */
 export function scoreInputFor(thread: Thread, contact: Contact | undefined, recentMessages: number): ScoreInput {
   const who: ScoreInput["contact"] = { id: thread.contactId, name: contact?.name ?? thread.contactId };

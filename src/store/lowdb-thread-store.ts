@@ -47,7 +47,7 @@ const META_KEY = "meta";
 const SEEN_KEY_PREFIX = "seen/";
 
 /**
- * The embedded ThreadStore (design §2): lowdb JSON files under `<dataDir>/store/`.
+ * The embedded ThreadStore: lowdb JSON files under `<dataDir>/store/`.
  *
  *   meta.json          numbering, shard counts, small values (written durably)
  *   threads-N/*.json   threads hashed over N files

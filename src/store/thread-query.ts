@@ -21,7 +21,7 @@ export function listThreads(threads: Iterable<Thread>, filter: ThreadFilter = {}
 }
 
 /**
- * `who` as staff type it in a command (design §3.8): an exact contact id, khid, mobile, alias
+ * `who` as staff type it in a command: an exact contact id, khid, mobile, alias
  * or name first; only when nothing matches exactly, a case-insensitive part of a name or alias.
  */
 export function findThreads(threads: Iterable<Thread>, contactOf: (id: string) => Contact | undefined, who: string): Thread[] {

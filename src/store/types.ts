@@ -1,5 +1,5 @@
 /**
- * The thread store's data model and interface (design §1, §2). Everything outside
+ * The thread store's data model and interface (docs/architecture.md §1.3). Everything outside
  * `src/store/` talks to the `ThreadStore` interface only: a later PostgreSQL store must
  * be a drop-in, so nothing here assumes files or a single process.
  */
@@ -21,7 +21,7 @@ export interface ThreadMessage {
   roomId?: string;
 }
 
-/** Where a mobile number came from; decides `phone_verified` (design §3.6). */
+/** Where a mobile number came from; decides the admission check `phone_verified`. */
 export type MobileSource = "wechat" | "customer" | "sales" | "staff" | "llm";
 
 export interface MobileField {
@@ -73,7 +73,7 @@ export interface ErpLink {
 
 export interface AdmissionResult {
   passed: boolean;
-  /** Failed check names, in the seed's order (design §3.6). */
+  /** Failed check names, in the order of docs/architecture.md §3.6. */
   failed: string[];
   checks: Record<string, boolean>;
   at: string;

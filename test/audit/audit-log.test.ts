@@ -66,7 +66,7 @@ describe("audit log masking", () => {
         body: { message: "客户 张三 13912345678 已保存，账号 6222 0202 0011 2233 445" },
       },
     });
-    // A raw lenient-JSON body (zhibang-api.md §1) as the client sent it.
+    // A raw lenient-JSON body (docs/zhibang-protocol.md §2.1) as the client sent it.
     log.write({
       operation: "erp.login",
       actor: "auto",

@@ -7,7 +7,7 @@ import { type AppFixture, BOSS, SALES, startAppFixture } from "../support/app-fi
 import { HOT_MOBILE, hotLead } from "./support/lines.ts";
 
 /**
- * Commands from the wrong people or with the wrong arguments (issue 6 §2, design §3.8),
+ * Commands from the wrong people or with the wrong arguments (docs/architecture.md §3.8),
  * through the real router and the ERP plugin's commands: customers and strangers get
  * silence (and an audit record); staff get the usage line or the reason, and nothing moves
  * in the ERP.

@@ -6,7 +6,7 @@ import { CHILD_PROCESS_TIMEOUT_MS } from "../support/timeouts.ts";
 import { wxerp } from "./support/cli.ts";
 
 /**
- * Bad configuration through the real command line (design §3.1, §3.2): `wxerp` exits 2 and
+ * Bad configuration through the real command line: `wxerp` exits 2 and
  * the message names every key or variable to fix; nothing starts with a silent default.
  */
 describe("bad configuration values", { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {

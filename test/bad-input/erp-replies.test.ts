@@ -8,7 +8,7 @@ import { coldLead, HOT_MOBILE, hotLead } from "./support/lines.ts";
 import { settleOutbox } from "./support/settle.ts";
 
 /**
- * ERP replies that are hard to read (issue 6 §2, zhibang-api §2.1, §3): HTML error pages,
+ * ERP replies that are hard to read (docs/zhibang-protocol.md §2.1, §3): HTML error pages,
  * truncated JSON, raw control characters, `status` as a string, rows as objects, an
  * unknown body.model. The client reads what can be read and raises typed errors for the
  * rest; the sync lands after retries, exactly once, checked in the ERP's own records.

@@ -13,7 +13,7 @@ import { jsonl, warmLead } from "./support/lines.ts";
 import { type Pipeline, startPipeline } from "./support/pipeline.ts";
 
 /**
- * LLM answers that cannot be used (issue 6 §2, design §3.5), through the real `openai`
+ * LLM answers that cannot be used (docs/architecture.md §3.5), through the real `openai`
  * client and the whole pipeline: each thread falls back to the heuristic score, the fallback
  * is recorded on the thread, and the ERP gets the heuristic's decision, not the bad number.
  */

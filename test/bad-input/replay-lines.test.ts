@@ -8,7 +8,7 @@ import { wxerp } from "./support/cli.ts";
 import { coldLead, HOT_MOBILE, hotLead } from "./support/lines.ts";
 
 /**
- * Malformed replay input (issue 6 §2): every bad line is reported with its number and a
+ * Malformed replay input: every bad line is reported with its number and a
  * reason naming the field, the good lines still run through the whole pipeline.
  */
 describe("malformed replay lines", { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {

@@ -5,7 +5,7 @@ import type { ReplayReport } from "../../src/replay/replay-report.ts";
 import { type AppFixture, startAppFixture } from "../support/app-fixture.ts";
 
 /**
- * Hostile or odd WeChat messages (issue 6 §2) played through the whole pipeline (mock
+ * Hostile or odd WeChat messages played through the whole pipeline (mock
  * WeChat → intake → store → scorer → ERP plugin → emulator): what ends up in the thread
  * and in the ERP, for each.
  */

@@ -1,5 +1,5 @@
 /**
- * The real gRPC puppet path (design §4): a PuppetServer wrapping a PuppetMock on
+ * The real gRPC puppet path (docs/architecture.md §4): a PuppetServer wrapping a PuppetMock on
  * 127.0.0.1 with TLS off, and the bot connecting through PuppetService, exactly as it
  * connects to a hosted puppet gateway in production (explicit endpoint, prefixed token).
  */

@@ -30,7 +30,7 @@ async function wxerp(
   }
 }
 
-describe("the wxerp command line (design §3.1)", { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {
+describe("the wxerp command line", { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "wxerp-cli-"));
@@ -39,7 +39,7 @@ describe("the wxerp command line (design §3.1)", { timeout: CHILD_PROCESS_TIMEO
     await rm(dir, { recursive: true, force: true });
   }, CHILD_PROCESS_TIMEOUT_MS);
 
-  it("replay --json prints the §3.4 report on stdout, reports malformed lines by number and runs the rest", async () => {
+  it("replay --json prints the JSON report on stdout, reports malformed lines by number and runs the rest", async () => {
     const sample = (await readFile(SAMPLE_CONVERSATIONS, "utf8")).trim().split("\n");
     const file = join(dir, "input.jsonl");
     await writeFile(file, [sample[0], "{broken", sample[3]].join("\n"));

@@ -14,7 +14,7 @@ import { silentLogger } from "../../src/logging/logger.ts";
 import { parseReplay } from "../../src/replay/replay-format.ts";
 import { runReplay } from "../../src/replay/replay-runner.ts";
 
-/** Issue 5 §4: a crossed threshold sends ONE short line to the control chat and shows on the dashboard. */
+/** A crossed threshold sends ONE short line to the control chat and shows on the dashboard. */
 describe("alerts from a failing ERP", () => {
   let dataDir: string;
   let app: App;

@@ -31,7 +31,7 @@ async function save(datas: Datas, intsort = 1): Promise<string> {
   return reply.body.message.text;
 }
 
-describe("allocate (§5.1)", () => {
+describe("allocate (docs/zhibang-protocol.md §5.1)", () => {
   it("reserves a fresh ord per call and pre-generates a khid at fields[2]", async () => {
     const first = await allocate();
     const second = await allocate();
@@ -191,7 +191,7 @@ describe("customer workflow: allocate → save → detail → list → assign �
   });
 });
 
-describe("validation failures come back as message texts with status 0 (§3.4)", () => {
+describe("validation failures come back as message texts with status 0 (docs/zhibang-protocol.md §3.4)", () => {
   it.each([
     [{ name: "", person_name: "张三" }, "客户名称不能为空！"],
     [{ name: "丙公司", person_name: "" }, "联系人姓名不能为空！"],
@@ -254,7 +254,7 @@ describe("validation failures come back as message texts with status 0 (§3.4)",
   });
 });
 
-describe("contacts (§5.8)", () => {
+describe("contacts (docs/zhibang-protocol.md §5.8)", () => {
   it("updates a contact by its ord (whole form) and shows it in the detail", async () => {
     const list = await zsml(emu, `${MOBILE}/salesmanage/person/list.asp`, {
       session,

@@ -82,7 +82,7 @@ export async function listCustomers(emu: RunningEmulator, session: string, datas
   return zsml(emu, `${MOBILE}/salesmanage/custom/list.asp`, { session, cmdkey: "refresh", datas });
 }
 
-/** Reads a bill field by id: value when non-empty, else text (zhibang-api §5.3). */
+/** Reads a bill field by id: value when non-empty, else text (docs/zhibang-protocol.md §5.3). */
 export function billField(reply: Json, id: string): { value: string; text: string } | undefined {
   for (const group of reply.body.bill.groups) {
     for (const field of group.fields) if (field.id === id) return { value: String(field.value), text: String(field.text) };

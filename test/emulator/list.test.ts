@@ -47,7 +47,7 @@ afterAll(async () => {
   await emu.close();
 });
 
-describe("customer list (§5.4)", () => {
+describe("customer list (docs/zhibang-protocol.md §5.4)", () => {
   it("returns only the UI skeleton without cmdkey refresh", async () => {
     const reply = await zsml(emu, `${MOBILE}/salesmanage/custom/list.asp`, { session });
     expect(reply.header.status).toBe(0);
@@ -56,7 +56,7 @@ describe("customer list (§5.4)", () => {
     expect(JSON.stringify(reply)).not.toContain("测试客户");
   });
 
-  it("takes cmdkey from the __msgid query parameter when the body has none (§2.2)", async () => {
+  it("takes cmdkey from the __msgid query parameter when the body has none (docs/zhibang-protocol.md §2.2)", async () => {
     const body = JSON.stringify({ session, datas: [{ id: "pagesize", val: 5 }] });
     const reply = JSON.parse((await postRaw(emu.url, `${MOBILE}/SalesManage/Custom/List.asp?__msgId=refresh`, body)).text);
     expect(reply.body.model).toBe("source");

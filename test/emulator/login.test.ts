@@ -15,7 +15,7 @@ function loginWith(path: string, user: string, password: string, extra: Record<s
   return zsml(emu, path, { datas: { user, password, serialnum: "txt:ai-client-001", ...extra } });
 }
 
-describe("login (§4.1)", () => {
+describe("login (docs/zhibang-protocol.md §4.1)", () => {
   it.each(["/webapi/v3/ov1/login", `${MOBILE}/login.asp`, "/mobilephone/login.asp", "/SYSA/MobilePhone/Login.ASP"])(
     "logs in at %s",
     async (path) => {
@@ -96,7 +96,7 @@ describe("login (§4.1)", () => {
   });
 });
 
-describe("request formats (§2.1)", () => {
+describe("request formats (docs/zhibang-protocol.md §2.1)", () => {
   it("accepts application/zsml with the vendor's JS-literal body", async () => {
     const body = `{session:"******", datas:[{id:"user", val:"txt:wxerp"},{id:'password', val:'txt:wxerp123'},{id:"serialnum",val:"demo01"},]}`;
     const reply = await postRaw(emu.url, `${MOBILE}/login.asp`, body, { "content-type": "application/zsml" });
@@ -143,7 +143,7 @@ describe("request formats (§2.1)", () => {
   });
 });
 
-describe("logout (§4.4)", () => {
+describe("logout (docs/zhibang-protocol.md §4.4)", () => {
   it("ends the session; the header carries no session", async () => {
     const session = await login(emu);
     const reply = await zsml(emu, `${MOBILE}/logout.asp`, { session });

@@ -3,7 +3,7 @@ import { parseBodyText } from "../../plugins/zhibang-erp/emulator/body-parser.ts
 import { parseRelaxedJson } from "../../plugins/zhibang-erp/emulator/relaxed-json.ts";
 import { unescapeControlCharacters } from "../../plugins/zhibang-erp/emulator/render.ts";
 
-describe("relaxed body parsing (§2.1)", () => {
+describe("relaxed body parsing (docs/zhibang-protocol.md §2.1)", () => {
   it.each([
     [
       `{session:"******", datas:[{id:"user", val:"txt:admin"}]}`,

@@ -19,7 +19,7 @@ function enumCall(session: string) {
   return zsml(emu, `${MOBILE}/source.asp?enumid=13`, { session });
 }
 
-describe("sessions (§4.2, §4.3)", () => {
+describe("sessions (docs/zhibang-protocol.md §4.2, §4.3)", () => {
   it("sends the idle timeout as ratebit", async () => {
     const reply = await zsml(emu, "/webapi/v3/ov1/login", {
       datas: { user: "txt:wxerp", password: "txt:wxerp123", serialnum: "s1" },

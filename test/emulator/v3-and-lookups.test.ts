@@ -16,7 +16,7 @@ afterEach(async () => {
 const EDIT = "/webapi/v3/sales/customer/edit";
 const ADD = "/webapi/v3/sales/customer/add";
 
-describe("v3 customer edit and add (§6)", () => {
+describe("v3 customer edit and add (docs/zhibang-protocol.md §6)", () => {
   it("updates only the fields sent", async () => {
     const ord = await createCustomer(emu, session, {
       name: "辛公司",
@@ -81,7 +81,7 @@ describe("v3 customer edit and add (§6)", () => {
   });
 });
 
-describe("enums and lookups (§5.9)", () => {
+describe("enums and lookups (docs/zhibang-protocol.md §5.9)", () => {
   it.each([
     ["13", { n: "网站注册", v: "171" }],
     ["14", { n: "很高", v: "175" }],

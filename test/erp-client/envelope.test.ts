@@ -13,7 +13,7 @@ function zsml(text: string, httpStatus = 200): ZsmlReply {
   return asZsml(parseErpReply(text, { operation: "test", httpStatus }), "test");
 }
 
-describe("ZBDocument header (zhibang-api.md §3.1, §3.2)", () => {
+describe("ZBDocument header (docs/zhibang-protocol.md §3.1, §3.2)", () => {
   it.each([
     [
       "status as a number",
@@ -59,7 +59,7 @@ describe("ZBDocument header (zhibang-api.md §3.1, §3.2)", () => {
   });
 });
 
-describe("raw control characters (§2.1, PY2 strict=False)", () => {
+describe("raw control characters (docs/zhibang-protocol.md §2.1, PY2 strict=False)", () => {
   it("parses a reply with a raw newline, tab and \\u0001 inside strings", () => {
     const text =
       '{"header":{"status":0,"message":"ok"},"body":{"model":"message","message":{"text":"第一行\n第二行\t\u0001end"}}}';
@@ -77,7 +77,7 @@ describe("raw control characters (§2.1, PY2 strict=False)", () => {
   });
 });
 
-describe("replies that are not a JSON envelope (§8)", () => {
+describe("replies that are not a JSON envelope (docs/zhibang-protocol.md §8)", () => {
   const iisPage =
     "<!DOCTYPE html><html><head><title>500 - 内部服务器错误。</title></head><body><h1>服务器错误</h1><p>联系 13800138000</p></body></html>";
 
@@ -142,7 +142,7 @@ describe("replies that are not a JSON envelope (§8)", () => {
   });
 });
 
-describe("v3 webapi replies (§6)", () => {
+describe("v3 webapi replies (docs/zhibang-protocol.md §6)", () => {
   it.each([
     ['{"Code":200,"Msg":"成功"}', 200, "成功"],
     ['{"Code":"300","Msg":"客户名称不能为空"}', 300, "客户名称不能为空"],
@@ -158,7 +158,7 @@ describe("v3 webapi replies (§6)", () => {
   });
 });
 
-describe("SourceClass tables: rows zipped by cols[].id (§3.6, §5.4)", () => {
+describe("SourceClass tables: rows zipped by cols[].id (docs/zhibang-protocol.md §3.6, §5.4)", () => {
   const cols = '[{"id":"name","dbtype":"varchar"},{"id":"catename"},{"id":"mobile"},{"id":"ord"}]';
   const page = '{"recordcount":"239","pagesize":20,"pagecount":12,"pageindex":1}';
   const table = (rows: string, c = cols) =>
@@ -209,7 +209,7 @@ describe("SourceClass tables: rows zipped by cols[].id (§3.6, §5.4)", () => {
   });
 });
 
-describe("BillClass: fields by id, value else text (§3.5, §5.1, §5.3)", () => {
+describe("BillClass: fields by id, value else text (docs/zhibang-protocol.md §3.5, §5.1, §5.3)", () => {
   const bill = (groups: string, value = '"1001"') =>
     readBill(
       zsml(
@@ -244,7 +244,7 @@ describe("BillClass: fields by id, value else text (§3.5, §5.1, §5.3)", () =>
   });
 });
 
-describe("MessageClass after a write (§3.4)", () => {
+describe("MessageClass after a write (docs/zhibang-protocol.md §3.4)", () => {
   const message = (text: string) =>
     zsml(
       `{"header":{"status":0,"message":"ok","session":"s"},"body":{"model":"message","message":{"title":"","text":${JSON.stringify(text)}}}}`,

@@ -82,7 +82,7 @@ describe("follow-ups are never duplicated", () => {
   });
 });
 
-describe("reply quirks (zhibang-api.md §2.1, §3.1, §3.6)", () => {
+describe("reply quirks (docs/zhibang-protocol.md §2.1, §3.1, §3.6)", () => {
   it("control characters, string statuses and {value, ord} rows all read the same data", async () => {
     const { erp } = await withEmulator({ controlChars: true, statusAsString: true, rowsAsObjects: true });
     const [mingda] = await erp.findByName("上海明达机械有限公司");

@@ -22,7 +22,7 @@ import { thrown } from "../support/thrown.ts";
 const read = (text: string) => parseErpReply(text, { operation: "list", httpStatus: 200 });
 const header = (status: number | string, message: string) => read(JSON.stringify({ header: { status, message } }));
 
-describe("session expiry (zhibang-api.md §4.3)", () => {
+describe("session expiry (docs/zhibang-protocol.md §4.3)", () => {
   it.each([
     "非法访问，未登录系统。",
     "会话非法",
@@ -77,7 +77,7 @@ describe("session expiry (zhibang-api.md §4.3)", () => {
   });
 });
 
-describe("login replies (§3.7, §4.1)", () => {
+describe("login replies (docs/zhibang-protocol.md §3.7, §4.1)", () => {
   const login = (doc: unknown) => readLoginReply(read(JSON.stringify(doc)), "/webapi/v3/ov1/login");
 
   it("status 0 with header.session; ratebit is the session timeout", () => {
@@ -127,7 +127,7 @@ describe("login replies (§3.7, §4.1)", () => {
   });
 });
 
-describe("failure texts (§3.4: the success text is UNKNOWN)", () => {
+describe("failure texts (docs/zhibang-protocol.md §3.4: the success text is UNKNOWN)", () => {
   it.each([
     ["合同编号已被使用，不能保存！", "failure"],
     ["客户编号已存在", "failure"],

@@ -23,7 +23,7 @@ function thread(extracted: Thread["extracted"], score?: number): Thread {
 const contact: Contact = { id: "wxid_a", name: "🌸", firstSeenAt: at };
 const verified = { value: "13800138000", source: "customer" as const, verified: true, at };
 
-describe("admission (design §3.6)", () => {
+describe("admission: the five checks", () => {
   it("passes a verified company customer above the threshold", () => {
     const identity = identityOf(thread({ name: "张三", company: "远航科技", mobile: verified }, 85), contact);
     expect(checkAdmission({ identity, score: 85, threshold: 60, at })).toMatchObject({ passed: true, failed: [] });

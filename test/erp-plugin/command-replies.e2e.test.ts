@@ -3,7 +3,7 @@ import { type AppFixture, BOSS, startAppFixture } from "../support/app-fixture.t
 import { HOT, HOT_MOBILE, WARM } from "./conversations.ts";
 
 /**
- * Every `/erp` command of design §3.8 typed in the control chat: a useful reply (content
+ * Every `/erp` command (docs/architecture.md §3.8) typed in the control chat: a useful reply (content
  * checked) and, for the ones that act, the effect in the ERP and the audit log.
  */
 describe("/erp commands in the control chat", () => {

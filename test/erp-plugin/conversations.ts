@@ -103,7 +103,7 @@ export const EXISTING = conversation(
 );
 export const EXISTING_ORD = "101";
 
-/** The seed's 价值评估 table (design §3.7), written out here rather than imported. */
+/** The seed's 价值评估 table (docs/architecture.md §3.7), written out here rather than imported. */
 export function expectedJz(score: number): string {
   if (score >= 90) return "175";
   if (score >= 75) return "289";

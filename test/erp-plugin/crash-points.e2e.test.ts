@@ -13,7 +13,7 @@ import { HOT, HOT_MOBILE, leadRecords, WARM } from "./conversations.ts";
 const WARM_MOBILE = "13912345678";
 
 /**
- * Issue 4 §2: the bot is killed (SIGKILL, a child process running `wxerp replay`) right
+ * Kill safety: the bot is killed (SIGKILL, a child process running `wxerp replay`) right
  * after the ERP applied a write and before the bot heard the answer; after a restart on
  * the same data directory (a replay of the same file, or `wxerp sync`'s pass) the ERP holds
  * one customer, assigned once, with its follow-up once. The emulator runs here, in the test

@@ -4,7 +4,7 @@ import { type AppFixture, startAppFixture, waitFor } from "../support/app-fixtur
 import { HOT, HOT_MOBILE, PERSONAL, WARM } from "./conversations.ts";
 
 /**
- * The ERP down for a while, then back (issue 4 §2, §5): jobs fail and retry with back-off,
+ * The ERP down for a while, then back: jobs fail and retry with back-off,
  * park after sync.maxAttempts with one alert each, and `wxerp sync` (syncPending + a drain
  * with back-off ignored) lands everything exactly once.
  */

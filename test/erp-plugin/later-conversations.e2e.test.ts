@@ -3,7 +3,7 @@ import { type AppFixture, startAppFixture } from "../support/app-fixture.ts";
 import { COLD, COLD_MOBILE, conversation, expectedJz, HOT, HOT_MOBILE } from "./conversations.ts";
 
 /**
- * What happens after the first sync (design §3.7): colleagues of a company already in the
+ * What happens after the first sync (docs/architecture.md §3.7): colleagues of a company already in the
  * ERP become its contact people, and later conversation produces follow-ups at most once
  * per followup.minIntervalMinutes of conversation time, and only with new content.
  */

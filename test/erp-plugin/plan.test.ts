@@ -31,7 +31,7 @@ function plan(t: Thread, now = new Date(at)) {
   return planSync({ thread: t, contact: undefined, identity, admission, config, now });
 }
 
-describe("ERP mapping (design §3.7)", () => {
+describe("ERP mapping (docs/architecture.md §3.7)", () => {
   it.each([
     [100, 175],
     [90, 175],

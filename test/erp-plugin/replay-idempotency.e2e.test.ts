@@ -33,7 +33,7 @@ const HOT_COLLEAGUE = conversation(
 );
 
 /**
- * Design §3.3 and §3.7: the same conversations replayed twice with the same data directory
+ * docs/architecture.md §3.3 and §3.7: the same conversations replayed twice with the same data directory
  * write nothing twice; with a fresh data directory against the same ERP, every customer is
  * linked to the record already there. Also: sessions expiring in the middle of a replay.
  */

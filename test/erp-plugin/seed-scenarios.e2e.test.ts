@@ -18,7 +18,7 @@ import {
 } from "./conversations.ts";
 
 /**
- * The seed's scenarios end to end (issue 4 §5): recorded conversations through mock
+ * The seed's scenarios end to end: recorded conversations through mock
  * WeChat → intake → heuristic scorer → ERP plugin → the emulator over HTTP, checked in
  * the emulator's records and in what staff see in the control chat.
  */
@@ -75,7 +75,7 @@ describe("the seed's scenarios, replayed", () => {
     });
     const [wang, ...more] = customer("13712345678");
     expect(more).toEqual([]);
-    // A personal customer has no contact person: the customer is the person (zhibang-api §5.2).
+    // A personal customer has no contact person: the customer is the person (docs/zhibang-protocol.md §5.2).
     expect(wang).toMatchObject({ intsort: 2, name: "王五", ly: "171", owners: ["123"] });
   });
 

@@ -3,7 +3,7 @@ import { type AppFixture, BOSS, startAppFixture } from "../support/app-fixture.t
 import { COLD, COLD_MOBILE, HOT, UNVERIFIED, UNVERIFIED_MOBILE } from "./conversations.ts";
 
 /**
- * Staff driving the ERP from chat (design §3.6, §3.8): verify then sync, the score
+ * Staff driving the ERP from chat (docs/architecture.md §3.6, §3.8): verify then sync, the score
  * override, and a customer who types a command. Checked in the emulator, the replies and
  * the audit log.
  */

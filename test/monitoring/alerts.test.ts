@@ -20,7 +20,7 @@ function setup() {
   return { monitoring, alerts, sent, advance: (ms: number) => (now += ms), at: () => now };
 }
 
-describe("alerts (design §3.9 thresholds)", () => {
+describe("alerts (the thresholds of docs/architecture.md §3.9)", () => {
   it("sends one message when the failure threshold is crossed, not one per failure", async () => {
     const { monitoring, alerts, sent } = setup();
     for (let i = 0; i < 10; i++) monitoring.recordErpCall("save", 100, false);

@@ -7,7 +7,7 @@ import { runSoak, type SoakResult } from "../../bench/soak/run-soak.ts";
 import { CHILD_PROCESS_TIMEOUT_MS } from "../support/timeouts.ts";
 
 /**
- * The fault-injection soak of issue 6 §1, small enough for `npm test`: 60 generated
+ * The fault-injection soak (`npm run soak`), small enough for `npm test`: 60 generated
  * customers replayed by the bot as a child process against the emulator with every fault
  * at once (500s, HTML pages, hangs past the timeout, resets, sessions expired every 30 s,
  * silent non-saves), one SIGKILL and a restart, then the resume; the checks read the ERP's

@@ -22,7 +22,7 @@ function problem(fn: () => unknown): string {
   throw new Error("expected a ConfigError");
 }
 
-describe("loadConfig (design §3.2)", () => {
+describe("loadConfig", () => {
   it("runs the embedded default with no environment", () => {
     const config = loadConfig({ env: {} });
     expect(config).toMatchObject({

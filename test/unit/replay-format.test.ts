@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseReplay, replayMessageId } from "../../src/replay/replay-format.ts";
 
-describe("replay format (design §3.3)", () => {
+describe("replay format (docs/architecture.md §3.3)", () => {
   it("parses the bundled sample conversations without errors", () => {
     const text = readFileSync(join(import.meta.dirname, "../../src/demo/sample-conversations.jsonl"), "utf8");
     const parsed = parseReplay(text);

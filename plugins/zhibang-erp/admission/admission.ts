@@ -2,7 +2,7 @@ import { MOBILE_PATTERN } from "../../../src/privacy/mobile.ts";
 import type { AdmissionResult } from "../../../src/store/types.ts";
 import type { CustomerIdentity } from "./customer-identity.ts";
 
-/** The seed's five checks, in the seed's order and with its names (design §3.6). */
+/** The seed's five checks, in the seed's order and with its names (docs/architecture.md §3.6). */
 export const ADMISSION_CHECKS = ["has_mobile", "has_name", "has_company", "phone_verified", "score_pass"] as const;
 export type AdmissionCheck = (typeof ADMISSION_CHECKS)[number];
 

@@ -3,7 +3,7 @@ import type { Contact, Thread } from "../../../src/store/types.ts";
 
 /**
  * Who the customer is, as the ERP will record them: the best name, the company and
- * whether they are a company (intsort=1) or a personal (intsort=2) customer (design §3.6).
+ * whether they are a company (intsort=1) or a personal (intsort=2) customer.
  */
 export interface CustomerIdentity {
   name?: string;
@@ -51,7 +51,7 @@ export function identityOf(thread: Thread, contact: Contact | undefined): Custom
   return identity;
 }
 
-/** Company names compared the way design §3.7 says: trimmed, full-width folded, spaces ignored. */
+/** Company names compared for the colleague rule: trimmed, full-width folded, spaces ignored. */
 export function sameCompanyName(a: string, b: string): boolean {
   const norm = (s: string) => foldFullWidth(s).replace(/\s+/g, "").toLowerCase();
   return norm(a) === norm(b);

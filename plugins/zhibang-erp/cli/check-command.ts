@@ -8,7 +8,7 @@ import type { CustomerSummary } from "../client/types.ts";
 import { connectErp, type ErpConnection } from "../connect.ts";
 
 /**
- * `wxerp erp check` (design §3.1): log in to the configured ERP, list up to 5 customers,
+ * `wxerp erp check`: log in to the configured ERP, list up to 5 customers,
  * log out. Any failure exits 1 with one sentence that says what to fix.
  */
 

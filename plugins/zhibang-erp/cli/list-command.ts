@@ -9,9 +9,9 @@ import type { CustomerDetail, CustomerSummary } from "../client/types.ts";
 import { cliLogger, print, withErp } from "./check-command.ts";
 
 /**
- * `wxerp erp list [--source 171] [--limit N]` (design §3.1, the seed's scenario 4): the
+ * `wxerp erp list [--source 171] [--limit N]`: the
  * customers with 客户来源 `ly` = source, newest first (`_rpt_sort "-1"`, V-DEMO). The list
- * has no khid column (zhibang-api.md §5.4), so each row's detail is read for it.
+ * has no khid column (docs/zhibang-protocol.md §5.4), so each row's detail is read for it.
  */
 
 export interface ErpListOptions extends GlobalOptions {

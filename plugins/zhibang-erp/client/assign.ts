@@ -6,7 +6,7 @@ import { CMD_SAVE, ERP_PATHS } from "./paths.ts";
 import type { AssignTarget } from "./types.ts";
 
 /**
- * 客户指派 (zhibang-api.md §5.5): `member1` 1 = public to all users, 0 = to the users in
+ * 客户指派 (docs/zhibang-protocol.md §5.5): `member1` 1 = public to all users, 0 = to the users in
  * `member2` (gate ids, comma-separated, ≤ 50 chars). Assigning the same target twice leaves
  * the same owners, but each call is an assignment event in the ERP (its 指派 record, the
  * salesperson's notice): not repeated when the first attempt may have been applied. The

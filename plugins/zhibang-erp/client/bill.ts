@@ -5,7 +5,7 @@ import { unexpectedModelError } from "./message.ts";
 import { cellText } from "./table.ts";
 
 /**
- * BillClass (zhibang-api.md §3.5, §5.1, §5.3): a form with `value` = the record's id and
+ * BillClass (docs/zhibang-protocol.md §3.5, §5.1, §5.3): a form with `value` = the record's id and
  * `groups[].fields[]`. A field is read by its `id`; its stored value is `value` when that is
  * non-empty, else `text` (enums carry value = id and text = label).
  */
@@ -59,7 +59,7 @@ export function readBill(reply: ZsmlReply, operation: string): ErpBill {
   return { value: cellText(parsed.data.value), caption: cellText(parsed.data.caption), fields, texts };
 }
 
-/** `value` if non-empty, else `text` (§3.5: "如果该值存在内容，保存数据时，服务器中会存储该值，否则才存text属性值"). */
+/** `value` if non-empty, else `text` (docs/zhibang-protocol.md §3.5: "如果该值存在内容，保存数据时，服务器中会存储该值，否则才存text属性值"). */
 export function fieldValue(field: { value?: unknown; text?: unknown }): string {
   const value = cellText(field.value);
   return value.trim() !== "" ? value : cellText(field.text);

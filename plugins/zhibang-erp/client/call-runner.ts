@@ -36,7 +36,7 @@ interface CallState {
 const JSON_HEADERS = { "Content-Type": "application/json; charset=utf-8", Accept: "application/json, text/plain, */*" };
 
 /**
- * The one place that sends an ERP call (style.md "Errors and the HTTP client"): builds the
+ * The one place that sends an ERP call: builds the
  * request, parses the envelope, detects an expired session and logs in again once, retries
  * with capped jittered exponential backoff where repeating is safe, and reports every
  * HTTP attempt to `onCall`.
@@ -153,7 +153,10 @@ export class CallRunner {
   }
 }
 
-/** The PostClass (§2.2) for zsml calls; the plain object for v3 (its token goes in a header, §4.2). */
+/**
+ * The PostClass (docs/zhibang-protocol.md §2.2) for zsml calls; the plain object for v3 (its token goes in a
+ * header, docs/zhibang-protocol.md §4.2).
+ */
 function requestBody<T>(spec: CallSpec<T>, token: string | undefined): Record<string, unknown> {
   if (spec.family === "v3") return spec.body;
   const body: Record<string, unknown> = { session: token ?? "" };

@@ -5,7 +5,10 @@ import type { ErpReply } from "./envelope.ts";
  * the runner can retry, re-login and report it the same way for every operation.
  */
 
-/** The `datas` of a zsml PostClass (§2.2), as an ordered map; undefined values are not sent. */
+/**
+ * The `datas` of a zsml PostClass (docs/zhibang-protocol.md §2.2), as an ordered map; undefined values are
+ * not sent.
+ */
 export type Datas = Record<string, string | number | undefined>;
 
 interface CallCommon<T> {

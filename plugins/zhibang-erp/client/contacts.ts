@@ -9,7 +9,7 @@ import type { ErpRecord } from "./table.ts";
 import type { ContactInput } from "./types.ts";
 
 /**
- * Contacts (联系人, zhibang-api.md §5.8): `person/add.asp` with `company` = the customer's
+ * Contacts (联系人, docs/zhibang-protocol.md §5.8): `person/add.asp` with `company` = the customer's
  * ord (not `ord`, which is the contact's own id). Adding is NOT repeatable (a second call
  * adds a second contact). The contact list's column ids are UNKNOWN, so its rows are
  * returned as records with a best-effort name and mobile.

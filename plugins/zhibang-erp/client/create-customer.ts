@@ -4,8 +4,8 @@ import { ErpError, ErpWriteNotVerifiedError } from "./errors.ts";
 import type { CreatedCustomer, CustomerDetail, CustomerInput } from "./types.ts";
 
 /**
- * A new customer: allocate an ord (§5.1), save the form under it (§5.2), read it back
- * (§5.3). The save's success text is UNKNOWN and a failed save has been seen to answer "ok"
+ * A new customer (docs/zhibang-protocol.md §5.1-5.3): allocate an ord, save the form under it, read it
+ * back. The save's success text is UNKNOWN and a failed save has been seen to answer "ok"
  * (PY2), so only the read-back proves the customer exists.
  */
 export async function createCustomer(runner: CallRunner, input: CustomerInput): Promise<CreatedCustomer> {

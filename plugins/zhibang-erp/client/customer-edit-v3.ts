@@ -3,7 +3,7 @@ import { ErpProtocolError } from "./errors.ts";
 import { ERP_PATHS } from "./paths.ts";
 
 /**
- * A partial customer update through the v3 webapi (zhibang-api.md §6): `POST
+ * A partial customer update through the v3 webapi (docs/zhibang-protocol.md §6): `POST
  * /webapi/v3/sales/customer/edit`, token in the `ZBAPI-Token` header, a flat JSON body with
  * `ord`. The body nesting and whether enum fields take ids or names are UNKNOWN; callers pass
  * the v3 field ids as they are. Setting the same fields twice is harmless: repeatable.

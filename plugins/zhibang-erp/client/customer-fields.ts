@@ -2,7 +2,7 @@ import type { Datas } from "./call-spec.ts";
 import type { CustomerDetail, CustomerInput } from "./types.ts";
 
 /**
- * CustomerInput ↔ the ERP's field ids (zhibang-api.md §5.2, §5.3). Company customers carry
+ * CustomerInput ↔ the ERP's field ids (docs/zhibang-protocol.md §5.2, §5.3). Company customers carry
  * a contact person (`person_name`, required); for a personal customer the contact fields
  * describe the customer themself and there is no `person_name`.
  */
@@ -29,7 +29,7 @@ const FIELD_IDS: ReadonlyArray<[keyof CustomerInput, string]> = [
   ["intro", "intro"],
 ];
 
-/** The §5.2 `intro` (备注) limit. */
+/** The `intro` (备注) limit (docs/zhibang-protocol.md §5.2). */
 export const CUSTOMER_INTRO_MAX_CHARS = 4000;
 
 export function customerDatas(input: CustomerInput & { ord: string }): Datas {

@@ -7,7 +7,7 @@ import { mapLimit } from "./map-limit.ts";
 import type { CustomerDetail, CustomerSummary } from "./types.ts";
 
 /**
- * Dedupe lookups (design §3.7). The list filters are fuzzy (`khid=WX000001` also finds
+ * Dedupe lookups (docs/architecture.md §3.7). The list filters are fuzzy (`khid=WX000001` also finds
  * WX0000010) and a server may ignore a filter it does not know, so every candidate is
  * compared exactly here; the filter only narrows what we have to read.
  */
@@ -32,7 +32,7 @@ export async function findByKhid(context: FindContext, khid: string): Promise<Cu
 
 /**
  * Customers whose mobile (or phone column) is exactly this mobile after normalising.
- * `searchKey` matches every text column (§5.4); `phone` is asked separately when that finds
+ * `searchKey` matches every text column (docs/zhibang-protocol.md §5.4); `phone` is asked separately when that finds
  * nothing, since a server may AND the two filters.
  */
 export async function findByMobile(context: FindContext, mobile: string): Promise<CustomerSummary[]> {
@@ -42,7 +42,7 @@ export async function findByMobile(context: FindContext, mobile: string): Promis
     items.filter((c) => normalizeMobile(c.mobile) === wanted || normalizeMobile(c.phone) === wanted);
   const bySearchKey = await listCustomers(context.runner, { searchKey: wanted }, {}, context.pageSize);
   const found = matches(bySearchKey.items);
-  // searchKey matches every text column (§5.4), and the default layout has both mobile and
+  // searchKey matches every text column (docs/zhibang-protocol.md §5.4), and the default layout has both mobile and
   // phone: an empty answer or rows carrying those columns are the whole answer. Only a
   // layout without them (another list mode) needs the narrower phone filter.
   const layoutHasNumbers = (c: CustomerSummary) => "mobile" in c.record || "phone" in c.record;
@@ -53,7 +53,7 @@ export async function findByMobile(context: FindContext, mobile: string): Promis
 
 /**
  * Customers whose name equals `name` after trimming and folding full-width characters
- * (design §3.7 colleagues). The ERP's filter is not folded, so both spellings are asked.
+ * (the colleague rule). The ERP's filter is not folded, so both spellings are asked.
  */
 export async function findByName(context: FindContext, name: string): Promise<CustomerSummary[]> {
   const wanted = foldName(name);

@@ -9,7 +9,7 @@ import { CMD_SAVE, ERP_PATHS } from "./paths.ts";
 import type { CustomerDetail, CustomerInput, CustomerKind } from "./types.ts";
 
 /**
- * The customer form page `custom/add.asp` (zhibang-api.md §5.1-5.3): without cmdkey it
+ * The customer form page `custom/add.asp` (docs/zhibang-protocol.md §5.1-5.3): without cmdkey it
  * allocates a new ord (the "add" form), with `__sys_dosave` it saves, with `?edit=1` it
  * shows an existing customer.
  */
@@ -43,7 +43,7 @@ export function allocateCustomerId(runner: CallRunner, intsort: CustomerKind): P
 
 /**
  * Saves a whole customer form under `ord` (a new one from allocateCustomerId, or an existing
- * one: §5.2 updates are whole-form saves). Repeating a save with the same ord cannot create
+ * one: updates are whole-form saves, docs/zhibang-protocol.md §5.2). Repeating a save with the same ord cannot create
  * a second customer. A refusal text in `body.message.text` → ErpValidationError.
  */
 export async function saveCustomer(runner: CallRunner, input: CustomerInput & { ord: string }): Promise<ErpMessage> {

@@ -6,7 +6,7 @@ import { type ErpRecord, type ErpTable, readTable } from "./table.ts";
 import type { CustomerSummary, ListOptions, ListResult } from "./types.ts";
 
 /**
- * Paging over a zsml list page (zhibang-api.md §5.4): `cmdkey "refresh"` (without it the
+ * Paging over a zsml list page (docs/zhibang-protocol.md §5.4): `cmdkey "refresh"` (without it the
  * ERP sends only the list's UI), `pagesize`/`pageindex` (1-based) until `pageindex >=
  * pagecount`, an empty page, or (when the ERP gives no page count) a short page.
  */
@@ -74,7 +74,10 @@ function fetchPage(runner: CallRunner, request: ListPageRequest, paging: Datas):
   });
 }
 
-/** Customers matching `filters` (§5.4 filter ids: ly, khid, name, phone, searchKey…), zipped by column id. */
+/**
+ * Customers matching `filters` (docs/zhibang-protocol.md §5.4 filter ids: ly, khid, name, phone, searchKey…),
+ * zipped by column id.
+ */
 export async function listCustomers(
   runner: CallRunner,
   filters: Datas,
@@ -85,7 +88,10 @@ export async function listCustomers(
   return { ...result, items: result.items.map(toCustomerSummary) };
 }
 
-/** The default list columns (WX-DATA, §5.4): name, catename, personname, mobile, telintro, ord… */
+/**
+ * The default list columns (WX-DATA, docs/zhibang-protocol.md §5.4): name, catename, personname, mobile,
+ * telintro, ord…
+ */
 export function toCustomerSummary(record: ErpRecord): CustomerSummary {
   return {
     ord: record.ord ?? "",

@@ -4,16 +4,19 @@ import { excerptOf, looksLikeHtml } from "./excerpt.ts";
 import { parseLenientJson, stripBom } from "./lenient-json.ts";
 
 /**
- * From HTTP reply text to a typed reply, for both API families (zhibang-api.md §3, §6, §8).
+ * From HTTP reply text to a typed reply, for both API families (docs/zhibang-protocol.md §3, §6, §8).
  * Pure: no I/O. Everything we cannot read becomes an ErpServerError (5xx, HTML page) or an
  * ErpProtocolError (empty, truncated, not JSON, unknown shape), each with a masked excerpt.
  * Whether a readable reply means success (status 0) is decided in reply-status.ts.
  */
 
-/** The zsml "ZBDocument" reply (§3). */
+/** The zsml "ZBDocument" reply (docs/zhibang-protocol.md §3). */
 export interface ZsmlReply {
   family: "zsml";
-  /** `header.status`, coerced: the vendor template shows "0", live servers send 0, the crash handler "11" (§3.1). */
+  /**
+   * `header.status`, coerced: the vendor template shows "0", live servers send 0, the crash handler "11"
+   * (docs/zhibang-protocol.md §3.1).
+   */
   status: number;
   message: string;
   session: string | undefined;
@@ -25,7 +28,7 @@ export interface ZsmlReply {
   header: Record<string, unknown>;
 }
 
-/** The v3 webapi reply `{Code, Msg}` or its list/detail shapes (§6). */
+/** The v3 webapi reply `{Code, Msg}` or its list/detail shapes (docs/zhibang-protocol.md §6). */
 export interface V3Reply {
   family: "v3";
   /** `Code`; a list/detail reply without one counts as 200. */
@@ -41,7 +44,7 @@ export interface ReplyContext {
   httpStatus: number;
 }
 
-/** Payload members of BodyClass (§3.3); any other `body.model` is a shape we do not know. */
+/** Payload members of BodyClass (docs/zhibang-protocol.md §3.3); any other `body.model` is a shape we do not know. */
 export const KNOWN_MODELS = new Set([
   "message",
   "bill",
@@ -56,7 +59,7 @@ export const KNOWN_MODELS = new Set([
   "init",
 ]);
 
-/** Text of a missing page on IIS/ASP (§8, WX-REPORT). */
+/** Text of a missing page on IIS/ASP (docs/zhibang-protocol.md §8, WX-REPORT). */
 const MISSING_HANDLER = "找不到对应处理程序";
 
 const optionalText = z

@@ -43,7 +43,7 @@ export const ERP_CLIENT_DEFAULTS = {
 
 /**
  * The 智邦 ERP client: one object per ERP account. Each method is one concept of the
- * protocol (zhibang-api.md §4-§6); the sending, session renewal and retries live in
+ * protocol (docs/zhibang-protocol.md §4-§6); the sending, session renewal and retries live in
  * CallRunner. Methods throw ErpError subclasses (errors.ts).
  */
 export class ErpClient {
@@ -92,7 +92,7 @@ export class ErpClient {
     return { ...(this.loginInfo as ErpLoginInfo) };
   }
 
-  /** Ends the session on the ERP (§4.4). A session that already expired is not an error. */
+  /** Ends the session on the ERP (docs/zhibang-protocol.md §4.4). A session that already expired is not an error. */
   async logout(): Promise<void> {
     const token = this.session.currentToken;
     if (token === undefined) return;
@@ -165,7 +165,7 @@ export class ErpClient {
     return listContacts(this.runner, companyOrd, this.pageSize);
   }
 
-  /** A partial update through the v3 webapi (§6); returns the ERP's Msg. */
+  /** A partial update through the v3 webapi (docs/zhibang-protocol.md §6); returns the ERP's Msg. */
   editCustomerV3(ord: string, fields: Record<string, string | number>): Promise<string> {
     return editCustomerV3(this.runner, ord, fields);
   }

@@ -1,5 +1,5 @@
 /**
- * The ERP client's error hierarchy (style.md: one class per failure kind, like openai-node's
+ * The ERP client's error hierarchy (one class per failure kind, as openai-node does in
  * `src/core/error.ts`). Every error says which operation failed, whether trying again later
  * can help (`retryable`) and whether a write may already have happened (`maybeApplied`: the
  * outbox must look before it writes again).
@@ -31,7 +31,10 @@ export class ErpError extends Error {
 export class ErpAuthError extends ErpError {
   override readonly name = "ErpAuthError";
   readonly erpMessage: string;
-  /** The ERP asks for a captcha (more than 3 failed logins, §4.1): a person must log in once by hand. */
+  /**
+   * The ERP asks for a captcha (more than 3 failed logins, docs/zhibang-protocol.md §4.1): a person must log
+   * in once by hand.
+   */
   readonly captchaRequired: boolean;
   constructor(message: string, options: ErpErrorOptions & { erpMessage: string; captchaRequired?: boolean }) {
     super(message, { ...options, retryable: false });
@@ -40,7 +43,7 @@ export class ErpAuthError extends ErpError {
   }
 }
 
-/** The session expired again right after a fresh login (zhibang-api.md §4.3). */
+/** The session expired again right after a fresh login (docs/zhibang-protocol.md §4.3). */
 export class ErpSessionError extends ErpError {
   override readonly name = "ErpSessionError";
   readonly erpMessage: string;
@@ -95,7 +98,7 @@ export class ErpProtocolError extends ErpError {
   }
 }
 
-/** The ERP said the write succeeded, but reading it back shows it was not stored (§3.4). */
+/** The ERP said the write succeeded, but reading it back shows it was not stored (docs/zhibang-protocol.md §3.4). */
 export class ErpWriteNotVerifiedError extends ErpError {
   override readonly name = "ErpWriteNotVerifiedError";
   constructor(message: string, options: ErpErrorOptions) {

@@ -1,5 +1,5 @@
 /**
- * Is a MessageClass text a refusal? (zhibang-api.md §3.4, §8)
+ * Is a MessageClass text a refusal? (docs/zhibang-protocol.md §3.4, §8)
  * A failed save comes back with `header.status` 0, `body.model` "message" and the reason in
  * `body.message.text` (`合同编号已被使用，不能保存！`, `缺少对象: 'bill.AddTool(...)'`). The success
  * text is UNKNOWN, so we look for failure words; a text without them is accepted, and the

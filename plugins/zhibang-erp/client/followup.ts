@@ -5,13 +5,13 @@ import { type ErpMessage, expectAcceptedMessage } from "./message.ts";
 import { CMD_SAVE, ERP_PATHS } from "./paths.ts";
 import type { FollowupInput } from "./types.ts";
 
-/** §5.6: "intro … 1000字以内". */
+/** "intro … 1000字以内" (docs/zhibang-protocol.md §5.6). */
 export const FOLLOWUP_MAX_CHARS = 1000;
 /** 跟进方式 484 = 其他 (other). */
 export const FOLLOWUP_SORT_OTHER = 484;
 
 /**
- * 洽谈进展 (zhibang-api.md §5.6): `reply.asp?datatype=tel`. Each call adds a record, so it
+ * 洽谈进展 (docs/zhibang-protocol.md §5.6): `reply.asp?datatype=tel`. Each call adds a record, so it
  * is NOT repeatable: it is retried only when the request provably never reached the ERP;
  * otherwise the error carries `maybeApplied` and the outbox checks before trying again.
  */

@@ -1,4 +1,4 @@
-/** The 智邦 ERP HTTP client (zhibang-api.md): public surface. */
+/** The 智邦 ERP HTTP client (docs/zhibang-protocol.md): public surface. */
 
 export type { Datas } from "./call-spec.ts";
 export type { ContactSummary } from "./contacts.ts";

@@ -1,5 +1,5 @@
 /**
- * JSON as the ERP actually sends it (zhibang-api.md §2.1): a UTF-8 BOM, and raw control
+ * JSON as the ERP actually sends it (docs/zhibang-protocol.md §2.1): a UTF-8 BOM, and raw control
  * characters inside strings, which `JSON.parse` refuses. PY2 parses with Python's
  * `strict=False`; this is the same leniency: control characters inside strings are escaped,
  * stray ones between tokens are dropped. Everything else must still be valid JSON.

@@ -6,7 +6,7 @@ import { ERP_PATHS } from "./paths.ts";
 import type { ErpLoginInfo } from "./types.ts";
 
 /**
- * Login (zhibang-api.md §4.1): `/webapi/v3/ov1/login`, falling back to
+ * Login (docs/zhibang-protocol.md §4.1): `/webapi/v3/ov1/login`, falling back to
  * `/sysa/mobilephone/login.asp` when the first path is missing. Plain-text credentials carry
  * the `txt:` prefix. A refusal is never retried: after 3 failures the ERP demands a captcha.
  */
@@ -102,7 +102,10 @@ function failureMessage(reply: ZsmlReply): string {
   return text.trim() || "no reason given";
 }
 
-/** InitFailClass.newrndcode is the captcha image URL once more than 3 logins failed (§3.7, §4.1). */
+/**
+ * InitFailClass.newrndcode is the captcha image URL once more than 3 logins failed (docs/zhibang-protocol.md
+ * §3.7, §4.1).
+ */
 function captchaDemanded(reply: ZsmlReply): boolean {
   const fail = reply.body.fail as { newrndcode?: unknown } | undefined;
   if (typeof fail?.newrndcode === "string" && fail.newrndcode.trim() !== "") return true;

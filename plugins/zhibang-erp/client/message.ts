@@ -3,7 +3,7 @@ import { ErpProtocolError, ErpValidationError } from "./errors.ts";
 import { excerptOf } from "./excerpt.ts";
 import { looksLikeFailure } from "./failure-text.ts";
 
-/** MessageClass (zhibang-api.md §3.4): the answer to every save, assign and reply. */
+/** MessageClass (docs/zhibang-protocol.md §3.4): the answer to every save, assign and reply. */
 export interface ErpMessage {
   text: string;
   title: string;
@@ -25,7 +25,7 @@ function asText(value: unknown): string {
 /**
  * Checks that a write reply is a MessageClass whose text is not a refusal; throws
  * ErpValidationError with the ERP's exact text otherwise. V-DEMO shows `header.message`
- * when the model is not the expected one (§3.3).
+ * when the model is not the expected one (docs/zhibang-protocol.md §3.3).
  */
 export function expectAcceptedMessage(reply: ZsmlReply, operation: string): ErpMessage {
   if (reply.model !== "message" && reply.model !== undefined) {

@@ -1,18 +1,18 @@
 /**
- * ERP page paths (zhibang-api.md §4, §5, §6). The zsml pages are the `/sysa/mobilephone/…asp`
- * forms every working integration used; IIS matches them case-insensitively (§1).
+ * ERP page paths (docs/zhibang-protocol.md §4, §5, §6). The zsml pages are the `/sysa/mobilephone/…asp`
+ * forms every working integration used; IIS matches them case-insensitively (docs/zhibang-protocol.md §1).
  */
 export const ERP_PATHS = {
-  /** The v32.17 login URL (§4.1); older servers only have the mobile one. */
+  /** The v32.17 login URL (docs/zhibang-protocol.md §4.1); older servers only have the mobile one. */
   loginV3: "/webapi/v3/ov1/login",
   loginMobile: "/sysa/mobilephone/login.asp",
   logout: "/sysa/mobilephone/logout.asp",
-  /** Allocate an id (no cmdkey), save (`__sys_dosave`), detail (`?edit=1`): §5.1-5.3. */
+  /** Allocate an id (no cmdkey), save (`__sys_dosave`), detail (`?edit=1`): docs/zhibang-protocol.md §5.1-5.3. */
   customerForm: "/sysa/mobilephone/salesmanage/custom/add.asp",
   customerList: "/sysa/mobilephone/salesmanage/custom/list.asp",
-  /** 客户指派, `?datatype=tel` (§5.5). */
+  /** 客户指派, `?datatype=tel` (docs/zhibang-protocol.md §5.5). */
   assign: "/sysa/mobilephone/systemmanage/order.asp",
-  /** 洽谈进展, `?datatype=tel` (§5.6). */
+  /** 洽谈进展, `?datatype=tel` (docs/zhibang-protocol.md §5.6). */
   reply: "/sysa/mobilephone/systemmanage/reply.asp",
   /**
    * The customer's 洽谈进展 records, `?datatype=tel`: the page exists on 智邦 servers but its
@@ -25,6 +25,6 @@ export const ERP_PATHS = {
   customerEditV3: "/webapi/v3/sales/customer/edit",
 } as const;
 
-/** cmdkey values (§2.2). */
+/** cmdkey values (docs/zhibang-protocol.md §2.2). */
 export const CMD_REFRESH = "refresh";
 export const CMD_SAVE = "__sys_dosave";

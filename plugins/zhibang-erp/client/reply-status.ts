@@ -3,20 +3,20 @@ import { ErpProtocolError, ErpServerError, ErpSessionError, ErpValidationError }
 import { excerptOf } from "./excerpt.ts";
 
 /**
- * Is a readable reply a success? (zhibang-api.md §4.3, §6, §8)
+ * Is a readable reply a success? (docs/zhibang-protocol.md §4.3, §6, §8)
  * - zsml: `header.status` 0 is OK. A non-zero status whose message is one of the runtime's
  *   session-check messages means the session is gone: the caller logs in again once.
  * - v3: Code 200 OK, 300 refused (the Msg is the reason), 400 token invalid, 500 server error.
  */
 
 /**
- * The §4.3 session-check messages share these words: 会话 (session), 登录/登陆 (log in),
+ * The session-check messages (docs/zhibang-protocol.md §4.3) share these words: 会话 (session), 登录/登陆 (log in),
  * 下线 (went offline), plus 未登录 / 被挂起 / 冻结 / 用户名无效 (the last two make the
  * re-login fail with a clear ErpAuthError, which is what we want).
  */
 const SESSION_MESSAGE = /会话|登录|登陆|下线|挂起|冻结|用户名无效|session|token|login/i;
 
-/** The runtime's crash template (§8): `{"header":{"status":"11","message":"服务程序发生错误…"}}`. */
+/** The runtime's crash template (docs/zhibang-protocol.md §8): `{"header":{"status":"11","message":"服务程序发生错误…"}}`. */
 const SCRIPT_CRASH = /服务程序发生错误|错误描述|程序错误|exception/i;
 
 const V3_OK = 200;
@@ -26,7 +26,7 @@ const V3_TOKEN_INVALID = 400;
 export function isSessionExpiredReply(reply: ErpReply): boolean {
   if (reply.family === "v3") return reply.code === V3_TOKEN_INVALID;
   if (reply.status === 0) return false;
-  // The vendor's own JS treats status 1 as "timed out" even without a message (§4.3).
+  // The vendor's own JS treats status 1 as "timed out" even without a message (docs/zhibang-protocol.md §4.3).
   return SESSION_MESSAGE.test(reply.message) || (reply.status === 1 && reply.message.trim() === "");
 }
 

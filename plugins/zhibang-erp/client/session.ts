@@ -1,5 +1,5 @@
 /**
- * The session token and its renewal (zhibang-api.md §4.3). Logins are single-flight: any
+ * The session token and its renewal (docs/zhibang-protocol.md §4.3). Logins are single-flight: any
  * number of concurrent calls that find the session expired share one login, and a call
  * that was sent with an older token than the current one retries with the current token
  * without logging in again.

@@ -1,6 +1,6 @@
 import type { ErpStats } from "./types.ts";
 
-/** Counters read by metrics and benchmarks (design §3.9: latency, failures, re-logins). */
+/** Counters read by metrics and benchmarks (latency, failures, re-logins). */
 export class StatsCounter {
   private readonly data: ErpStats = { calls: 0, retries: 0, logins: 0, relogins: 0, byOperation: {} };
 

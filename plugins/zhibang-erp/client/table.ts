@@ -4,13 +4,13 @@ import { ErpProtocolError } from "./errors.ts";
 import { unexpectedModelError } from "./message.ts";
 
 /**
- * SourceClass tables (zhibang-api.md §3.6, §5.4): `body.source.table = {cols, rows, page}`.
+ * SourceClass tables (docs/zhibang-protocol.md §3.6, §5.4): `body.source.table = {cols, rows, page}`.
  * Rows are zipped into records by `cols[].id`, never by position: the column order changes
  * with the list mode (`checktype=radio` moves `ord`). PY2 saw rows as arrays, as
  * `{value:[…], ord}` objects, and as a single object instead of a list; all are accepted.
  */
 
-/** One list row, keyed by column id; every value is a string (the ERP sends strings, §3.6). */
+/** One list row, keyed by column id; every value is a string (the ERP sends strings, docs/zhibang-protocol.md §3.6). */
 export type ErpRecord = Record<string, string>;
 
 export interface TablePage {

@@ -1,7 +1,7 @@
 import type { Logger } from "../../../src/logging/logger.ts";
 import type { ErpRecord } from "./table.ts";
 
-/** One HTTP attempt, for the audit log and metrics (design §3.9). */
+/** One HTTP attempt, for the audit log and metrics. */
 export interface ErpCallEvent {
   operation: string;
   /** Path without the base URL, with its query (e.g. `…/custom/add.asp?intsort=1`). */
@@ -37,7 +37,7 @@ export interface ErpClientOptions {
   baseUrl: string;
   username: string;
   password: string;
-  /** Device serial sent at login; keep it stable (zhibang-api.md §4.1, §4.3). */
+  /** Device serial sent at login; keep it stable (docs/zhibang-protocol.md §4.1, §4.3). */
   serialnum?: string;
   /** Deadline per HTTP attempt. */
   timeoutMs?: number;
@@ -55,7 +55,7 @@ export interface ErpClientOptions {
 export interface ErpLoginInfo {
   /** The path that worked (`/webapi/v3/ov1/login` or the mobile fallback). */
   path: string;
-  /** `sys.info.ratebit`: the session timeout in seconds, when the ERP tells it (§3.7). */
+  /** `sys.info.ratebit`: the session timeout in seconds, when the ERP tells it (docs/zhibang-protocol.md §3.7). */
   sessionTimeoutSeconds?: number;
   appVersion?: string;
 }
@@ -63,14 +63,14 @@ export interface ErpLoginInfo {
 /** 1 = company customer (单位客户), 2 = personal customer (个人客户). */
 export type CustomerKind = 1 | 2;
 
-/** A customer to save (zhibang-api.md §5.2). Values are sent as text. */
+/** A customer to save (docs/zhibang-protocol.md §5.2). Values are sent as text. */
 export interface CustomerInput {
   intsort: CustomerKind;
   /** The ord from allocateCustomerId (new) or an existing customer's ord (update = whole-form save). */
   ord?: string;
   name: string;
   khid?: string;
-  /** "<客户分类 id>,<跟进程度 id>", e.g. "17,146" (§5.2). */
+  /** "<客户分类 id>,<跟进程度 id>", e.g. "17,146" (docs/zhibang-protocol.md §5.2). */
   sort1: string;
   /** 客户来源 id (171 = 网站注册). */
   ly?: number | string;
@@ -113,7 +113,7 @@ export interface CustomerDetail {
   fields: Record<string, string>;
 }
 
-/** A customer list row (§5.4), read by column id. */
+/** A customer list row (docs/zhibang-protocol.md §5.4), read by column id. */
 export interface CustomerSummary {
   ord: string;
   name: string;
@@ -148,7 +148,7 @@ export interface ListResult<T> {
 export type AssignTarget = { mode: "users"; users: string[] } | { mode: "public" };
 
 export interface FollowupInput {
-  /** The follow-up text (洽谈进展), at most 1000 characters (§5.6). */
+  /** The follow-up text (洽谈进展), at most 1000 characters (docs/zhibang-protocol.md §5.6). */
   intro: string;
   /** 跟进方式: 484 其他, 483 上门, 482 邮件, 481 电话. */
   sort?: number;
@@ -158,7 +158,7 @@ export interface FollowupInput {
   lead?: string;
 }
 
-/** A contact person (联系人, §5.8). */
+/** A contact person (联系人, docs/zhibang-protocol.md §5.8). */
 export interface ContactInput {
   personName: string;
   mobile?: string;

@@ -27,7 +27,7 @@ export interface CommandDeps {
   syncPending(actor: string): Promise<{ enqueued: number }>;
 }
 
-/** Picks the reply in the configured language (design §3.8: Chinese by default). */
+/** Picks the reply in the configured language (Chinese by default, `locale: en` for English). */
 export function t(locale: "zh" | "en", zh: string, en: string): string {
   return locale === "en" ? en : zh;
 }

@@ -12,7 +12,7 @@ import { verifyCommand } from "./verify-command.ts";
 
 export type { CommandDeps } from "./command-deps.ts";
 
-/** Design §3.8's commands (the router adds `help`). */
+/** The `/erp` commands (docs/architecture.md §3.8; the router adds `help`). */
 export function registerErpCommands(router: CommandRouter, deps: CommandDeps): void {
   for (const make of [
     statusCommand,

@@ -6,7 +6,7 @@ import { type CommandDeps, t } from "./command-deps.ts";
 import { describeSettlement } from "./sync-command.ts";
 import { label, resolveWho } from "./who.ts";
 
-/** `/erp verify <mobile> [who]`: staff confirm a customer's mobile (phone_verified, design §3.6). */
+/** `/erp verify <mobile> [who]`: staff confirm a customer's mobile (the admission check phone_verified). */
 export function verifyCommand(deps: CommandDeps): CommandDefinition {
   return {
     name: "verify",

@@ -4,7 +4,7 @@ import type { Contact, Thread } from "../../../src/store/types.ts";
 import { type CommandDeps, t } from "./command-deps.ts";
 
 /**
- * `who` (design §3.8): a contact name, alias, khid or mobile; typed inside a customer's
+ * `who`: a contact name, alias, khid or mobile; typed inside a customer's
  * 1:1 chat it defaults to that customer.
  */
 export async function resolveWho(

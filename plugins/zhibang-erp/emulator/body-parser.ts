@@ -9,7 +9,7 @@ export interface ZbRequest {
   path: string;
   query: ReadonlyMap<string, string>;
   headers: Readonly<Record<string, string | string[] | undefined>>;
-  /** The zsml PostClass members (§2.2). */
+  /** The zsml PostClass members (docs/zhibang-protocol.md §2.2). */
   session: string;
   cmdkey: string;
   datas: ReadonlyMap<string, string>;
@@ -21,7 +21,7 @@ export class BodyParseError extends Error {
   override readonly name = "BodyParseError";
 }
 
-/** Content types the runtime lists next to CONTENT_TYPE (§2.1), plus none and text/plain. */
+/** Content types the runtime lists next to CONTENT_TYPE (docs/zhibang-protocol.md §2.1), plus none and text/plain. */
 const ACCEPTED_CONTENT_TYPES = new Set(["", "application/json", "application/zsml", "text/zsml", "text/plain"]);
 
 export function isAcceptedContentType(header: string | undefined): boolean {
@@ -50,7 +50,10 @@ export function parseBodyText(text: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-/** A posted value as the server sees it: always a string (§2.2 "val" may be a number). */
+/**
+ * A posted value as the server sees it: always a string (a "val" may be posted as a number,
+ * docs/zhibang-protocol.md §2.2).
+ */
 export function asText(value: unknown): string {
   if (value === undefined || value === null) return "";
   if (typeof value === "object") return JSON.stringify(value);
@@ -77,7 +80,7 @@ function queryMap(search: URLSearchParams): Map<string, string> {
 
 export function buildRequest(url: URL, headers: ZbRequest["headers"], body: Record<string, unknown>): ZbRequest {
   const query = queryMap(url.searchParams);
-  // item.asp: `If Len(cmdkey) = 0 Then cmdkey = request.querystring("__msgid")` (§2.2).
+  // item.asp: `If Len(cmdkey) = 0 Then cmdkey = request.querystring("__msgid")` (docs/zhibang-protocol.md §2.2).
   const cmdkey = asText(body.cmdkey) || query.get("__msgid") || "";
   return {
     path: safeDecode(url.pathname)

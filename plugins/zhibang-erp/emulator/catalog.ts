@@ -1,6 +1,6 @@
 /**
  * The lookup data a 智邦 installation holds: users (gate), enums and customer categories.
- * The ids are per-installation data (zhibang-api §7); these are the values the vendor help
+ * The ids are per-installation data (docs/zhibang-protocol.md §7); these are the values the vendor help
  * shows, so a client configured from the docs works against the emulator unchanged.
  */
 
@@ -17,7 +17,7 @@ export interface UserRecord {
   username: string;
 }
 
-/** 客户分类 (category) with its 跟进程度 (stages); zsml `sort1` = "<category>,<stage>" (§5.2). */
+/** 客户分类 (category) with its 跟进程度 (stages); zsml `sort1` = "<category>,<stage>" (docs/zhibang-protocol.md §5.2). */
 export interface CategoryRecord {
   id: string;
   text: string;
@@ -34,7 +34,7 @@ export function defaultUsers(apiUsername: string): UserRecord[] {
   ];
 }
 
-/** enumid → options, as source.asp?enumid=N serves them (§5.9, §7). */
+/** enumid → options, as source.asp?enumid=N serves them (docs/zhibang-protocol.md §5.9, §7). */
 export const ENUMS: Readonly<Record<string, readonly EnumOption[]>> = {
   // 13: 客户来源 (ly)
   "13": [
@@ -99,7 +99,7 @@ export function enumText(enumId: string, id: string): string {
   return ENUMS[enumId]?.find((option) => option.id === id)?.text ?? "";
 }
 
-/** Finds an option by id or by its display text (the v3 API may take either, §6). */
+/** Finds an option by id or by its display text (the v3 API may take either, docs/zhibang-protocol.md §6). */
 export function resolveEnum(enumId: string, idOrText: string): EnumOption | undefined {
   return ENUMS[enumId]?.find((option) => option.id === idOrText || option.text === idOrText);
 }

@@ -1,6 +1,6 @@
 /**
- * Reply builders. A zsml reply is a ZBDocument {header, body} (zhibang-api §3); the v3
- * family answers {Code, Msg} (§6). Handlers return a Reply; render.ts turns it into bytes
+ * Reply builders. A zsml reply is a ZBDocument {header, body} (docs/zhibang-protocol.md §3); the v3
+ * family answers {Code, Msg} (docs/zhibang-protocol.md §6). Handlers return a Reply; render.ts turns it into bytes
  * and applies the formatting faults (string status, control characters, object rows).
  */
 
@@ -28,7 +28,7 @@ export function zbReply(session: string | undefined, body: Record<string, unknow
   return { kind: "zb", doc: { header, body } };
 }
 
-/** MessageClass: saves answer with this whether they succeeded or failed (§3.4). */
+/** MessageClass: saves answer with this whether they succeeded or failed (docs/zhibang-protocol.md §3.4). */
 export function zbMessage(session: string | undefined, text: string, title = "系统提示"): Reply {
   return zbReply(session, { model: "message", message: { title, text, url: "", wait: 3, target: "", uitype: "", data: null } });
 }
@@ -41,17 +41,17 @@ export function zbSource(session: string, source: Record<string, unknown>): Repl
   return zbReply(session, { model: "source", source });
 }
 
-/** Invalid or expired session: status 1 and no useful body (§4.3, §8). */
+/** Invalid or expired session: status 1 and no useful body (docs/zhibang-protocol.md §4.3, §8). */
 export function zbSessionError(message: string): Reply {
   return { kind: "zb", doc: { header: { status: 1, message } } };
 }
 
-/** The runtime's crash template; its status is the *string* "11" (§8). */
+/** The runtime's crash template; its status is the *string* "11" (docs/zhibang-protocol.md §8). */
 export function zbServerError(description: string): Reply {
   return { kind: "zb", doc: { header: { status: "11", message: `服务程序发生错误: 错误描述：${description}` } } };
 }
 
-/** Unknown page: HTTP 404 with the runtime's text (§8, WX-REPORT). */
+/** Unknown page: HTTP 404 with the runtime's text (docs/zhibang-protocol.md §8, WX-REPORT). */
 export function notFound(path: string): Reply {
   const relative = path.replace(/^\/(sysa\/)?/, "");
   return { kind: "text", status: 404, contentType: "text/plain; charset=utf-8", text: `${relative}找不到对应处理程序` };
@@ -66,7 +66,7 @@ export function methodNotAllowed(): Reply {
   };
 }
 
-/** V3 family: Code 200 ok, 300 failure, 400 token, 500 server error (§6). */
+/** V3 family: Code 200 ok, 300 failure, 400 token, 500 server error (docs/zhibang-protocol.md §6). */
 export function v3Reply(code: 200 | 300 | 400 | 500, msg: string, extra: Record<string, unknown> = {}): Reply {
   return { kind: "json", status: 200, value: { Code: code, Msg: msg, ...extra } };
 }
@@ -75,7 +75,7 @@ export function v3TokenError(): Reply {
   return v3Reply(400, "token验证失败");
 }
 
-/** A BillClass field (§3.5): enums carry value = id and text = label. */
+/** A BillClass field (docs/zhibang-protocol.md §3.5): enums carry value = id and text = label. */
 export interface BillField {
   id: string;
   caption: string;

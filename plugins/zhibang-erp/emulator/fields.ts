@@ -1,5 +1,5 @@
 /**
- * Form field ids of the customer and contact forms (zhibang-api §5.2, §5.8), in the vendor's
+ * Form field ids of the customer and contact forms (docs/zhibang-protocol.md §5.2, §5.8), in the vendor's
  * spelling. Requests are matched case-insensitively (ASP's Request collection is), so a
  * lower-case id is mapped back to the canonical one before it is stored.
  */

@@ -1,4 +1,4 @@
-/** The 智邦国际 ERP emulator: a local HTTP server that answers like zhibang-api.md describes. */
+/** The 智邦国际 ERP emulator: a local HTTP server that answers like docs/zhibang-protocol.md describes. */
 
 export { EmulatorFaultsError, parseFaults } from "./faults.ts";
 export { startEmulator } from "./server.ts";

@@ -1,4 +1,4 @@
-/** Failed logins per username before a captcha (rndcode) is required (zhibang-api §4.1). */
+/** Failed logins per username before a captcha (rndcode) is required (docs/zhibang-protocol.md §4.1). */
 export const CAPTCHA_AFTER_FAILURES = 3;
 
 interface FailureRecord {

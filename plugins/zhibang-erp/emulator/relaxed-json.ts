@@ -1,6 +1,6 @@
 /**
  * A small parser for the JS object literals the vendor's own samples post: unquoted keys,
- * single-quoted strings, trailing commas (zhibang-api §2.1; the real server evals the body
+ * single-quoted strings, trailing commas (docs/zhibang-protocol.md §2.1; the real server evals the body
  * as JScript). Strict JSON is tried first; this only runs when JSON.parse fails.
  */
 

@@ -52,7 +52,7 @@ function mapTables(value: unknown, change: (table: Table) => Table): unknown {
   return result;
 }
 
-/** `{value:[...], ord}` rows, a shape PY2 met on a live server (§3.6). */
+/** `{value:[...], ord}` rows, a shape PY2 met on a live server (docs/zhibang-protocol.md §3.6). */
 function rowsToObjects(table: Table): Table {
   if (!Array.isArray(table.rows) || !Array.isArray(table.cols)) return table;
   const ordIndex = table.cols.findIndex((col) => col.id === "ord");
@@ -71,7 +71,7 @@ function garble(value: unknown): unknown {
 
 /**
  * Turns JSON escapes of control characters (\n, \t, \u0001 ...) back into the raw characters,
- * as the legacy server emits them (§2.1). An escape preceded by an escaped backslash is kept.
+ * as the legacy server emits them (docs/zhibang-protocol.md §2.1). An escape preceded by an escaped backslash is kept.
  */
 export function unescapeControlCharacters(json: string): string {
   const simple: Record<string, string> = { n: "\n", r: "\r", t: "\t", b: "\b", f: "\f" };

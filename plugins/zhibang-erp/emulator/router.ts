@@ -15,7 +15,7 @@ const SAVE_CMDKEY = "__sys_dosave";
 const login: Route = { category: "login", auth: "none", handle: handleLogin };
 const logout: Route = { category: "logout", auth: "none", handle: handleLogout };
 
-/** cmdkeys the real add.asp knows but the emulator does not implement (protect, §5.7). */
+/** cmdkeys the real add.asp knows but the emulator does not implement (protect, docs/zhibang-protocol.md §5.7). */
 function unsupported(context: AuthedContext) {
   return zbMessage(context.session.token, `模拟器不支持该操作：${context.request.cmdkey}`);
 }
@@ -34,7 +34,7 @@ function contactAddRoute(request: ZbRequest): Route {
   return { category: "contact_detail", auth: "zsml", handle: handleContactForm };
 }
 
-/** Pages below /sysa/mobilephone/ (or /mobilephone/ when the site root is SYSA, §1). */
+/** Pages below /sysa/mobilephone/ (or /mobilephone/ when the site root is SYSA, docs/zhibang-protocol.md §1). */
 const MOBILE_PAGES: Readonly<Record<string, (request: ZbRequest) => Route>> = {
   "login.asp": () => login,
   "logout.asp": () => logout,

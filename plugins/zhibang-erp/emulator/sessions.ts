@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 
-/** Session-check messages of the vendor runtime, verbatim (zhibang-api §4.3). */
+/** Session-check messages of the vendor runtime, verbatim (docs/zhibang-protocol.md §4.3). */
 export const SESSION_MESSAGES = {
   missing: "非法访问，未登录系统。",
   unknown: "会话已失效,UniqueLogin队列中无记录。",

@@ -164,7 +164,7 @@ export class EmulatorState {
     return this.users.find((user) => user.username !== "" && user.username === username);
   }
 
-  /** Reserves a fresh ord with an automatic khid like KH202611280001 (§5.1). */
+  /** Reserves a fresh ord with an automatic khid like KH202611280001 (docs/zhibang-protocol.md §5.1). */
   allocateCustomerOrd(now: number): { ord: number; khid: string } {
     const ord = this.nextCustomerOrd++;
     this.khidSequence += 1;

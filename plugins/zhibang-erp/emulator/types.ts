@@ -29,11 +29,11 @@ export interface EmulatorFaults {
   sessionExpireEverySeconds: number;
   /** header.status sent as "0"/"1" strings instead of numbers. */
   statusAsString: boolean;
-  /** Raw control characters inside string values of replies (zhibang-api §2.1). */
+  /** Raw control characters inside string values of replies (docs/zhibang-protocol.md §2.1). */
   controlChars: boolean;
-  /** List rows as {value:[...], ord} objects (zhibang-api §3.6). */
+  /** List rows as {value:[...], ord} objects (docs/zhibang-protocol.md §3.6). */
   rowsAsObjects: boolean;
-  /** body.message.text of a successful save (the real text is UNKNOWN, zhibang-api §3.4). */
+  /** body.message.text of a successful save (the real text is UNKNOWN, docs/zhibang-protocol.md §3.4). */
   successText: string;
   applyFailuresToLogin: boolean;
   /**

@@ -1,6 +1,6 @@
 import type { Tier } from "../../../src/config/schema.ts";
 
-/** ERP field values derived from wxerp's data (design §3.7; the seed's mapping tables). */
+/** ERP field values derived from wxerp's data (docs/architecture.md §3.7). */
 
 /** khid = prefix + zero-padded local customer number: WX000001. */
 export function formatKhid(prefix: string, localNo: number, digits: number): string {
@@ -31,12 +31,12 @@ export function tierForScore(tiers: Tier[], score: number): { tier: Tier; index:
   return tier ? { tier, index } : undefined;
 }
 
-/** The sort1 pair "客户分类id,跟进程度id" (zhibang-api §5.2). */
+/** The sort1 pair "客户分类id,跟进程度id" (docs/zhibang-protocol.md §5.2). */
 export function sort1Value(sort1: { category: number; stage: number }): string {
   return `${sort1.category},${sort1.stage}`;
 }
 
-/** 洽谈进展 intro: the ERP takes at most 1000 characters (zhibang-api §5.6). */
+/** 洽谈进展 intro: the ERP takes at most 1000 characters (docs/zhibang-protocol.md §5.6). */
 export function followupIntro(summary: string): string {
   const text = summary.trim() || "（微信沟通，暂无摘要）";
   return text.length <= 1000 ? text : `${text.slice(0, 999)}…`;

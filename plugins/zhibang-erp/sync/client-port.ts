@@ -5,7 +5,7 @@ import type { AssignTarget, ErpContactPerson, ErpCustomer, ErpPort, SaveCustomer
 /** How many of a customer's latest follow-ups are searched for a reference. */
 const RECENT_FOLLOWUPS = 20;
 
-/** The sync's ERP port on the real HTTP client (zhibang-api.md §5, §6). */
+/** The sync's ERP port on the real HTTP client (docs/zhibang-protocol.md §5, §6). */
 export function clientPort(client: ErpClient): ErpPort {
   /** Set once the ERP shows it has no follow-up list page; from then on the list column serves. */
   let followupListMissing = false;
@@ -104,7 +104,7 @@ function fromDetail(detail: CustomerDetail): ErpCustomer {
   const customer: ErpCustomer = {
     ord: detail.ord,
     owners,
-    // member1 = 1: "对所有用户公开" (zhibang-api §5.5); no owner at all also reads as public.
+    // member1 = 1: "对所有用户公开" (docs/zhibang-protocol.md §5.5); no owner at all also reads as public.
     public: detail.fields.member1 === "1" || owners.length === 0,
   };
   if (detail.khid) customer.khid = detail.khid;

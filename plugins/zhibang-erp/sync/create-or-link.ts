@@ -11,7 +11,7 @@ type Link = NonNullable<SyncCheckpoint["link"]>;
 const MAX_KHID_CONFLICTS = 3;
 
 /**
- * Finds the thread's customer in the ERP or creates it, exactly once (design §3.7 dedupe:
+ * Finds the thread's customer in the ERP or creates it, exactly once (docs/architecture.md §3.7, dedupe:
  * the local link, then the khid, then the mobile, then a colleague's company). Every
  * step is checkpointed before the next ERP write, so a crash at any point resumes here
  * without a second customer.
@@ -59,12 +59,12 @@ function oneAtATime<T>(deps: SyncDeps, identity: CustomerIdentity, draft: Custom
   return keys.reduceRight<() => Promise<T>>((inner, key) => () => deps.identityLocks.run(key, inner), body)();
 }
 
-/** A company name as design §3.7 compares it (see sameCompanyName): folded, no spaces. */
+/** A company name as the colleague rule compares it (see sameCompanyName): folded, no spaces. */
 function companyKey(name: string): string {
   return foldFullWidth(name).replace(/\s+/g, "").toLowerCase();
 }
 
-/** The customer already in the ERP: by mobile, or a colleague's company (design §3.7). */
+/** The customer already in the ERP: by mobile, or a colleague's company. */
 async function findExisting(
   deps: SyncDeps,
   state: SyncState,
@@ -129,7 +129,7 @@ async function conflictFreeKhid(
     if (ours) return { khid, ours };
     const stranger = holders[0];
     if (!stranger) return { khid };
-    // 客户编号冲突: never overwrite or link someone else's record (design §3.7).
+    // 客户编号冲突: never overwrite or link someone else's record.
     deps.events.khidConflict(khid, state.thread, stranger);
     if (conflicts + 1 >= MAX_KHID_CONFLICTS) {
       throw Object.assign(
@@ -158,7 +158,7 @@ async function createCustomer(
   }
   const save = { ...draft, ord, khid };
   await deps.erp.saveCustomer(save);
-  // A save answered "ok" is not proof (zhibang-api §3.4): read it back.
+  // A save answered "ok" is not proof (docs/zhibang-protocol.md §3.4): read it back.
   const stored = await deps.erp.getCustomer(ord);
   if (!stored || (stored.khid !== undefined && stored.khid !== khid)) {
     throw Object.assign(new Error(`the ERP answered ok to saving ${khid} but does not hold it (silent non-save); will retry`), {
@@ -170,7 +170,7 @@ async function createCustomer(
 }
 
 /**
- * Colleagues (design §3.7): a company customer whose company is already an ERP customer
+ * Colleagues: a company customer whose company is already an ERP customer
  * (same name after trimming and folding) is added to it as a contact person, not created.
  */
 async function linkToColleagueCompany(deps: SyncDeps, state: SyncState, identity: CustomerIdentity): Promise<Link | undefined> {

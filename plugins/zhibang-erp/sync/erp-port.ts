@@ -16,7 +16,7 @@ export interface ErpCustomer {
   public: boolean;
 }
 
-/** The customer record as wxerp wants it in the ERP (zsml save fields, zhibang-api §5.2). */
+/** The customer record as wxerp wants it in the ERP (zsml save fields, docs/zhibang-protocol.md §5.2). */
 export interface CustomerDraft {
   intsort: 1 | 2;
   name: string;

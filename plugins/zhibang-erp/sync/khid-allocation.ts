@@ -5,8 +5,8 @@ const FLOOR_KEY = "erp.khidFloor";
 
 /**
  * The khid for a contact: prefix + its local number. A fresh data directory against an
- * ERP that already holds our prefix continues after the highest number there (design
- * §3.7), found once per store by an exponential then binary search over exact lookups
+ * ERP that already holds our prefix continues after the highest number there,
+ * found once per store by an exponential then binary search over exact lookups
  * (O(log n) calls; khids are handed out in order, so presence is monotone).
  */
 export async function khidFor(deps: SyncDeps, contactId: string): Promise<string> {

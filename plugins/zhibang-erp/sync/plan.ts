@@ -5,8 +5,8 @@ import { followupIntro, jzForScore, sort1Value, tierForScore } from "../mapping/
 import type { CustomerDraft } from "./erp-port.ts";
 
 /**
- * What a sync should do for one thread, decided without any I/O (style.md: "Sync is a
- * pure plan and an apply step"). The apply step (apply-sync.ts) performs the ERP calls,
+ * What a sync should do for one thread, decided without any I/O (unit-tested without
+ * HTTP). The apply step (sync-job.ts and the steps it calls) performs the ERP calls,
  * including the dedupe lookups that can turn a "create" into a link.
  */
 

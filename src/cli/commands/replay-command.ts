@@ -7,7 +7,7 @@ import { cliLogger } from "../cli-logger.ts";
 import { CliFailure, UsageError } from "../exit.ts";
 import { configFromOptions, type GlobalOptions } from "../options.ts";
 
-/** `wxerp replay FILE.jsonl [--json]` (design §3.3, §3.4). */
+/** `wxerp replay FILE.jsonl [--json]` (input and report: docs/architecture.md §3.3, §3.4). */
 export async function runReplayCommand(file: string, options: GlobalOptions & { json: boolean }): Promise<void> {
   let text: string;
   try {

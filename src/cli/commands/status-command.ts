@@ -9,7 +9,7 @@ import { configFromOptions, type GlobalOptions } from "../options.ts";
 import { renderTable } from "../table.ts";
 
 /**
- * `wxerp status` (design §3.1): threads, scores, sync states, the outbox and the figures,
+ * `wxerp status`: threads, scores, sync states, the outbox and the figures,
  * read from the data directory. Read-only: safe beside a running bot.
  */
 export async function runStatus(options: GlobalOptions & { json: boolean }): Promise<void> {

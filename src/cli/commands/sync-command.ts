@@ -5,7 +5,7 @@ import { CliFailure } from "../exit.ts";
 import { configFromOptions, type GlobalOptions } from "../options.ts";
 
 /**
- * `wxerp sync` (design §3.1): one pass for cron, without WeChat. Every admitted thread not
+ * `wxerp sync`: one pass for cron, without WeChat. Every admitted thread not
  * yet in the ERP gets a job, failed jobs are released, and the outbox runs with back-off
  * timers ignored (each job at most once in this pass). Exit 1 when jobs are still failing.
  */

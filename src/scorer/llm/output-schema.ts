@@ -1,5 +1,5 @@
 /**
- * The answer the LLM must give (design §3.5), as a zod schema for validation and as the
+ * The answer the LLM must give (docs/architecture.md §3.5), as a zod schema for validation and as the
  * JSON schema sent for structured output. The model is not asked for a phone number: the
  * phone always comes from local extraction (it may have seen only masked numbers).
  */

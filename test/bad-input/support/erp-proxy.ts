@@ -31,7 +31,7 @@ export interface TamperingProxy {
 
 /**
  * A loopback proxy in front of the ERP emulator that rewrites chosen replies: the operation
- * still happens in the ERP, only its answer is broken (the hard case, zhibang-api §3.4).
+ * still happens in the ERP, only its answer is broken (the hard case, docs/zhibang-protocol.md §3.4).
  */
 export async function startTamperingProxy(targetUrl: string): Promise<TamperingProxy> {
   const target = new URL(targetUrl);

@@ -1,12 +1,12 @@
 import type { ReplayConversation } from "../../../src/replay/replay-format.ts";
 
-/** Recorded conversations the bad-input tests build on (design §3.3 format). */
+/** Recorded conversations the bad-input tests build on (the replay format). */
 
 export const HOT_MOBILE = "13812340001";
 
 /**
  * A company lead with a number she typed herself: admitted, created, gold tier. Leads of
- * one company are colleagues (design §3.7): give each lead its own `company` when they
+ * one company are colleagues (docs/architecture.md §3.7): give each lead its own `company` when they
  * must be separate customers.
  */
 export function hotLead(id = "wxid_hot", mobile = HOT_MOBILE, minute = 0, company = "苏州远航科技有限公司"): ReplayConversation {

@@ -15,7 +15,7 @@ export const ASSIGN_TEXTS = {
 } as const;
 
 /**
- * systemmanage/order.asp?datatype=tel with cmdkey __sys_dosave (§5.5). member1 1 = public
+ * systemmanage/order.asp?datatype=tel with cmdkey __sys_dosave (docs/zhibang-protocol.md §5.5). member1 1 = public
  * pool (no owners), 0 = the users in member2 (comma-separated gate ids). Every applied call
  * is recorded, repeats included, so tests can count them.
  */

@@ -29,7 +29,7 @@ const CAPTIONS: Readonly<Record<string, string>> = {
 };
 
 /**
- * The contact list layout. The real column ids are UNKNOWN (§5.8); these follow the
+ * The contact list layout. The real column ids are UNKNOWN (docs/zhibang-protocol.md §5.8); these follow the
  * customer list's naming. Clients map by cols[].id.
  */
 export const CONTACT_COLUMNS: readonly Column[] = [
@@ -68,7 +68,7 @@ function contactBill(state: EmulatorState, contact: ContactRecord | undefined): 
   };
 }
 
-/** person/add.asp without cmdkey: the empty form, or the detail with edit=1 (§5.8). */
+/** person/add.asp without cmdkey: the empty form, or the detail with edit=1 (docs/zhibang-protocol.md §5.8). */
 export function handleContactForm(context: AuthedContext): Reply {
   const { request, state, session } = context;
   if (param(request, "edit") !== "1") return zbBill(session.token, contactBill(state, undefined));
@@ -78,7 +78,10 @@ export function handleContactForm(context: AuthedContext): Reply {
   return zbBill(session.token, contactBill(state, contact));
 }
 
-/** person/add.asp with __sys_dosave: `ord` = the contact (update), `company` = the customer (§5.8). */
+/**
+ * person/add.asp with __sys_dosave: `ord` = the contact (update), `company` = the customer
+ * (docs/zhibang-protocol.md §5.8).
+ */
 export function handleContactSave(context: AuthedContext): Reply {
   const { request, state, session, now } = context;
   const token = session.token;
@@ -137,7 +140,7 @@ function matchesContact(request: ZbRequest, item: ListItem, contact: ContactReco
   return contact.createdAt >= created[0] && contact.createdAt < created[1];
 }
 
-/** person/list.asp (§5.8); without cmdkey refresh only the skeleton. */
+/** person/list.asp (docs/zhibang-protocol.md §5.8); without cmdkey refresh only the skeleton. */
 export function handleContactList(context: AuthedContext): Reply {
   const { request, state, session } = context;
   if (request.cmdkey.toLowerCase() !== "refresh") {

@@ -24,7 +24,7 @@ export interface AuthedContext extends RouteContext {
 }
 
 /**
- * "zsml": session in the body (§4.2); "v3": ZBAPI-Token header; "none": the handler decides
+ * "zsml": session in the body (docs/zhibang-protocol.md §4.2); "v3": ZBAPI-Token header; "none": the handler decides
  * (login, logout, the captcha image).
  */
 export type Route =

@@ -13,7 +13,7 @@ interface FieldSpec {
 }
 
 /**
- * The customer form (BillClass groups, zhibang-api §3.5 / §5.1). Group 0 starts with
+ * The customer form (BillClass groups, docs/zhibang-protocol.md §3.5 / §5.1). Group 0 starts with
  * name, pym, khid: PHP reads the pre-generated khid at fields[2].
  */
 const BASE_GROUP: readonly FieldSpec[] = [
@@ -81,7 +81,7 @@ function group(
   return { id, caption, visible: true, fields: specs.map((spec) => buildField(spec, fieldValue(spec.id))) };
 }
 
-/** The empty add form of a freshly allocated ord (§5.1). */
+/** The empty add form of a freshly allocated ord (docs/zhibang-protocol.md §5.1). */
 export function allocateBill(ord: number, khid: string, intsort: number): Record<string, unknown> {
   const fieldValue = (id: string): string => (id === "khid" ? khid : "");
   const groups = [group("base", "基本信息", BASE_GROUP, fieldValue), group("person", "联系人信息", PERSON_GROUP, fieldValue)];
@@ -89,7 +89,7 @@ export function allocateBill(ord: number, khid: string, intsort: number): Record
   return { id: "custom", caption: intsort === 2 ? "添加个人客户" : "添加单位客户", uitype: "bill", value: ord, groups };
 }
 
-/** The stored customer as the detail page shows it (§5.3). */
+/** The stored customer as the detail page shows it (docs/zhibang-protocol.md §5.3). */
 export function detailBill(state: EmulatorState, customer: CustomerRecord): Record<string, unknown> {
   const fieldValue = (id: string): string => (id === "khid" ? customer.khid : (customer.form[id] ?? ""));
   const ownerIds = customer.owners.join(",");

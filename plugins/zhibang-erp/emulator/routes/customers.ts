@@ -8,7 +8,7 @@ import { allocateBill, detailBill } from "./customer-form.ts";
 
 /**
  * Failure texts of the customer save. The real texts are unknown except the pattern
- * "<x>编号已被使用，不能保存！" (zhibang-api §3.4, PHP); these follow the vendor's style.
+ * "<x>编号已被使用，不能保存！" (docs/zhibang-protocol.md §3.4, PHP); these follow the vendor's style.
  */
 export const CUSTOMER_TEXTS = {
   badOrd: "客户ID无效，请先分配新客户ID！",
@@ -32,14 +32,14 @@ export function parseOrd(text: string): number | undefined {
   return /^\d{1,15}$/.test(text) ? Number(text) : undefined;
 }
 
-/** custom/add.asp without cmdkey and without edit=1: reserve a fresh ord (§5.1). */
+/** custom/add.asp without cmdkey and without edit=1: reserve a fresh ord (docs/zhibang-protocol.md §5.1). */
 export function handleAllocate(context: AuthedContext): Reply {
   const intsort = param(context.request, "intsort") === "2" ? 2 : 1;
   const { ord, khid } = context.state.allocateCustomerOrd(context.now);
   return zbBill(context.session.token, allocateBill(ord, khid, intsort));
 }
 
-/** custom/add.asp?edit=1 with ord (§5.3). */
+/** custom/add.asp?edit=1 with ord (docs/zhibang-protocol.md §5.3). */
 export function handleDetail(context: AuthedContext): Reply {
   const ord = parseOrd(param(context.request, "ord"));
   const customer = ord === undefined ? undefined : context.state.customers.get(ord);
@@ -75,7 +75,7 @@ function resolveKhid(context: AuthedContext, ord: number, current: string): { kh
 }
 
 /**
- * custom/add.asp?intsort=1|2 with cmdkey __sys_dosave (§5.2). A reserved ord creates the
+ * custom/add.asp?intsort=1|2 with cmdkey __sys_dosave (docs/zhibang-protocol.md §5.2). A reserved ord creates the
  * customer; an existing ord is a whole-form update (fields not sent are cleared, except
  * khid, owners and the add time). Success and failure both answer model "message".
  */
@@ -95,7 +95,7 @@ export function handleCustomerSave(context: AuthedContext): Reply {
   const khid = resolveKhid(context, ord, existing?.khid ?? reservedKhid ?? "");
   if ("failure" in khid) return zbMessage(session.token, khid.failure);
   if (context.random() < context.faults.silentNonSaveRate) {
-    // "返回 ok，但反查…没有落库" (PY2, §3.4): the reply says saved, nothing is stored.
+    // "返回 ok，但反查…没有落库" (PY2, docs/zhibang-protocol.md §3.4): the reply says saved, nothing is stored.
     state.silentNonSaves += 1;
     return zbMessage(session.token, context.faults.successText);
   }

@@ -16,14 +16,17 @@ function node(id: string, text: string, value: string, tag: string, deep: number
   return { id, text, value, tag, deep, nodes };
 }
 
-/** mobilephone/source.asp?enumid=N: OptionClass {n: label, v: id} (§5.9, §7). An unknown id has no options. */
+/**
+ * mobilephone/source.asp?enumid=N: OptionClass {n: label, v: id} (docs/zhibang-protocol.md §5.9, §7). An
+ * unknown id has no options.
+ */
 export function handleEnumSource(context: AuthedContext): Reply {
   const options = (ENUMS[param(context.request, "enumid")] ?? []).map((option) => ({ n: option.text, v: option.id }));
   return zbSource(context.session.token, { type_: "options", options });
 }
 
 /**
- * systemManage/gate_list.asp: users under their departments (TreeClass, §3.6). Department
+ * systemManage/gate_list.asp: users under their departments (TreeClass, docs/zhibang-protocol.md §3.6). Department
  * nodes have an empty value; the user nodes' values are the ids member2/cateid take.
  */
 export function handleGateList(context: AuthedContext): Reply {

@@ -27,7 +27,7 @@ export const FOLLOWUP_TEXTS = {
 } as const;
 
 /**
- * systemmanage/reply.asp?datatype=tel with cmdkey __sys_dosave (§5.6). Only customer
+ * systemmanage/reply.asp?datatype=tel with cmdkey __sys_dosave (docs/zhibang-protocol.md §5.6). Only customer
  * follow-ups are emulated. The schedule fields (@ret2_0 ...) are not checked: the bot always
  * sends plantype 0 (no schedule).
  */

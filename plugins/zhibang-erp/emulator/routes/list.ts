@@ -18,7 +18,7 @@ import {
 const varchar = (id: string): Column => ({ id, dbtype: "varchar" });
 const int = (id: string): Column => ({ id, dbtype: "int" });
 
-/** The real default layout, in order (WX-DATA, §5.4). There is no khid column. */
+/** The real default layout, in order (WX-DATA, docs/zhibang-protocol.md §5.4). There is no khid column. */
 export const DEFAULT_COLUMNS: readonly Column[] = [
   varchar("name"),
   varchar("catename"),
@@ -35,7 +35,7 @@ export const DEFAULT_COLUMNS: readonly Column[] = [
   varchar("personurl"),
 ];
 
-/** checktype=radio: PHP reads ord at rows[0][7], so this layout differs (§5.4). */
+/** checktype=radio: PHP reads ord at rows[0][7], so this layout differs (docs/zhibang-protocol.md §5.4). */
 export const RADIO_COLUMNS: readonly Column[] = [
   varchar("name"),
   varchar("sortname"),
@@ -120,7 +120,7 @@ function matchesFilters(request: ZbRequest, customer: CustomerRecord, createdRan
   return customer.createdAt >= createdRange[0] && customer.createdAt < createdRange[1];
 }
 
-/** The list UI definition returned without cmdkey=refresh: no rows (§5.4). */
+/** The list UI definition returned without cmdkey=refresh: no rows (docs/zhibang-protocol.md §5.4). */
 function listSkeleton(token: string): Reply {
   const report = {
     id: "custom_list",
@@ -138,7 +138,7 @@ function listSkeleton(token: string): Reply {
   return zbReply(token, { model: "report", report });
 }
 
-/** custom/list.asp (§5.4). */
+/** custom/list.asp (docs/zhibang-protocol.md §5.4). */
 export function handleCustomerList(context: AuthedContext): Reply {
   const { request, state, session } = context;
   if (request.cmdkey.toLowerCase() !== "refresh") return listSkeleton(session.token);

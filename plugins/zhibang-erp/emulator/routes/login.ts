@@ -38,7 +38,7 @@ function loginSuccess(context: RouteContext, token: string, userName: string): R
     mxbit: 2,
     remind: 300,
     isopenrecord: 0,
-    // InitInfoClass.ratebit = 系统会话超时时间间隔，单位为秒 (§3.7).
+    // InitInfoClass.ratebit = 系统会话超时时间间隔，单位为秒 (docs/zhibang-protocol.md §3.7).
     ratebit: context.faults.sessionTtlSeconds,
     cdk: "",
     uniqueName: userName,
@@ -60,7 +60,10 @@ function loginSuccess(context: RouteContext, token: string, userName: string): R
   };
 }
 
-/** Login (§4.1) at /webapi/v3/ov1/login, /sysa/mobilephone/login.asp and /mobilephone/login.asp. */
+/**
+ * Login (docs/zhibang-protocol.md §4.1) at /webapi/v3/ov1/login, /sysa/mobilephone/login.asp and
+ * /mobilephone/login.asp.
+ */
 export function handleLogin(context: RouteContext): Reply {
   const { request, guard, random } = context;
   const username = plainText(param(request, "user"));
@@ -81,7 +84,7 @@ export function handleLogin(context: RouteContext): Reply {
   return loginSuccess(context, session.token, user.name);
 }
 
-/** Logout (§4.4): a MessageClass without a session in the header. */
+/** Logout (docs/zhibang-protocol.md §4.4): a MessageClass without a session in the header. */
 export function handleLogout(context: RouteContext): Reply {
   const token = context.request.session || headerToken(context);
   const check = context.sessions.check(token);

@@ -1,7 +1,7 @@
 import { param, type ZbRequest } from "../body-parser.ts";
 
 /**
- * Shared list plumbing for the SourceClass table (zhibang-api §3.6, §5.4): columns, row
+ * Shared list plumbing for the SourceClass table (docs/zhibang-protocol.md §3.6, §5.4): columns, row
  * search, sorting by `_rpt_sort` and 1-based paging.
  */
 
@@ -35,7 +35,7 @@ export function idSet(text: string): Set<string> {
   );
 }
 
-/** searchKey: matches any returned column (§5.4 "对返回列表中所有文本列进行匹配筛选"). */
+/** searchKey: matches any returned column (docs/zhibang-protocol.md §5.4 "对返回列表中所有文本列进行匹配筛选"). */
 export function matchesSearchKey(item: ListItem, columns: readonly Column[], searchKey: string): boolean {
   if (searchKey === "") return true;
   return columns.some((column) => includesFolded(item.cells[column.id] ?? "", searchKey));

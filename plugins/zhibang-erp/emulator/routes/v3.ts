@@ -7,7 +7,7 @@ import type { AuthedContext } from "./context.ts";
 import { CUSTOMER_TEXTS, parseOrd } from "./customers.ts";
 
 /**
- * The v3 customer endpoints (zhibang-api §6): a flat JSON body, {Code, Msg} replies.
+ * The v3 customer endpoints (docs/zhibang-protocol.md §6): a flat JSON body, {Code, Msg} replies.
  * `sort` is the category and `sort1` the stage here (unlike the zsml "category,stage" pair);
  * ly/jz/trade/sort/sort1 take an id or a display name, since which one is UNKNOWN.
  */
