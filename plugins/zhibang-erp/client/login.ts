@@ -103,8 +103,8 @@ function failureMessage(reply: ZsmlReply): string {
 }
 
 /**
- * InitFailClass.newrndcode is the captcha image URL once more than 3 logins failed (docs/zhibang-protocol.md
- * §3.7, §4.1).
+ * InitFailClass.newrndcode is the captcha image URL once more than 3 logins failed
+ * (docs/zhibang-protocol.md §3.7, §4.1).
  */
 function captchaDemanded(reply: ZsmlReply): boolean {
   const fail = reply.body.fail as { newrndcode?: unknown } | undefined;
