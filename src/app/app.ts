@@ -4,7 +4,7 @@ import { erpCallRecorder } from "../../plugins/zhibang-erp/erp-call-recorder.ts"
 import { type ZhibangErpControl, zhibangErpPlugin } from "../../plugins/zhibang-erp/plugin.ts";
 import { type AuditLog, auditDir, createAuditLog } from "../audit/index.ts";
 import { createWechatyRuntime, type WechatyRuntime } from "../bot/runtime.ts";
-import { createCommandRouter, type DispatchingRouter } from "../commands/router.ts";
+import type { DispatchingRouter } from "../commands/router.ts";
 import type { AppConfig } from "../config/schema.ts";
 import { createIntake, type Intake } from "../intake/intake.ts";
 import type { Logger } from "../logging/logger.ts";
@@ -17,6 +17,7 @@ import { createScoringScheduler } from "../scoring/scheduler.ts";
 import type { ScoringScheduler } from "../scoring/types.ts";
 import { createThreadStore } from "../store/create-store.ts";
 import type { ThreadStore } from "../store/types.ts";
+import { commandWiring } from "./command-wiring.ts";
 import { HandledTracker } from "./handled-tracker.ts";
 import { meteredScorer } from "./metered-scorer.ts";
 import { readMonitoringSnapshot, writeMonitoringSnapshot } from "./monitoring-file.ts";
@@ -96,24 +97,7 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
     if (runtime?.isLoggedIn()) await runtime.say(config.commands.controlChat, text);
     else logger.warn({ text }, "control chat message (WeChat not connected)");
   };
-  const router = createCommandRouter({
-    prefix: config.commands.prefix,
-    locale: config.locale,
-    staff: config.commands.staff,
-    selfId: () => runtime?.selfId(),
-    logger: logger.child({ module: "commands" }),
-    replies: { toControl: notifyControl, to: async (id, text) => runtime?.say(id, text) },
-    onDenied: (denied) => {
-      audit.write({
-        operation: "command.denied",
-        actor: denied.sender.id,
-        ...(denied.origin.customerId ? { contact: denied.origin.customerId } : {}),
-        outcome: "denied",
-        command: denied.command,
-        origin: denied.origin.kind,
-      });
-    },
-  });
+  const { router, onPickOffer } = commandWiring({ config, store, audit, logger, runtime, notifyControl, clock });
   const scorer = meteredScorer(createScorer(config, logger.child({ module: "scorer" })), monitoring);
   // The scheduler and the host refer to each other (scoreNow / onScored): late binding.
   let scheduler: ScoringScheduler | undefined;
@@ -167,6 +151,7 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
           scheduler!.noteMessage(event.thread.id, event.message.at);
         },
         onCommand: (candidate) => router.dispatch(candidate),
+        onPickOffer,
       })
     : undefined;
   const handled = new HandledTracker();

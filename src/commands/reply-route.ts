@@ -1,21 +1,16 @@
 import type { CommandOrigin, CommandSender, ReplySender } from "./types.ts";
 
-export type ReplyTarget = { kind: "control" } | { kind: "conversation"; id: string };
+/** A reply goes to the control chat or to a staff member's 1:1 chat; never into a group. */
+export type ReplyTarget = { kind: "control" } | { kind: "staff"; id: string };
 
 /**
- * Where replies to a command go: typed in a customer's chat → the control chat,
- * so the customer never sees ERP internals; in a room → that room; in the control chat or a
- * staff member's 1:1 → the control chat for the bot's own account, else that staff member.
+ * Where replies to a command go: only people who are staff may read them. Typed in a
+ * customer's chat or in a group (even a staff group: a member may be added later) → the
+ * control chat; typed by a staff member in their own 1:1 with the bot → that chat.
  */
 export function replyTarget(origin: CommandOrigin, sender: CommandSender, selfId: string | undefined): ReplyTarget {
-  switch (origin.kind) {
-    case "customer":
-      return { kind: "control" };
-    case "room":
-      return origin.roomId ? { kind: "conversation", id: origin.roomId } : { kind: "control" };
-    case "control":
-      return sender.id === selfId ? { kind: "control" } : { kind: "conversation", id: sender.id };
-  }
+  if (origin.kind === "control" && sender.id !== selfId) return { kind: "staff", id: sender.id };
+  return { kind: "control" };
 }
 
 export function sendTo(replies: ReplySender, target: ReplyTarget, text: string): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Logger } from "../logging/logger.ts";
 import { isAuthorisedSender } from "./authorize.ts";
+import type { CustomerPicks } from "./customer-picks.ts";
 import { CommandDefinitionError } from "./errors.ts";
 import { failureLine } from "./failure-line.ts";
 import { renderHelp, renderUsage } from "./help.ts";
@@ -11,6 +12,7 @@ import type {
   CommandContext,
   CommandDefinition,
   CommandRouter,
+  CustomerVisibleCommand,
   DeniedCommand,
   DispatchOutcome,
   ReplySender,
@@ -28,13 +30,20 @@ export interface CommandRouterOptions {
   replies: ReplySender;
   /** Someone not authorised typed a command: they get silence, this gets told (audit). */
   onDenied?: (info: DeniedCommand) => void | Promise<void>;
+  /** An authorised command typed where a customer reads it (a note to the control chat). */
+  onCustomerVisible?: (info: CustomerVisibleCommand) => void | Promise<void>;
+  /** Customers picked in the control chat (a forwarded 名片 or message) for the next command. */
+  picks?: CustomerPicks;
 }
 
 export interface DispatchingRouter extends CommandRouter {
   dispatch(candidate: CommandCandidate): Promise<DispatchOutcome>;
 }
 
-/** The `/erp` command router (docs/architecture.md §3.8): parse, authorise, route replies, run in a boundary. */
+/**
+ * The `/erp` command router (docs/architecture.md §3.8): parse, authorise, run in an error boundary, and answer only
+ * where staff read (the control chat or a staff member's own chat, never a group).
+ */
 export function createCommandRouter(options: CommandRouterOptions): DispatchingRouter {
   return new ChatCommandRouter(options);
 }
@@ -89,9 +98,47 @@ class ChatCommandRouter implements DispatchingRouter {
       await this.#deny(candidate, command);
       return { status: "denied", command, replies: [] };
     }
-    const reply = this.#replyChannel(replyTarget(candidate.origin, candidate.sender, this.#options.selfId()), command);
+    const { origin } = candidate;
+    if (origin.kind === "room" && origin.room?.allowed !== true) {
+      await this.#seenByCustomers(candidate, command, false);
+      return { status: "refused", command, replies: [] };
+    }
+    // Typed in a customer's chat: the customer has read it already. It runs (typing it
+    // again in the control chat would only add work), is taken back, and staff are told.
+    const recalled = origin.kind === "customer" ? await this.#recall(candidate) : undefined;
+    const reply = this.#replyChannel(replyTarget(origin, candidate.sender, this.#options.selfId()), command);
     const outcome = await this.#runAuthorised(candidate, parsed, reply);
+    if (origin.kind === "customer") await this.#tellCustomerVisible(candidate, command, true, recalled);
     return { ...outcome, command, replies: reply.sent };
+  }
+
+  async #seenByCustomers(candidate: CommandCandidate, command: string, ran: boolean): Promise<void> {
+    const recalled = await this.#recall(candidate);
+    await this.#tellCustomerVisible(candidate, command, ran, recalled);
+  }
+
+  /** Only the salesperson's own messages can be taken back; a puppet without recall says false. */
+  async #recall(candidate: CommandCandidate): Promise<boolean | undefined> {
+    if (candidate.sender.id !== this.#options.selfId() || !candidate.recall) return undefined;
+    try {
+      return await candidate.recall();
+    } catch (error) {
+      this.#options.logger.warn({ err: error, messageId: candidate.messageId }, "could not recall a command message");
+      return false;
+    }
+  }
+
+  async #tellCustomerVisible(candidate: CommandCandidate, command: string, ran: boolean, recalled: boolean | undefined) {
+    const { sender, origin, messageId } = candidate;
+    this.#options.logger.warn(
+      { command, sender: sender.id, origin: origin.kind, messageId, ran, recalled },
+      ran ? "command typed in a customer's chat" : "command typed in a group that takes no commands: not run",
+    );
+    try {
+      await this.#options.onCustomerVisible?.({ sender, origin, command, messageId, ran, recalled });
+    } catch (error) {
+      this.#options.logger.error({ err: error, command }, "onCustomerVisible handler failed");
+    }
   }
 
   async #deny(candidate: CommandCandidate, command: string): Promise<void> {
@@ -131,18 +178,40 @@ class ChatCommandRouter implements DispatchingRouter {
     reply: Reply,
   ): Promise<Pick<DispatchOutcome, "status" | "error">> {
     const { locale, logger } = this.#options;
-    const context: CommandContext = { ...parsed, sender: candidate.sender, origin: candidate.origin, locale, reply };
+    const pick = this.#pickFor(candidate);
+    const context: CommandContext = {
+      ...parsed,
+      sender: candidate.sender,
+      origin: candidate.origin,
+      locale,
+      reply,
+      defaultCustomer: () => {
+        if (candidate.origin.customerId) return candidate.origin.customerId;
+        pick.used = pick.customerId !== undefined;
+        return pick.customerId;
+      },
+    };
     const logContext = { command: definition.name, sender: candidate.sender.id, origin: candidate.origin.kind };
     logger.info({ ...logContext, args: parsed.args.length }, "command");
     try {
       const text = await definition.handler(context);
       if (text !== undefined) await reply(text);
+      if (pick.used && pick.customerId) {
+        this.#options.picks?.release(candidate.sender.id, pick.customerId);
+        logger.info({ ...logContext, customer: pick.customerId }, "the picked customer served this command");
+      }
       return { status: definition === this.#help ? "help" : "done" };
     } catch (error) {
       logger.error({ ...logContext, err: error, rest: parsed.rest, messageId: candidate.messageId }, "command failed");
       await reply(failureLine(definition.name, error, locale));
       return { status: "failed", error };
     }
+  }
+
+  /** A customer picked in the control chat, for a command typed there. */
+  #pickFor(candidate: CommandCandidate): { customerId: string | undefined; used: boolean } {
+    const customerId = candidate.origin.kind === "control" ? this.#options.picks?.current(candidate.sender.id) : undefined;
+    return { customerId, used: false };
   }
 
   #replyChannel(target: ReplyTarget, command: string): Reply {

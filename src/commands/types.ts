@@ -15,9 +15,20 @@ export interface CommandOrigin {
   /** The customer's contact id when typed in their 1:1 chat: the default `who`. */
   customerId?: string;
   roomId?: string;
+  /** A group: whether commands run there, and if not, why (see RoomCommandPolicy). */
+  room?: RoomCommandPolicy;
   /** Replay: the conversation time of the command (ISO). */
   at?: string;
 }
+
+/**
+ * Commands run only in a staff group: one listed in `commands.rooms` whose members are all
+ * staff. Anywhere else in a group, people who are not staff read the command.
+ */
+export type RoomCommandPolicy =
+  | { allowed: true; topic: string }
+  | { allowed: false; topic: string; reason: "not-listed" | "unchecked" }
+  | { allowed: false; topic: string; reason: "outsiders"; outsiders: CommandSender[] };
 
 export interface CommandContext {
   name: string;
@@ -30,6 +41,12 @@ export interface CommandContext {
   locale: "zh" | "en";
   /** Sends a reply to where replies for this command go (see reply-route.ts). */
   reply(text: string): Promise<void>;
+  /**
+   * The customer meant when the command names none: the customer whose chat it was typed
+   * in, or the one just picked in the control chat by forwarding their 名片 or a message
+   * (a pick serves one command).
+   */
+  defaultCustomer(): string | undefined;
 }
 
 export interface CommandDefinition {
@@ -62,6 +79,8 @@ export interface CommandCandidate {
   origin: CommandOrigin;
   messageId: string;
   backlog: boolean;
+  /** Takes the command message back from the chat, where the puppet can (true when it did). */
+  recall?: () => Promise<boolean>;
 }
 
 /** How the router talks back: the control chat, or a given conversation (a room or a staff 1:1). */
@@ -72,7 +91,8 @@ export interface ReplySender {
 
 /** What the router did with a candidate (for the caller, the replay report and tests). */
 export interface DispatchOutcome {
-  status: "not-command" | "backlog" | "denied" | "help" | "unknown" | "usage" | "done" | "failed";
+  /** `refused`: an authorised sender typed it in a group that takes no commands; not run. */
+  status: "not-command" | "backlog" | "denied" | "refused" | "help" | "unknown" | "usage" | "done" | "failed";
   /** The command name as typed (lower-cased); empty for `/erp` alone. */
   command?: string;
   /** Every reply this command produced, in order (a send that failed is logged, still listed). */
@@ -88,4 +108,18 @@ export interface DeniedCommand {
   command: string;
   text: string;
   messageId: string;
+}
+
+/**
+ * An authorised command typed where a customer can read it: a customer's 1:1 chat (it ran,
+ * the customer has seen it already) or a group that takes no commands (it did not run).
+ */
+export interface CustomerVisibleCommand {
+  sender: CommandSender;
+  origin: CommandOrigin;
+  command: string;
+  messageId: string;
+  ran: boolean;
+  /** true: taken back; false: the puppet could not; undefined: not the salesperson's own message. */
+  recalled: boolean | undefined;
 }

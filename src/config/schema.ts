@@ -129,8 +129,15 @@ export const configSchema = z.strictObject({
       prefix: z.string().regex(/^\S+$/, "no spaces").default("/erp"),
       /** WeChat contact ids allowed to run commands, besides the bot's own account. */
       staff: z.array(z.string().min(1)).default([]),
-      /** Where replies go when a command was typed in a customer's chat. */
+      /** Where replies and notes go: File Transfer, a chat only the salesperson reads. */
       controlChat: z.string().min(1).default("filehelper"),
+      /**
+       * Staff-only group chats (room id or exact topic) where commands run; replies still go
+       * to the control chat. A group with any member who is not staff takes no commands.
+       */
+      rooms: z.array(z.string().min(1)).default([]),
+      /** How long a 名片 or message forwarded into the control chat picks the customer for the next command. */
+      pickMinutes: z.number().int().min(1).max(1440).default(10),
     })
     .prefault({}),
   dashboard: z

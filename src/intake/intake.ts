@@ -8,10 +8,12 @@ import type { Thread, ThreadMessage, ThreadStore } from "../store/types.ts";
 import { cleanText } from "./clean-text.ts";
 import { isCommandText } from "./command-text.ts";
 import { type ContactFields, readContactFields } from "./contact-fields.ts";
+import { type PickOffer, readPickOffer } from "./control-pick.ts";
 import { KeyedSerialQueue } from "./keyed-queue.ts";
 import { type Located, locate } from "./locate.ts";
 import { readContent } from "./message-content.ts";
 import { offerMobile } from "./mobile-rules.ts";
+import { isListedCommandRoom, roomCommandPolicy } from "./room-commands.ts";
 import type { CommandCandidate, IgnoreReason, IntakeStats } from "./types.ts";
 
 export interface IntakeOptions {
@@ -28,6 +30,8 @@ export interface IntakeOptions {
   onMessage?: (event: IntakeEvent) => unknown;
   /** A `/erp ...` text from anyone: the router authorises by sender id. */
   onCommand?: (candidate: CommandCandidate) => unknown;
+  /** A 名片 or message the salesperson forwarded into the control chat: it may pick a customer. */
+  onPickOffer?: (offer: PickOffer) => unknown;
 }
 
 export interface Intake {
@@ -51,6 +55,7 @@ export function createIntake(options: IntakeOptions): Intake {
     controlChat: config.commands.controlChat,
     staff: new Set(config.commands.staff),
     rooms: new Set(config.wechat.rooms),
+    commandRooms: new Set(config.commands.rooms),
   };
   const queue = new KeyedSerialQueue();
   const stats: IntakeStats = { received: 0, duplicates: 0, stored: 0, backlog: 0, commands: 0, failed: 0, ignored: {} };
@@ -78,7 +83,11 @@ export function createIntake(options: IntakeOptions): Intake {
       const commandText = await commandTextOf(incoming);
       if (commandText !== undefined) return command({ ...incoming, text: commandText });
     }
-    if (located.place === "control") return ignore("control");
+    if (located.place === "control") {
+      const offer = await readPickOffer(message, located, rules.controlChat, content.kind === "text" ? text : undefined);
+      if (offer) await callSafely("onPickOffer", () => options.onPickOffer?.(offer));
+      return ignore("control");
+    }
     if (located.place === "official") return ignore("official");
     if (!located.customer) return ignore("room");
     await storeMessage(incoming, content.kind === "text");
@@ -90,11 +99,15 @@ export function createIntake(options: IntakeOptions): Intake {
     return loginAt.getTime() - at.getTime() > config.wechat.backlogSeconds * 1000;
   }
 
-  /** The command text, if this is one; in a group `@bot /erp ...` counts too. */
+  /**
+   * The command text, if this is one. In a staff group `@salesperson /erp ...` counts too;
+   * other groups are not asked for mentions (a look-up per group message).
+   */
   async function commandTextOf({ message, located, text }: Incoming): Promise<string | undefined> {
     const prefix = config.commands.prefix;
     if (isCommandText(text, prefix)) return text;
-    if (!located.roomId) return undefined;
+    const room = message.room();
+    if (!room || !(await isListedCommandRoom(room, rules))) return undefined;
     const mentionless = cleanText(await message.mentionText().catch(() => ""), config.wechat.maxMessageChars, config.locale);
     return isCommandText(mentionless, prefix) ? mentionless : undefined;
   }
@@ -105,13 +118,16 @@ export function createIntake(options: IntakeOptions): Intake {
       return ignore("backlog-command");
     }
     stats.commands++;
+    const room = message.room();
     const candidate: CommandCandidate = {
       text,
       sender: { id: located.talker.id, name: located.talker.name() },
       origin: originOf(located, at),
       messageId: message.id,
       backlog: false,
+      ...(located.self ? { recall: () => message.recall() } : {}),
     };
+    if (room) candidate.origin.room = await roomCommandPolicy(room, rules, options.selfId());
     await callSafely("onCommand", () => options.onCommand?.(candidate));
   }
 

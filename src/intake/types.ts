@@ -11,6 +11,8 @@ export interface CommandCandidate {
   origin: CommandOrigin;
   messageId: string;
   backlog: boolean;
+  /** Takes the salesperson's own command message back from the chat (true when the puppet did). */
+  recall?: () => Promise<boolean>;
 }
 
 /** Why intake set a message aside (counted in `stats().ignored`). */

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
+import { CustomerPicks } from "../../src/commands/customer-picks.ts";
 import { CommandError } from "../../src/commands/errors.ts";
 import { createCommandRouter } from "../../src/commands/router.ts";
-import type { CommandCandidate, CommandContext, CommandOrigin, DeniedCommand } from "../../src/commands/types.ts";
+import type {
+  CommandCandidate,
+  CommandContext,
+  CommandOrigin,
+  CustomerVisibleCommand,
+  DeniedCommand,
+} from "../../src/commands/types.ts";
 import { createLogger } from "../../src/logging/logger.ts";
 
 const SELF = "wxid_sales_self";
@@ -13,11 +20,13 @@ interface Sent {
   text: string;
 }
 
-function setup(options: { locale?: "zh" | "en"; failingReplies?: boolean } = {}) {
+function setup(options: { locale?: "zh" | "en"; failingReplies?: boolean; picks?: CustomerPicks } = {}) {
   const sent: Sent[] = [];
   const logs: Array<Record<string, unknown>> = [];
   const denied: DeniedCommand[] = [];
+  const visible: CustomerVisibleCommand[] = [];
   const calls: CommandContext[] = [];
+  const defaults: Array<string | undefined> = [];
   const send = async (to: string, text: string) => {
     if (options.failingReplies) throw new Error("puppet offline");
     sent.push({ to, text });
@@ -30,6 +39,8 @@ function setup(options: { locale?: "zh" | "en"; failingReplies?: boolean } = {})
     logger: createLogger({ level: "debug", stream: { write: (line: string) => void logs.push(JSON.parse(line)) } }),
     replies: { toControl: (text) => send("control", text), to: send },
     onDenied: (info) => void denied.push(info),
+    onCustomerVisible: (info) => void visible.push(info),
+    ...(options.picks ? { picks: options.picks } : {}),
   });
   router.register({
     name: "sync",
@@ -38,7 +49,10 @@ function setup(options: { locale?: "zh" | "en"; failingReplies?: boolean } = {})
     maxArgs: 1,
     handler: async (ctx) => {
       calls.push(ctx);
-      return `已同步 ${ctx.args[0] ?? ctx.origin.customerId ?? "?"}`;
+      const who = ctx.args[0] ?? ctx.defaultCustomer();
+      defaults.push(who);
+      if (who === "wxid_broken") throw new Error("ERP down");
+      return `已同步 ${who ?? "?"}`;
     },
   });
   router.register({
@@ -52,7 +66,7 @@ function setup(options: { locale?: "zh" | "en"; failingReplies?: boolean } = {})
       return `ok ${ctx.args.join("|")}`;
     },
   });
-  return { router, sent, logs, denied, calls };
+  return { router, sent, logs, denied, visible, calls, defaults };
 }
 
 function candidate(text: string, senderId: string, origin: CommandOrigin, backlog = false): CommandCandidate {
@@ -61,7 +75,18 @@ function candidate(text: string, senderId: string, origin: CommandOrigin, backlo
 
 const inCustomerChat: CommandOrigin = { kind: "customer", customerId: CUSTOMER };
 const inControl: CommandOrigin = { kind: "control" };
-const inRoom: CommandOrigin = { kind: "room", roomId: "room_sales@chatroom" };
+const ROOM = "room_sales@chatroom";
+const inCustomerGroup: CommandOrigin = {
+  kind: "room",
+  roomId: ROOM,
+  room: { allowed: false, topic: "远航科技项目群", reason: "outsiders", outsiders: [{ id: CUSTOMER, name: "张三" }] },
+};
+const inUnlistedGroup: CommandOrigin = {
+  kind: "room",
+  roomId: ROOM,
+  room: { allowed: false, topic: "闲聊", reason: "not-listed" },
+};
+const inStaffGroup: CommandOrigin = { kind: "room", roomId: ROOM, room: { allowed: true, topic: "销售内部群" } };
 
 describe("authorisation", () => {
   it("runs commands from the bot's own account and from staff", async () => {
@@ -85,7 +110,7 @@ describe("authorisation", () => {
   it("gives a stranger in a room silence, even with a staff member's nickname", async () => {
     const { router, sent, denied } = setup();
     const outcome = await router.dispatch({
-      ...candidate("/erp help", "wxid_stranger", inRoom),
+      ...candidate("/erp help", "wxid_stranger", inStaffGroup),
       sender: { id: "wxid_stranger", name: STAFF },
     });
     expect(outcome.status).toBe("denied");
@@ -128,12 +153,29 @@ describe("reply routing", () => {
     ]);
   });
 
-  it("answers a room in that room", async () => {
-    const { router, sent } = setup();
-    await router.dispatch(candidate("/erp sync 张三", STAFF, inRoom));
-    expect(sent).toEqual([{ to: "room_sales@chatroom", text: "已同步 张三" }]);
+  it("answers a command typed in a staff group in the control chat, never in the group", async () => {
+    const { router, sent, visible } = setup();
+    const outcome = await router.dispatch(candidate("/erp sync 张三", STAFF, inStaffGroup));
+    expect(outcome.status).toBe("done");
+    expect(sent).toEqual([{ to: "control", text: "已同步 张三" }]);
+    expect(visible).toEqual([]);
   });
 
+  it("does not run a command typed in a group with customers or an unlisted group, and sends nothing there", async () => {
+    const { router, sent, calls, visible } = setup();
+    for (const origin of [inCustomerGroup, inUnlistedGroup]) {
+      expect((await router.dispatch(candidate("/erp sync 张三", STAFF, origin))).status).toBe("refused");
+      expect((await router.dispatch(candidate("/erp sync 张三", SELF, origin))).status).toBe("refused");
+    }
+    expect(calls).toEqual([]);
+    expect(sent).toEqual([]);
+    expect(visible.map((v) => [v.sender.id, v.origin.room, v.ran])).toEqual([
+      [STAFF, inCustomerGroup.room, false],
+      [SELF, inCustomerGroup.room, false],
+      [STAFF, inUnlistedGroup.room, false],
+      [SELF, inUnlistedGroup.room, false],
+    ]);
+  });
   it("routes ctx.reply the same way as a returned text", async () => {
     const { router, sent } = setup();
     router.register({
@@ -148,6 +190,85 @@ describe("reply routing", () => {
     const outcome = await router.dispatch(candidate("/erp queue", SELF, inCustomerChat));
     expect(outcome.replies).toEqual(["第一行", "第二行"]);
     expect(sent.map((s) => s.to)).toEqual(["control", "control"]);
+  });
+});
+
+describe("a command typed where a customer reads it", () => {
+  it("runs a command typed in a customer's chat, recalls it first, then reports it", async () => {
+    const { router, sent, visible } = setup();
+    const order: string[] = [];
+    const outcome = await router.dispatch({
+      ...candidate("/erp sync", SELF, inCustomerChat),
+      recall: async () => {
+        order.push(`recall before ${sent.length} replies`);
+        return true;
+      },
+    });
+    expect(outcome.status).toBe("done");
+    expect(order).toEqual(["recall before 0 replies"]);
+    expect(sent).toEqual([{ to: "control", text: `已同步 ${CUSTOMER}` }]);
+    expect(visible).toMatchObject([{ command: "sync", ran: true, recalled: true, origin: inCustomerChat }]);
+  });
+
+  it("reports recalled: false when the puppet cannot recall, and a recall that throws is logged, not fatal", async () => {
+    const { router, visible, logs } = setup();
+    await router.dispatch({ ...candidate("/erp sync", SELF, inCustomerChat), recall: async () => false });
+    const thrown = await router.dispatch({
+      ...candidate("/erp sync", SELF, inCustomerChat),
+      recall: async () => {
+        throw new Error("gateway: recall not supported");
+      },
+    });
+    expect(thrown.status).toBe("done");
+    expect(visible.map((v) => v.recalled)).toEqual([false, false]);
+    expect(logs.find((l) => l.msg === "could not recall a command message")).toMatchObject({ level: 40 });
+  });
+
+  it("recalls only the salesperson's own message in a refused group, never a colleague's", async () => {
+    const { router, visible } = setup();
+    const recalled: string[] = [];
+    const recall = (who: string) => async () => (recalled.push(who), true);
+    await router.dispatch({ ...candidate("/erp sync", SELF, inCustomerGroup), recall: recall("self") });
+    await router.dispatch({ ...candidate("/erp sync", STAFF, inCustomerGroup), recall: recall("staff") });
+    expect(recalled).toEqual(["self"]);
+    expect(visible.map((v) => v.recalled)).toEqual([true, undefined]);
+  });
+});
+
+describe("a customer picked in the control chat", () => {
+  function withPicks() {
+    let now = 0;
+    const picks = new CustomerPicks(10 * 60_000, () => now);
+    return { picks, ...setup({ picks }), advance: (ms: number) => void (now += ms) };
+  }
+
+  it("is the customer of the next command that names none, once", async () => {
+    const { router, picks, sent } = withPicks();
+    picks.pick(SELF, "wxid_li");
+    await router.dispatch(candidate("/erp sync", SELF, inControl));
+    await router.dispatch(candidate("/erp sync", SELF, inControl));
+    expect(sent.map((s) => s.text)).toEqual(["已同步 wxid_li", "已同步 ?"]);
+  });
+
+  it("is kept by a command that names its customer, and by one that failed", async () => {
+    const { router, picks, sent } = withPicks();
+    picks.pick(SELF, "wxid_broken");
+    await router.dispatch(candidate("/erp sync 王五", SELF, inControl));
+    expect((await router.dispatch(candidate("/erp sync", SELF, inControl))).status).toBe("failed");
+    picks.pick(SELF, "wxid_li");
+    await router.dispatch(candidate("/erp sync", SELF, inControl));
+    expect(sent.map((s) => s.text)).toEqual(["已同步 王五", expect.stringContaining("ERP down"), "已同步 wxid_li"]);
+  });
+
+  it("expires, belongs to whoever picked, and is not used outside the control chat", async () => {
+    const { router, picks, defaults, advance } = withPicks();
+    picks.pick(SELF, "wxid_li");
+    await router.dispatch(candidate("/erp sync", STAFF, inControl));
+    await router.dispatch(candidate("/erp sync", SELF, inStaffGroup));
+    await router.dispatch(candidate("/erp sync", SELF, inCustomerChat));
+    advance(10 * 60_000);
+    await router.dispatch(candidate("/erp sync", SELF, inControl));
+    expect(defaults).toEqual([undefined, undefined, CUSTOMER, undefined]);
   });
 });
 

@@ -95,7 +95,7 @@ describe("intake: threads", () => {
     expect(wechat.intake?.stats().ignored.room).toBe(2);
   });
 
-  it("passes commands from any group on, with the group as origin", async () => {
+  it("hands a command typed in a group that is not a staff group on as one that must not run", async () => {
     const stranger = wechat.createCustomer({ id: "wxid_stranger", name: "Stranger" });
     const other = wechat.createRoom({ topic: "闲聊群", members: [stranger] });
     await wechat.handled(wechat.customerSays(stranger, "/erp sync", other));
@@ -103,7 +103,11 @@ describe("intake: threads", () => {
       expect.objectContaining({
         text: "/erp sync",
         sender: { id: "wxid_stranger", name: "Stranger" },
-        origin: expect.objectContaining({ kind: "room", roomId: other.id }),
+        origin: expect.objectContaining({
+          kind: "room",
+          roomId: other.id,
+          room: { allowed: false, topic: "闲聊群", reason: "not-listed" },
+        }),
       }),
     ]);
     expect(await wechat.store.getThread("wxid_stranger")).toBeUndefined();

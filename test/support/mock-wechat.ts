@@ -31,7 +31,7 @@ export interface MockWechatOptions {
   config?: Record<string, unknown>;
   self?: MockContactSpec;
   /** Callbacks and switches for intake; `false` = runtime and store only, no intake. */
-  intake?: Partial<Pick<IntakeOptions, "onMessage" | "onCommand" | "backlogDetection">> | false;
+  intake?: Partial<Pick<IntakeOptions, "onMessage" | "onCommand" | "onPickOffer" | "backlogDetection">> | false;
   /** A ready puppet instead of a fresh mock (the gRPC test: a PuppetService)... */
   puppet?: unknown;
   /** ...and the mocker behind it (the PuppetMock that the PuppetServer wraps). */

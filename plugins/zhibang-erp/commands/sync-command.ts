@@ -22,8 +22,8 @@ export function syncCommand(deps: CommandDeps): CommandDefinition {
     },
     usage: "[who]",
     async handler(ctx) {
-      if (ctx.args.length === 0 && ctx.origin.kind !== "customer") {
-        // No customer named in the control chat: the same pass as `wxerp sync` (no score override).
+      if (ctx.args.length === 0 && ctx.defaultCustomer() === undefined) {
+        // No customer named, typed in, or picked: the same pass as `wxerp sync` (no score override).
         const { enqueued } = await deps.syncPending(ctx.sender.id);
         const counts = await deps.outbox.counts();
         return t(

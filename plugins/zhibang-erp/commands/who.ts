@@ -4,8 +4,8 @@ import type { Contact, Thread } from "../../../src/store/types.ts";
 import { type CommandDeps, t } from "./command-deps.ts";
 
 /**
- * `who`: a contact name, alias, khid or mobile; typed inside a customer's
- * 1:1 chat it defaults to that customer.
+ * `who`: a contact name, alias, khid or mobile. Left out, it is the customer whose chat the
+ * command was typed in, or the one just picked in the control chat (a forwarded 名片 or message).
  */
 export async function resolveWho(
   deps: CommandDeps,
@@ -15,14 +15,14 @@ export async function resolveWho(
   const who = words.join(" ").trim();
   const l = ctx.locale;
   if (!who) {
-    const id = ctx.origin.customerId;
+    const id = ctx.defaultCustomer();
     const thread = id ? await deps.store.getThread(id) : undefined;
     if (!thread) {
       throw new CommandError(t(l, "请指定客户", "say which customer"), {
         hint: t(
           l,
-          "加上姓名、备注、客户编号或手机号，例如 /erp status 张三",
-          "add a name, alias, khid or mobile, e.g. /erp status Zhang San",
+          "加上姓名、备注、客户编号或手机号，例如 /erp status 张三；或先把客户的名片转发到这里",
+          "add a name, alias, khid or mobile, e.g. /erp status Zhang San; or forward the customer's contact card here first",
         ),
       });
     }
