@@ -103,7 +103,7 @@ export function createIntake(options: IntakeOptions): Intake {
    * The command text, if this is one. In a staff group `@salesperson /erp ...` counts too;
    * other groups are not asked for mentions (a look-up per group message).
    */
-  async function commandTextOf({ message, located, text }: Incoming): Promise<string | undefined> {
+  async function commandTextOf({ message, text }: Incoming): Promise<string | undefined> {
     const prefix = config.commands.prefix;
     if (isCommandText(text, prefix)) return text;
     const room = message.room();

@@ -227,7 +227,10 @@ describe("a command typed where a customer reads it", () => {
   it("recalls only the salesperson's own message in a refused group, never a colleague's", async () => {
     const { router, visible } = setup();
     const recalled: string[] = [];
-    const recall = (who: string) => async () => (recalled.push(who), true);
+    const recall = (who: string) => async () => {
+      recalled.push(who);
+      return true;
+    };
     await router.dispatch({ ...candidate("/erp sync", SELF, inCustomerGroup), recall: recall("self") });
     await router.dispatch({ ...candidate("/erp sync", STAFF, inCustomerGroup), recall: recall("staff") });
     expect(recalled).toEqual(["self"]);
@@ -239,7 +242,10 @@ describe("a customer picked in the control chat", () => {
   function withPicks() {
     let now = 0;
     const picks = new CustomerPicks(10 * 60_000, () => now);
-    return { picks, ...setup({ picks }), advance: (ms: number) => void (now += ms) };
+    const advance = (ms: number) => {
+      now += ms;
+    };
+    return { picks, ...setup({ picks }), advance };
   }
 
   it("is the customer of the next command that names none, once", async () => {

@@ -61,7 +61,9 @@ describe("intake: commands typed in groups", () => {
     const vip = wechat.createRoom({ topic: "VIP客户群", members: [boss] });
     const mention = (room: typeof vip) => {
       let id = "";
-      const listener = (m: { id: string }) => void (id ||= m.id);
+      const listener = (m: { id: string }) => {
+        id ||= m.id;
+      };
       (boss as unknown as NodeJS.EventEmitter).on("message", listener);
       boss.say(`@${SELF.name}\u2005/erp status`, [wechat.self]).to(room);
       (boss as unknown as NodeJS.EventEmitter).off("message", listener);
