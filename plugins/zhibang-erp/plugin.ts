@@ -8,7 +8,9 @@ import { registerErpCommands } from "./commands/index.ts";
 import type { ErpConnection } from "./connect.ts";
 import { jobHandlers, LoginLatch } from "./jobs/handlers.ts";
 import { JobWaiter } from "./jobs/job-waiter.ts";
+import { linkNotes } from "./link-notes.ts";
 import { clientPort } from "./sync/client-port.ts";
+import { RecentLinks } from "./sync/link-guard.ts";
 import type { SyncDeps, SyncEvents } from "./sync/sync-context.ts";
 import { SyncRequests } from "./sync-requests.ts";
 
@@ -61,6 +63,7 @@ export function zhibangErpPlugin(options: ZhibangErpPluginOptions): { plugin: Wx
         erp: clientPort(options.connection.client),
         events: syncEvents(host, options),
         identityLocks: new KeyedSerialQueue(),
+        recentLinks: new RecentLinks(() => clock().getTime()),
       };
       worker = new OutboxWorker({
         outbox,
@@ -87,6 +90,8 @@ export function zhibangErpPlugin(options: ZhibangErpPluginOptions): { plugin: Wx
           const contact = await store.getContact(job.key);
           const name = contact?.alias || contact?.name || job.key;
           host.activity({ kind: "failed", contactId: job.key, text: `ERP job parked: ${message}` });
+          // A conflict that already told staff what to do needs no second, vaguer note.
+          if (isExplained(error)) return;
           await host.notifyControl(
             config.locale === "en"
               ? `❌ ERP sync for ${name} stopped after ${job.attempts} attempt(s): ${message.slice(0, 120)}. Fix it, then /erp retry`
@@ -156,6 +161,7 @@ export function zhibangErpPlugin(options: ZhibangErpPluginOptions): { plugin: Wx
 
 function syncEvents(host: PluginHost, options: ZhibangErpPluginOptions): SyncEvents {
   return {
+    ...linkNotes(host, options.audit),
     duplicateAvoided(how, thread, customer) {
       options.monitoring.recordDuplicateAvoided();
       options.audit.write({
@@ -201,4 +207,10 @@ function syncEvents(host: PluginHost, options: ZhibangErpPluginOptions): SyncEve
       host.activity({ kind, contactId, text, ...(data ? { data } : {}) });
     },
   };
+}
+
+/** The job's error (or its cause, as the outbox wraps it) says staff were already told. */
+function isExplained(error: unknown): boolean {
+  const explained = (e: unknown) => (e as { explained?: unknown } | undefined)?.explained === true;
+  return explained(error) || explained((error as { cause?: unknown } | undefined)?.cause);
 }

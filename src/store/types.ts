@@ -115,6 +115,8 @@ export interface Thread {
   extracted: ExtractedFields;
   admission?: AdmissionResult;
   erp?: ErpLink;
+  /** ERP records staff unlinked from this customer (`/erp unlink`): never linked to it again automatically. */
+  unlinkedOrds?: string[];
   /** ERP sync state as users see it. */
   syncState?: "none" | "skipped" | "pending" | "synced" | "failed";
   lastError?: string;

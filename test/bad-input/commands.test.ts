@@ -65,7 +65,7 @@ describe("commands from the wrong people, or with the wrong arguments", () => {
   }, 30_000);
   afterAll(() => fx?.stop());
 
-  it("a customer typing commands in their own chat: silence, nothing verified, assigned or created, each attempt audited", async () => {
+  it("a customer typing commands in their own chat: silence to them, one control-chat note each, nothing changed, each attempt audited", async () => {
     const before = { sent: fx.sent().length, writes: writes(fx.snapshot()), denied: (await denials()).length };
     // "/ERP" is not the prefix (commands are case-sensitive): it stays conversation text.
     for (const text of [`/erp verify ${UNVERIFIED_MOBILE}`, "/erp sync", "  /erp assign 789  ", "/ERP status"]) {
@@ -73,7 +73,16 @@ describe("commands from the wrong people, or with the wrong arguments", () => {
     }
     await typed("wxid_hot", "/erp assign public");
 
-    expect(fx.sent()).toHaveLength(before.sent);
+    // Staff hear of it once per person (with the id, should it be a colleague); the customer hears nothing.
+    expect(
+      fx
+        .sent()
+        .slice(before.sent)
+        .map((m) => [m.to, m.text.match(/（(wxid_\w+)）/)?.[1]]),
+    ).toEqual([
+      ["filehelper", "wxid_unverified"],
+      ["filehelper", "wxid_hot"],
+    ]);
     expect(writes(fx.snapshot())).toBe(before.writes);
     expect(fx.snapshot().customers.filter((c) => c.mobile === UNVERIFIED_MOBILE)).toEqual([]);
     expect((await fx.thread("wxid_unverified"))?.extracted.mobile).toMatchObject({ value: UNVERIFIED_MOBILE, verified: false });
@@ -91,13 +100,16 @@ describe("commands from the wrong people, or with the wrong arguments", () => {
     expect(texts.filter((t) => t.includes("/erp"))).toEqual([]);
   });
 
-  it("a stranger in a group, even one using a staff member's nickname: silence in the group and elsewhere, audited", async () => {
+  it("a stranger in a group, even one using a staff member's nickname: silence in the group, one control-chat note, audited", async () => {
     const before = { sent: fx.sent().length, writes: writes(fx.snapshot()), denied: (await denials()).length };
     await typed("wxid_stranger", "/erp status", { room: "room-buyers@chatroom" });
     await typed("wxid_stranger", `/erp verify ${UNVERIFIED_MOBILE} 郑丽`, { room: "room-buyers@chatroom" });
     await typed("wxid_hot", "/erp sync 郑丽", { room: "room-buyers@chatroom" });
 
-    expect(fx.sent()).toHaveLength(before.sent);
+    // wxid_hot was noted in the test above: only the stranger is new.
+    expect(fx.sent().slice(before.sent)).toEqual([
+      { to: "filehelper", text: expect.stringContaining(`${BOSS.name}（wxid_stranger）发了 /erp status，不是员工，未执行`) },
+    ]);
     expect(writes(fx.snapshot())).toBe(before.writes);
     expect((await fx.thread("wxid_unverified"))?.extracted.mobile?.verified).toBe(false);
     const denied = (await denials()).slice(before.denied);

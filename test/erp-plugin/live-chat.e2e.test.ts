@@ -25,7 +25,7 @@ describe("a live conversation", () => {
     await fx.app.erpControl.drain(); // the job records what it did after the ERP answered
     expect(customer).toMatchObject({ name: "苏州远航科技有限公司", owners: ["123"], ly: "171" });
 
-    const status = await fx.command("/erp status", { in: HOT.contact.id });
+    const status = await fx.command("/erp status 张三");
     expect(status.map((r) => r.to)).toEqual(["filehelper"]);
     expect(status[0]!.text).toContain(`${customer.khid} · ord ${customer.ord} · 负责人 123 · 跟进 1`);
 

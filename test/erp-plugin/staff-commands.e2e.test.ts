@@ -17,13 +17,16 @@ describe("staff commands end to end", () => {
     return calls.allocate + calls.save + calls.assign + calls.followup + calls.contact_add + calls.v3_edit;
   };
 
-  it("/erp verify then /erp sync in the customer's chat creates the customer; replies go to the control chat only", async () => {
+  it("/erp verify then /erp sync typed in the customer's chat still run; replies and one reminder go to the control chat only", async () => {
     fx = await startAppFixture();
     await fx.replay([UNVERIFIED]);
     expect(customersWith(UNVERIFIED_MOBILE)).toEqual([]);
 
     const verified = await fx.command(`/erp verify ${UNVERIFIED_MOBILE}`, { in: UNVERIFIED.contact.id });
-    expect(verified.map((r) => r.to)).toEqual(["filehelper"]);
+    expect(verified.map((r) => r.to)).toEqual(["filehelper", "filehelper"]);
+    // The customer has read the command: staff are reminded (once a day) to type it in File Transfer.
+    expect(verified[1]!.text).toContain("你在客户「孙七-鼎盛建材」的聊天里输入了 /erp verify，客户能看到这条消息");
+    expect(verified[1]!.text).toContain("/erp status 孙七-鼎盛建材");
     expect(verified[0]!.text).toContain("已确认");
     expect(verified[0]!.text).toContain("135****2222");
     expect(verified[0]!.text).not.toContain(UNVERIFIED_MOBILE);
@@ -34,6 +37,7 @@ describe("staff commands end to end", () => {
     expect(verified[0]!.text).toContain(`已创建 孙七-鼎盛建材：${sun!.khid}`);
 
     const synced = await fx.command("/erp sync", { in: UNVERIFIED.contact.id });
+    // The same day: no second reminder.
     expect(synced.map((r) => r.to)).toEqual(["filehelper"]);
     expect(synced[0]!.text).toContain(`已在 ERP 中：${sun!.khid}`);
     expect(customersWith(UNVERIFIED_MOBILE)).toHaveLength(1);
@@ -46,6 +50,10 @@ describe("staff commands end to end", () => {
     expect(status).toMatch(/✓phone_verified/);
     const audit = await fx.audit();
     expect(audit.some((r) => r.operation === "decision.verify" && r.actor === "wxid_sales")).toBe(true);
+    expect(audit.filter((r) => r.operation === "command.customer_visible").map((r) => [r.command, r.recalled])).toEqual([
+      ["verify", false],
+      ["sync", false],
+    ]);
   });
 
   it("with sync.auto off, /erp verify only confirms the number and /erp sync creates the customer", async () => {
@@ -100,7 +108,7 @@ describe("staff commands end to end", () => {
     expect(customersWith(UNVERIFIED_MOBILE)).toEqual([]);
   });
 
-  it("a customer typing /erp sync in their chat: nothing in the ERP, no reply to anyone, audited as denied", async () => {
+  it("a customer typing /erp sync in their chat: nothing in the ERP, no reply to them, one note per person, audited as denied", async () => {
     fx = await startAppFixture();
     await fx.replay([UNVERIFIED, HOT]);
     const writesBefore = writes();
@@ -108,15 +116,21 @@ describe("staff commands end to end", () => {
 
     await fx.customerSays(UNVERIFIED.contact, "/erp sync");
     await fx.customerSays(HOT.contact, "/erp assign public");
+    await fx.customerSays(HOT.contact, "/erp sync");
     await fx.app.erpControl.drain();
 
-    expect(fx.sent().length).toBe(sentBefore);
+    // Only the control chat hears of it, once per person, with the id a colleague would need.
+    const notes = fx.sent().slice(sentBefore);
+    expect(notes.map((m) => m.to)).toEqual(["filehelper", "filehelper"]);
+    expect(notes[0]!.text).toContain(`（${UNVERIFIED.contact.id}）发了 /erp sync，不是员工，未执行`);
+    expect(notes[1]!.text).toContain(`把 ${HOT.contact.id} 加入 commands.staff`);
     expect(writes()).toBe(writesBefore);
     expect(customersWith(UNVERIFIED_MOBILE)).toEqual([]);
     const denied = (await fx.audit()).filter((r) => r.operation === "command.denied");
     expect(denied.map((r) => [r.actor, r.command])).toEqual([
       [UNVERIFIED.contact.id, "sync"],
       [HOT.contact.id, "assign"],
+      [HOT.contact.id, "sync"],
     ]);
     expect(denied[0]).toMatchObject({ outcome: "denied", contact: UNVERIFIED.contact.id });
   });

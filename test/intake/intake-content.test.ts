@@ -98,6 +98,7 @@ describe("intake: replay mode", () => {
           origin: { kind: "customer", customerId: "wxid_quinn", at: "2026-11-02T02:01:00.000Z" },
           messageId: "r-2",
           backlog: false,
+          recall: expect.any(Function),
         },
       ]);
     } finally {

@@ -8,6 +8,7 @@ import { retryCommand } from "./retry-command.ts";
 import { scoreCommand } from "./score-command.ts";
 import { statusCommand } from "./status-command.ts";
 import { syncCommand } from "./sync-command.ts";
+import { unlinkCommand } from "./unlink-command.ts";
 import { verifyCommand } from "./verify-command.ts";
 
 export type { CommandDeps } from "./command-deps.ts";
@@ -24,6 +25,7 @@ export function registerErpCommands(router: CommandRouter, deps: CommandDeps): v
     findCommand,
     queueCommand,
     retryCommand,
+    unlinkCommand,
   ]) {
     router.register(make(deps));
   }

@@ -2,6 +2,7 @@ import { foldFullWidth, normalizeMobile } from "../../../src/privacy/mobile.ts";
 import type { CustomerIdentity } from "../admission/customer-identity.ts";
 import type { ErpCustomer } from "./erp-port.ts";
 import { khidFor, nextKhidAfterConflict } from "./khid-allocation.ts";
+import { isOwnRecord, refuseMobileOfAnotherThread, refuseRecordOfAnotherThread } from "./link-guard.ts";
 import type { CustomerDraft } from "./plan.ts";
 import type { SyncCheckpoint, SyncDeps, SyncJobRun, SyncState } from "./sync-context.ts";
 
@@ -14,7 +15,8 @@ const MAX_KHID_CONFLICTS = 3;
  * Finds the thread's customer in the ERP or creates it, exactly once (docs/architecture.md §3.7, dedupe:
  * the local link, then the khid, then the mobile, then a colleague's company). Every
  * step is checkpointed before the next ERP write, so a crash at any point resumes here
- * without a second customer.
+ * without a second customer. A mobile another conversation already holds stops the job
+ * for a person (link-guard.ts); records staff unlinked from this thread are passed over.
  */
 export async function createOrLink(
   deps: SyncDeps,
@@ -31,8 +33,9 @@ export async function createOrLink(
     if (ours) return linkOurs(deps, run, state, khid, ours, draft);
   }
   return oneAtATime(deps, identity, draft, async () => {
+    if (identity.mobile) await refuseMobileOfAnotherThread(deps, state, identity.mobile);
     const existing = await findExisting(deps, state, identity, draft);
-    if (existing) return saveLink(run, existing);
+    if (existing) return saveFoundLink(deps, run, state, identity, existing);
     // Only now a new number: a customer found above never burns one (numbers are never reused).
     const { khid, ours } = await conflictFreeKhid(
       deps,
@@ -41,9 +44,28 @@ export async function createOrLink(
       identity,
       run.checkpoint.khid ?? (await khidFor(deps, run.contactId)),
     );
-    if (ours) return linkOurs(deps, run, state, khid, ours, draft);
-    return createCustomer(deps, run, state, khid, draft);
+    const link = ours ? await linkOurs(deps, run, state, khid, ours, draft) : await createCustomer(deps, run, state, khid, draft);
+    claimLink(deps, run.contactId, identity, link);
+    return link;
   });
+}
+
+/** A customer found in the ERP: the link is recorded, claimed, and staff told when people keyed the record in. */
+async function saveFoundLink(
+  deps: SyncDeps,
+  run: SyncJobRun,
+  state: SyncState,
+  identity: CustomerIdentity,
+  found: { link: Link; customer: ErpCustomer; how: "mobile" | "company" },
+): Promise<Link> {
+  const link = await saveLink(run, found.link);
+  claimLink(deps, run.contactId, identity, link);
+  if (!isOwnRecord(deps, found.customer)) deps.events.linkedToForeignRecord(found.how, state.thread, found.customer);
+  return link;
+}
+
+function claimLink(deps: SyncDeps, contactId: string, identity: CustomerIdentity, link: Link): void {
+  deps.recentLinks.claim([`ord:${link.ord}`, ...(identity.mobile ? [`mobile:${identity.mobile}`] : [])], contactId);
 }
 
 /**
@@ -64,18 +86,25 @@ function companyKey(name: string): string {
   return foldFullWidth(name).replace(/\s+/g, "").toLowerCase();
 }
 
-/** The customer already in the ERP: by mobile, or a colleague's company. */
+type Found = { link: Link; customer: ErpCustomer; how: "mobile" | "company" };
+
+/**
+ * The customer already in the ERP: by mobile, or a colleague's company. A
+ * record another local conversation is linked to is not this one's: a person decides.
+ */
 async function findExisting(
   deps: SyncDeps,
   state: SyncState,
   identity: CustomerIdentity,
   draft: CustomerDraft,
-): Promise<Link | undefined> {
+): Promise<Found | undefined> {
+  const unlinked = new Set(state.thread.unlinkedOrds ?? []);
   if (identity.mobile) {
-    const existing = (await deps.erp.findByMobile(identity.mobile))[0];
+    const existing = (await deps.erp.findByMobile(identity.mobile)).find((c) => !unlinked.has(c.ord));
     if (existing) {
+      await refuseRecordOfAnotherThread(deps, state, existing, identity.mobile);
       deps.events.duplicateAvoided("mobile", state.thread, existing);
-      return {
+      const link: Link = {
         ord: existing.ord,
         khid: existing.khid ?? "",
         linked: "mobile",
@@ -83,9 +112,10 @@ async function findExisting(
         owners: existing.owners,
         public: existing.public,
       };
+      return { link, customer: existing, how: "mobile" };
     }
   }
-  if (draft.intsort === 1 && identity.company) return linkToColleagueCompany(deps, state, identity);
+  if (draft.intsort === 1 && identity.company) return linkToColleagueCompany(deps, state, identity, unlinked);
   return undefined;
 }
 
@@ -173,8 +203,13 @@ async function createCustomer(
  * Colleagues: a company customer whose company is already an ERP customer
  * (same name after trimming and folding) is added to it as a contact person, not created.
  */
-async function linkToColleagueCompany(deps: SyncDeps, state: SyncState, identity: CustomerIdentity): Promise<Link | undefined> {
-  const company = (await deps.erp.findByName(identity.company!))[0];
+async function linkToColleagueCompany(
+  deps: SyncDeps,
+  state: SyncState,
+  identity: CustomerIdentity,
+  unlinked: ReadonlySet<string>,
+): Promise<Found | undefined> {
+  const company = (await deps.erp.findByName(identity.company!)).find((c) => !unlinked.has(c.ord));
   if (!company) return undefined;
   const mobile = identity.mobile!;
   const findPerson = async () =>
@@ -198,7 +233,7 @@ async function linkToColleagueCompany(deps: SyncDeps, state: SyncState, identity
     public: company.public,
   };
   if (person) link.personOrd = person.ord;
-  return link;
+  return { link, customer: company, how: "company" };
 }
 
 async function saveLink(run: SyncJobRun, link: Link): Promise<Link> {

@@ -2,6 +2,7 @@ import type { AppConfig } from "../../../src/config/schema.ts";
 import type { KeyedSerialQueue } from "../../../src/intake/keyed-queue.ts";
 import type { Contact, Thread, ThreadStore } from "../../../src/store/types.ts";
 import type { AssignTarget, ErpCustomer, ErpPort } from "./erp-port.ts";
+import type { RecentLinks } from "./link-guard.ts";
 
 /**
  * Durable progress of one sync job (stored in the outbox job's checkpoint). Each ERP write
@@ -38,6 +39,10 @@ export interface SyncCheckpoint {
 export interface SyncEvents {
   duplicateAvoided(how: "khid" | "mobile" | "company", thread: Thread, customer: ErpCustomer): void;
   khidConflict(khid: string, thread: Thread, customer: ErpCustomer): void;
+  /** The thread's mobile already belongs to another conversation in the ERP: not linked, a person decides. */
+  mobileTaken(thread: Thread, mobile: string, holder: Thread): void;
+  /** Linked to a record people keyed in (not one wxerp created): staff may undo it with `/erp unlink`. */
+  linkedToForeignRecord(how: "mobile" | "company", thread: Thread, customer: ErpCustomer): void;
   decision(operation: string, contactId: string, detail: Record<string, unknown>): void;
   activity(kind: string, contactId: string, text: string, data?: Record<string, unknown>): void;
 }
@@ -49,6 +54,8 @@ export interface SyncDeps {
   events: SyncEvents;
   /** Serialises look-up-then-create per company name and per mobile (create-or-link.ts). */
   identityLocks: KeyedSerialQueue;
+  /** Links decided here that their threads may not have recorded yet (link-guard.ts). */
+  recentLinks: RecentLinks;
 }
 
 export interface SyncJobRun {
