@@ -14,6 +14,7 @@ import type { EventEmitter } from "node:events";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { types } from "wechaty";
 import type { mock } from "wechaty-puppet-mock";
 import type { EmulatorOptions, EmulatorSnapshot, RunningEmulator } from "../../plugins/zhibang-erp/emulator/index.ts";
 import { type App, type AppMode, createApp } from "../../src/app/app.ts";
@@ -42,6 +43,8 @@ export interface AppFixtureOptions {
   erpUrl?: string;
   /** Reuse a data directory (a restart); the caller removes it. Default: a fresh temp dir, removed by stop(). */
   dataDir?: string;
+  /** A mock puppet of the test's own (e.g. GatewayLikePuppet) instead of a fresh PuppetMock. */
+  puppet?: unknown;
 }
 
 export interface SentMessage {
@@ -68,6 +71,20 @@ export interface AppFixture {
    * Resolves with the bot's replies to it, wherever they went.
    */
   command(text: string, options?: { by?: MockContactSpec; in?: string }): Promise<SentMessage[]>;
+  /**
+   * The salesperson forwards a contact's 名片 into the control chat. Only a puppet that reads
+   * cards (GatewayLikePuppet) can tell whose card it is: pass it.
+   */
+  forwardCard(contactId: string, cards?: Map<string, string>): Promise<SentMessage[]>;
+  /**
+   * Someone (default: the salesperson) types text in a group, @-mentioning `mentions` (ids).
+   * Resolves with the message id and whatever the bot sent meanwhile, wherever it went.
+   */
+  inRoom(
+    roomId: string,
+    text: string,
+    options?: { by?: MockContactSpec; mentions?: string[] },
+  ): Promise<{ id: string; replies: SentMessage[] }>;
   /** Everything the bot sent (not what people typed), in order. */
   sent(): SentMessage[];
   /** What the bot sent to the control chat (File Transfer). */
@@ -107,6 +124,7 @@ export async function startAppFixture(options: AppFixtureOptions = {}): Promise<
     logger,
     mode: options.mode ?? "replay",
     ...(options.emulator ? { erp: { emulator: options.emulator } } : {}),
+    ...(options.puppet ? { puppet: options.puppet } : {}),
   });
   const mocker = app.runtime?.mocker;
   if (!mocker) throw new Error("the app fixture needs the mock puppet");
@@ -116,6 +134,7 @@ export async function startAppFixture(options: AppFixtureOptions = {}): Promise<
   ensureMockContact(mocker, { id: FILE_HELPER_ID, name: "文件传输助手" });
   const chat = new MockChat(app, self);
   const contact = (id: string, name = id) => ensureMockContact(mocker, { id, name });
+  let injected = 0;
 
   return {
     app,
@@ -132,6 +151,20 @@ export async function startAppFixture(options: AppFixtureOptions = {}): Promise<
       if (by) await chat.say(contact(by.id, by.name), self, text);
       else await chat.say(self, contact(where ?? FILE_HELPER_ID), text);
       return chat.sent.slice(before);
+    },
+    async forwardCard(contactId, cards) {
+      const before = chat.sent.length;
+      const id = `card-${contactId}-${++injected}`;
+      cards?.set(id, contactId);
+      await chat.inject({ id, type: types.Message.Contact, talkerId: SALES.id, listenerId: FILE_HELPER_ID });
+      return chat.sent.slice(before);
+    },
+    async inRoom(roomId, text, { by, mentions } = {}) {
+      const before = chat.sent.length;
+      const talkerId = by ? contact(by.id, by.name).id : SALES.id;
+      const id = `room-${++injected}`;
+      await chat.inject({ id, type: types.Message.Text, talkerId, roomId, text, mentionIdList: mentions ?? [] });
+      return { id, replies: chat.sent.slice(before) };
     },
     sent: () => [...chat.sent],
     controlReplies: () => chat.sent.filter((m) => m.to === FILE_HELPER_ID).map((m) => m.text),
@@ -164,6 +197,18 @@ export class MockChat {
       if (payload.talkerId !== self.id || this.selfTyping || payload.id.startsWith("replay-")) return;
       this.sent.push({ to: payload.roomId ?? payload.listenerId ?? "", text: payload.text ?? "" });
     });
+  }
+
+  /** A hand-built message (a 名片, a group message) emitted to the bot; resolves once handled. */
+  async inject(payload: { id: string; talkerId: string; type: number; [field: string]: unknown }): Promise<void> {
+    this.selfTyping = payload.talkerId === this.self.id;
+    try {
+      this.app.runtime!.mocker!.MessageMock.create({ timestamp: Date.now(), ...payload } as never);
+    } finally {
+      this.selfTyping = false;
+    }
+    this.app.runtime!.mocker!.puppet.emit("message", { messageId: payload.id });
+    await this.app.whenHandled([payload.id], 20_000);
   }
 
   /** `talker` says text to `listener`; resolves with the message id once intake (and any command) is done. */

@@ -60,11 +60,11 @@ export function unlinkCommand(deps: CommandDeps): CommandDefinition {
         how: erp.linked,
       });
       deps.host.activity({ kind: "unlinked", contactId: thread.id, text: `unlinked from ord ${erp.ord} by staff` });
-      const record = `${erp.khid || "–"}（ord ${erp.ord}）`;
+      const record = t(l, `${erp.khid || "–"}（ord ${erp.ord}）`, `${erp.khid || "–"} (ord ${erp.ord})`);
       const who = contact?.alias || contact?.name || thread.id;
       return t(
         l,
-        `✂️ 已解除 ${who} 与 ERP 客户 ${record} 的关联。ERP 中的记录和已写入的跟进未改动` +
+        `✂️ 已解除 ${who} 与 ERP 客户 ${record}的关联。ERP 中的记录和已写入的跟进未改动` +
           `${erp.linked === "company" ? "（加入该公司的联系人请在 ERP 中手动删除）" : ""}。` +
           `下次同步会为 ${who} 新建客户或重新匹配：${deps.config.commands.prefix} sync ${who}`,
         `✂️ ${who} is no longer linked to the ERP customer ${record}. The ERP record and the follow-ups already there are unchanged` +

@@ -1,0 +1,16 @@
+import { describe, expect, it } from "vitest";
+import { RecentLinks } from "../../plugins/zhibang-erp/sync/link-guard.ts";
+
+describe("links decided moments ago, before their thread records them", () => {
+  it("hold a mobile for the contact that claimed it, for a minute", () => {
+    let now = 0;
+    const links = new RecentLinks(() => now);
+    links.claim(["mobile:13800138000", "ord:1001"], "wxid_a");
+    expect(links.heldByOther("mobile:13800138000", "wxid_b")).toBe("wxid_a");
+    expect(links.heldByOther("ord:1001", "wxid_b")).toBe("wxid_a");
+    expect(links.heldByOther("mobile:13800138000", "wxid_a")).toBeUndefined();
+    expect(links.heldByOther("mobile:13900000000", "wxid_b")).toBeUndefined();
+    now = 60_001;
+    expect(links.heldByOther("mobile:13800138000", "wxid_b")).toBeUndefined();
+  });
+});
