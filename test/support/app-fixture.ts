@@ -199,16 +199,20 @@ export class MockChat {
     });
   }
 
-  /** A hand-built message (a 名片, a group message) emitted to the bot; resolves once handled. */
+  /**
+   * A hand-built message (a 名片, a group message with mentions) emitted by the mock WeChat
+   * the salesperson's account lives on (in-process or behind a gateway); resolves once handled.
+   */
   async inject(payload: { id: string; talkerId: string; type: number; [field: string]: unknown }): Promise<void> {
+    const { mocker } = this.self;
     this.selfTyping = payload.talkerId === this.self.id;
     try {
-      this.app.runtime!.mocker!.MessageMock.create({ timestamp: Date.now(), ...payload } as never);
+      mocker.MessageMock.create({ timestamp: Date.now(), ...payload } as never);
     } finally {
       this.selfTyping = false;
     }
-    this.app.runtime!.mocker!.puppet.emit("message", { messageId: payload.id });
-    await this.app.whenHandled([payload.id], 20_000);
+    mocker.puppet.emit("message", { messageId: payload.id });
+    await this.app.whenHandled([payload.id], 30_000);
   }
 
   /** `talker` says text to `listener`; resolves with the message id once intake (and any command) is done. */

@@ -51,6 +51,8 @@ export interface GrpcGateway {
 export interface GrpcGatewayOptions {
   /** Default: a fresh `insecure_<uuid>`. */
   token?: string;
+  /** The puppet behind the gateway (default a PuppetMock on the mocker), e.g. GatewayLikePuppet. */
+  puppet?: (mocker: mock.Mocker) => PuppetMock;
 }
 
 export interface GatewayAppOptions {
@@ -76,6 +78,8 @@ export interface GatewayApp {
   selfSays(to: mock.ContactMock | mock.RoomMock, text: string): string;
   /** Resolves once intake (and any command) has finished with these message ids. */
   handled(...messageIds: string[]): Promise<void>;
+  /** A hand-built message (a 名片, a group text with mentions) from the gateway's WeChat; resolves once handled. */
+  inject(payload: { id: string; talkerId: string; type: number; [field: string]: unknown }): Promise<void>;
   /** Everything the bot sent (not what people typed), in order. */
   sent(): SentMessage[];
   /** What the bot sent to one contact or group. */
@@ -90,7 +94,8 @@ export async function startGrpcGateway(options: GrpcGatewayOptions = {}): Promis
   const token = options.token ?? `insecure_${randomUUID()}`;
   const endpoint = `127.0.0.1:${await freePort()}`;
   const mocker = new mock.Mocker();
-  const server = new PuppetServer({ puppet: new PuppetMock({ mocker }), token, endpoint, tls: { disable: true } } as never);
+  const puppet = options.puppet?.(mocker) ?? new PuppetMock({ mocker });
+  const server = new PuppetServer({ puppet, token, endpoint, tls: { disable: true } } as never);
   await server.start();
   const env = {
     WECHATY_PUPPET_SERVICE_TOKEN: token,
@@ -155,6 +160,7 @@ async function startGatewayApp(
     says: (talker, text, room) => chat.type(talker, room ?? self, text),
     selfSays: (to, text) => chat.type(self, to, text),
     handled: (...ids) => app.whenHandled(ids, 30_000),
+    inject: (payload) => chat.inject(payload),
     sent: () => [...chat.sent],
     sentTo: (id) => chat.sent.filter((m) => m.to === id).map((m) => m.text),
     controlReplies: () => chat.sent.filter((m) => m.to === FILE_HELPER_ID).map((m) => m.text),
