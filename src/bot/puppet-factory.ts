@@ -1,7 +1,7 @@
 import { mock, PuppetMock } from "wechaty-puppet-mock";
-import { PuppetService } from "wechaty-puppet-service";
 import type { AppConfig } from "../config/schema.ts";
 import type { Logger } from "../logging/logger.ts";
+import { GatewayPuppet } from "./gateway-puppet.ts";
 
 export type PuppetKind = "mock" | "service";
 
@@ -10,6 +10,8 @@ export interface BuiltPuppet {
   puppet: unknown;
   kind: PuppetKind;
   mocker?: mock.Mocker;
+  /** The gateway's host:port (service puppet), for messages and the reconnect logic. */
+  endpoint?: string;
 }
 
 /** A configured puppet could not be built (missing token...); names what to set. */
@@ -37,15 +39,20 @@ export function buildPuppet(config: AppConfig, logger: Logger): BuiltPuppet {
       'WECHATY_PUPPET_SERVICE_TOKEN needs a prefix before "_" (e.g. puppet_padlocal_xxx, insecure_xxx)',
     );
   }
+  if (token.startsWith("puppet_workpro_")) {
+    throw new PuppetConfigError(
+      "WECHATY_PUPPET_SERVICE_TOKEN is a WorkPro (企业微信) token: wxerp works with personal WeChat only (WorkPro logs in with a verify code this bot cannot enter, has no File Transfer for replies, and names groups differently); use a PadLocal-style token (puppet_padlocal_…)",
+    );
+  }
   if (!endpoint) {
     logger.warn(
       "WECHATY_PUPPET_SERVICE_ENDPOINT is not set: using token discovery, which crashes with current gRPC libraries; set host:port",
     );
   }
-  const puppet = new PuppetService({
+  const puppet = new GatewayPuppet({
     token,
     ...(endpoint ? { endpoint } : {}),
     timeoutSeconds: config.wechat.timeoutSeconds,
   });
-  return { puppet, kind: "service" };
+  return { puppet, kind: "service", endpoint: endpoint ?? `token discovery (${token.split("_")[0]}_…)` };
 }

@@ -3,6 +3,8 @@ import { type mock, PuppetMock } from "wechaty-puppet-mock";
 import type { AppConfig } from "../config/schema.ts";
 import type { Logger } from "../logging/logger.ts";
 import { EchoGuard } from "./echo-guard.ts";
+import { GatewayLink } from "./gateway-link.ts";
+import { GatewayPuppet } from "./gateway-puppet.ts";
 import { ensureMockFileHelper, FILE_HELPER_ID } from "./mock-contacts.ts";
 import { buildPuppet, type PuppetKind } from "./puppet-factory.ts";
 import { safeHandler } from "./safe-handler.ts";
@@ -16,6 +18,9 @@ export interface WechatyRuntime {
   /** The offline WeChat (mock puppet only): the demo, the replay and tests drive it. */
   readonly mocker?: mock.Mocker;
   readonly puppetKind: PuppetKind;
+  /** The connection to the puppet-service gateway (service puppet only): state, reconnects, events. */
+  readonly gateway?: GatewayLink;
+  /** Starts the bot. Throws GatewayBusyError when another process holds the gateway for this token. */
   start(): Promise<void>;
   /** Stops the bot; safe to call twice. */
   stop(): Promise<void>;
@@ -54,6 +59,11 @@ export function createWechatyRuntime(config: AppConfig, logger: Logger, options:
   const built = options.puppet === undefined ? buildPuppet(config, logger) : injected(options.puppet);
   const bot = WechatyBuilder.build({ puppet: built.puppet as never });
   const echo = new EchoGuard();
+  const gateway =
+    built.puppet instanceof GatewayPuppet
+      ? new GatewayLink(built.puppet, { endpoint: built.endpoint ?? "(endpoint unknown)", logger })
+      : undefined;
+  const conversations = new ConversationKinds();
   const messageHandlers: Array<(message: Message) => void> = [];
   let lifecycle: "new" | "started" | "stopped" = "new";
   let stopping: Promise<void> | undefined;
@@ -70,13 +80,16 @@ export function createWechatyRuntime(config: AppConfig, logger: Logger, options:
     bot,
     ...(built.mocker ? { mocker: built.mocker } : {}),
     puppetKind: built.kind,
+    ...(gateway ? { gateway } : {}),
     async start() {
       if (lifecycle !== "new") return;
       lifecycle = "started";
       await bot.start();
-      logger.info({ puppet: built.kind }, "wechaty started");
+      gateway?.afterFirstStart();
+      logger.info({ puppet: built.kind, ...(gateway ? { gateway: gateway.status().state } : {}) }, "wechaty started");
     },
     async stop() {
+      gateway?.stop();
       if (lifecycle !== "started") {
         lifecycle = "stopped";
         return stopping;
@@ -97,7 +110,7 @@ export function createWechatyRuntime(config: AppConfig, logger: Logger, options:
       // Remembered first: the puppet may echo the message back before the send resolves.
       echo.remember(conversationId, text);
       try {
-        await sendText(bot, conversationId, text);
+        await sendText(bot, conversations, conversationId, text);
       } catch (error) {
         echo.consume(conversationId, text);
         throw error;
@@ -108,17 +121,53 @@ export function createWechatyRuntime(config: AppConfig, logger: Logger, options:
   };
 }
 
-/** Room ids carry an "@" (`…@chatroom`); everything else is a contact. */
-async function sendText(bot: Wechaty, conversationId: string, text: string): Promise<void> {
+async function sendText(bot: Wechaty, kinds: ConversationKinds, conversationId: string, text: string): Promise<void> {
   if (!bot.isLoggedIn) throw new SendError(`not logged in to WeChat: cannot send to ${conversationId}`);
-  const target = conversationId.includes("@")
-    ? await bot.Room.find({ id: conversationId })
-    : await bot.Contact.find({ id: conversationId });
+  const target = await findConversation(bot, kinds, conversationId);
   if (!target) throw new SendError(`no WeChat contact or group ${conversationId}`);
   await target.say(text);
 }
 
-function injected(puppet: unknown): { puppet: unknown; kind: PuppetKind; mocker?: mock.Mocker } {
+/**
+ * A group or a contact, as the puppet knows it: ids have no reliable shape across puppets
+ * (PadLocal groups end in "@chatroom", WeCom's start with "R:"). A group is tried first; the
+ * answer is remembered, so each conversation costs one extra lookup at most.
+ */
+async function findConversation(bot: Wechaty, kinds: ConversationKinds, id: string) {
+  const known = kinds.get(id) ?? (await lookUpKind(bot, id));
+  if (!known) return undefined;
+  kinds.set(id, known);
+  return known === "room" ? bot.Room.find({ id }) : bot.Contact.find({ id });
+}
+
+/** Asks the puppet for the payload directly: a miss is an answer here, not an error to report. */
+async function lookUpKind(bot: Wechaty, id: string): Promise<"room" | "contact" | undefined> {
+  const found = async (payload: Promise<unknown>) =>
+    payload.then(
+      () => true,
+      () => false,
+    );
+  if (await found(bot.puppet.roomPayload(id))) return "room";
+  if (await found(bot.puppet.contactPayload(id))) return "contact";
+  return undefined;
+}
+
+/** Whether an id was found to be a group or a contact (bounded: the oldest answers go first). */
+class ConversationKinds {
+  private readonly kinds = new Map<string, "room" | "contact">();
+
+  get(id: string): "room" | "contact" | undefined {
+    return this.kinds.get(id);
+  }
+
+  set(id: string, kind: "room" | "contact"): void {
+    this.kinds.set(id, kind);
+    if (this.kinds.size > 1000) this.kinds.delete(this.kinds.keys().next().value as string);
+  }
+}
+
+function injected(puppet: unknown): { puppet: unknown; kind: PuppetKind; mocker?: mock.Mocker; endpoint?: string } {
   if (puppet instanceof PuppetMock) return { puppet, kind: "mock", mocker: puppet.mocker };
-  return { puppet, kind: "service" };
+  const endpoint = (puppet as { options?: { endpoint?: unknown } }).options?.endpoint;
+  return { puppet, kind: "service", ...(typeof endpoint === "string" ? { endpoint } : {}) };
 }

@@ -1,14 +1,16 @@
-import type { Wechaty } from "wechaty";
+import { types, type Wechaty } from "wechaty";
 import type { Logger } from "../logging/logger.ts";
 import { safeHandler } from "./safe-handler.ts";
 
 export interface SessionEvent {
-  kind: "login" | "logout";
+  kind: "login" | "logout" | "scan";
   at: Date;
   selfId?: string;
   reason?: string;
-  /** A logout caused by our own `stop()`: not a session expiry. */
+  /** A logout caused by a puppet stop (ours, a reset, a reconnection): not WeChat logging the account out. */
   expected?: boolean;
+  /** scan: the login QR code's content while it waits for a scan; undefined once scanned. */
+  qrcode?: string;
 }
 
 export interface RuntimeStatus {
@@ -18,8 +20,14 @@ export interface RuntimeStatus {
   logins: number;
   logouts: number;
   errors: number;
+  /** The last heartbeat or event from the puppet (a gateway sends one every few seconds). */
   lastHeartbeatAt?: Date;
+  /** The login QR code waiting for a scan, if any. */
+  qrcode?: string | undefined;
 }
+
+/** What wechaty-puppet gives as the reason of the logout its own stop() emits. */
+const PUPPET_STOP_REASON = "puppet stop()";
 
 export interface SessionTrackerOptions {
   logger: Logger;
@@ -46,7 +54,17 @@ export function trackSession(bot: Wechaty, options: SessionTrackerOptions) {
     state.errors++;
     logger.warn({ err: error }, "wechaty reported an error");
   });
-  bot.on("scan", (qrcode, status) => logger.info({ status, qrcode }, "scan the QR code with the salesperson's WeChat to log in"));
+  bot.on(
+    "scan",
+    safeHandler(logger, "scan", (qrcode, status) => {
+      // Waiting (2) or timed out (5): a code to scan. Scanned/confirmed/cancelled: none any more.
+      const waiting = status === types.ScanStatus.Waiting || status === types.ScanStatus.Timeout;
+      state.qrcode = waiting && qrcode ? qrcode : undefined;
+      // The code itself is not logged: masking would rewrite its digits; console and dashboard show it.
+      logger.info({ status }, waiting ? "waiting for the login QR code to be scanned" : "login QR code scanned");
+      emit({ kind: "scan", at: new Date(), ...(state.qrcode ? { qrcode: state.qrcode } : {}) });
+    }),
+  );
   bot.on("heartbeat", () => {
     state.lastHeartbeatAt = new Date();
   });
@@ -54,7 +72,7 @@ export function trackSession(bot: Wechaty, options: SessionTrackerOptions) {
     "login",
     safeHandler(logger, "login", (user) => {
       const at = new Date();
-      Object.assign(state, { loggedIn: true, selfId: user.id, loginAt: at, logins: state.logins + 1 });
+      Object.assign(state, { loggedIn: true, selfId: user.id, loginAt: at, logins: state.logins + 1, qrcode: undefined });
       options.onLogin?.();
       logger.info({ selfId: user.id, name: user.name(), logins: state.logins }, "logged in to WeChat");
       emit({ kind: "login", at, selfId: user.id });
@@ -66,9 +84,9 @@ export function trackSession(bot: Wechaty, options: SessionTrackerOptions) {
       // Not fatal: a puppet reset logs out and back in; the session events let alerts count it.
       state.loggedIn = false;
       state.logouts++;
-      const expected = options.stopping();
-      // Our own stop logs out too: only an unexpected logout deserves a warning.
-      if (expected) logger.info({ selfId: user.id }, "logged out of WeChat (stopping)");
+      // Our own stop, a reset and a reconnection log out too: only WeChat's own logout deserves a warning.
+      const expected = options.stopping() || String(reason ?? "") === PUPPET_STOP_REASON;
+      if (expected) logger.info({ selfId: user.id, reason }, "logged out of WeChat (puppet stopped or reconnecting)");
       else logger.warn({ selfId: user.id, reason }, "logged out of WeChat");
       emit({ kind: "logout", at: new Date(), selfId: user.id, expected, ...(reason ? { reason: String(reason) } : {}) });
     }),

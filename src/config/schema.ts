@@ -32,8 +32,8 @@ export const configSchema = z.strictObject({
       rooms: z.array(z.string().min(1)).default([]),
       /** Messages older than this at login are backlog: stored and scored, never run as commands. */
       backlogSeconds: z.number().int().min(0).default(120),
-      /** Puppet watchdog: seconds without a heartbeat before the puppet is reset. */
-      timeoutSeconds: z.number().int().min(30).default(240),
+      /** Puppet watchdog: seconds without a heartbeat before the puppet is reset (PadLocal beats every 15 s). */
+      timeoutSeconds: z.number().int().min(30).default(60),
       /** Bounded memory of seen message ids, for dedupe across restarts. */
       dedupeCapacity: z.number().int().min(100).default(50_000),
       /** Longest message text kept; longer text is cut with a marker. */

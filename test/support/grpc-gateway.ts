@@ -42,6 +42,10 @@ export interface GrpcGateway {
   /** A colleague; list the id in `commands.staff` (BOSS is listed by default) to make them staff. */
   staff(spec: MockContactSpec): mock.ContactMock;
   room(spec: { topic: string; members: mock.ContactMock[]; id?: string }): mock.RoomMock;
+  /** The gRPC server goes away (a gateway crash or restart): every event stream ends, calls fail. */
+  crash(): Promise<void>;
+  /** A gRPC server again on the same endpoint, over the same WeChat (after `crash`). */
+  restart(): Promise<void>;
   /** Starts wxerp (mode live, as `wxerp start`) against this gateway and waits for the WeChat login. */
   startApp(options?: GatewayAppOptions): Promise<GatewayApp>;
   /** Stops the gateway (the gRPC server and its puppet) and removes the client's payload cache for the token. */
@@ -53,6 +57,11 @@ export interface GrpcGatewayOptions {
   token?: string;
   /** The puppet behind the gateway (default a PuppetMock on the mocker), e.g. GatewayLikePuppet. */
   puppet?: (mocker: mock.Mocker) => PuppetMock;
+  /**
+   * The gateway's puppet logs the salesperson in again whenever it is started (default true),
+   * as a PadLocal gateway resumes its saved session after a stop and start.
+   */
+  resumeLogin?: boolean;
 }
 
 export interface GatewayAppOptions {
@@ -95,8 +104,19 @@ export async function startGrpcGateway(options: GrpcGatewayOptions = {}): Promis
   const endpoint = `127.0.0.1:${await freePort()}`;
   const mocker = new mock.Mocker();
   const puppet = options.puppet?.(mocker) ?? new PuppetMock({ mocker });
-  const server = new PuppetServer({ puppet, token, endpoint, tls: { disable: true } } as never);
-  await server.start();
+  const serve = async () => {
+    const started = new PuppetServer({ puppet, token, endpoint, tls: { disable: true } } as never);
+    await started.start();
+    return started;
+  };
+  let server: PuppetServer | undefined = await serve();
+  if (options.resumeLogin !== false) {
+    (puppet as unknown as NodeJS.EventEmitter).on("start", () => {
+      setImmediate(() => {
+        if (!puppet.isLoggedIn) loginMock(mocker, SALES);
+      });
+    });
+  }
   const env = {
     WECHATY_PUPPET_SERVICE_TOKEN: token,
     WECHATY_PUPPET_SERVICE_ENDPOINT: endpoint,
@@ -115,6 +135,13 @@ export async function startGrpcGateway(options: GrpcGatewayOptions = {}): Promis
       const self = ensureMockContact(mocker, SALES);
       return mocker.createRoom({ topic, memberIdList: [self.id, ...members.map((m) => m.id)], ...(id ? { id } : {}) });
     },
+    async crash() {
+      await server?.stop();
+      server = undefined;
+    },
+    async restart() {
+      server ??= await serve();
+    },
     async startApp(appOptions = {}) {
       const started = await startGatewayApp(mocker, { ...env, ...appOptions.env }, appOptions);
       apps.add(started);
@@ -124,7 +151,7 @@ export async function startGrpcGateway(options: GrpcGatewayOptions = {}): Promis
       if (stopped) return;
       stopped = true;
       for (const started of apps) await started.stop();
-      await server.stop().catch(() => undefined);
+      await server?.stop().catch(() => undefined);
       await removePayloadCache(token);
     },
   };
@@ -143,7 +170,13 @@ async function startGatewayApp(
   const logger = createLogger({ level: config.log.level, file: join(dataDir, "logs", "wxerp.log"), stderrLevel: "silent" });
   const app = await createApp(config, { logger, mode: "live" });
   if (app.runtime?.puppetKind !== "service") throw new Error("the gateway app must run the service puppet");
-  await app.start();
+  try {
+    await app.start();
+  } catch (error) {
+    await app.stop();
+    if (ownDir) await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   const self = ensureMockContact(mocker, SALES);
   if (options.login !== false) {
     if (!mocker.puppet.isLoggedIn) loginMock(mocker, SALES);
@@ -190,7 +223,9 @@ function gatewayConfig(dataDir: string, env: Record<string, string>, over: Recor
 
 /** puppet-service caches payloads under ~/.wechaty/wechaty-puppet-service/<token>: ours are throwaway tokens. */
 export async function removePayloadCache(token: string): Promise<void> {
-  await rm(join(homedir(), ".wechaty", "wechaty-puppet-service", token), { recursive: true, force: true });
+  // The cache may still be flushing its last write: rm retries a directory that is not empty yet.
+  const dir = join(homedir(), ".wechaty", "wechaty-puppet-service", token);
+  await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 }
 
 export async function freePort(): Promise<number> {
