@@ -21,6 +21,7 @@ import { commandWiring } from "./command-wiring.ts";
 import { HandledTracker } from "./handled-tracker.ts";
 import { meteredScorer } from "./metered-scorer.ts";
 import { readMonitoringSnapshot, writeMonitoringSnapshot } from "./monitoring-file.ts";
+import { type WechatWatch, watchWechat } from "./wechat-watch.ts";
 
 /**
  * How the app runs: `live` (wxerp start: timers, backlog rule, the outbox worker), `replay`
@@ -56,6 +57,8 @@ export interface App {
   readonly scheduler: ScoringScheduler;
   /** Absent in `sync` mode. */
   readonly runtime?: WechatyRuntime;
+  /** WeChat's health (logged in, connected, heard from) and its alerts; absent in `sync` mode. */
+  readonly wechat?: WechatWatch;
   readonly intake?: Intake;
   readonly llmCalls: () => number;
   /** Resolves once intake has finished with these message ids (replay, demo, tests). */
@@ -71,6 +74,11 @@ export interface App {
 export async function createApp(config: AppConfig, options: AppOptions): Promise<App> {
   const { logger, mode } = options;
   const clock = options.clock ?? (() => new Date());
+  // First: a wrong puppet setting fails before a store, an outbox or an emulator is opened.
+  const runtime =
+    mode === "sync"
+      ? undefined
+      : createWechatyRuntime(config, logger.child({ module: "wechat" }), options.puppet ? { puppet: options.puppet } : {});
   const store = createThreadStore(config, logger.child({ module: "store" }));
   await store.open();
   const outbox = createOutbox(config, { logger: logger.child({ module: "outbox" }) });
@@ -85,11 +93,7 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
   if (mode === "live") collectDefaultMetrics({ register: registry });
   const monitoring = new Monitoring(registry, () => clock().getTime(), await readMonitoringSnapshot(config.dataDir));
   const erp = await connectErp(config, logger, { ...options.erp, onCall: erpCallRecorder(audit, monitoring) });
-
-  const runtime =
-    mode === "sync"
-      ? undefined
-      : createWechatyRuntime(config, logger.child({ module: "wechat" }), options.puppet ? { puppet: options.puppet } : {});
+  const wechat = runtime ? watchWechat(runtime, { config, registry, logger: logger.child({ module: "wechat" }) }) : undefined;
   // Late-bound: the host (and its activity feed) is created after the router that replies.
   let activity: ((text: string) => void) | undefined;
   const notifyControl = async (text: string) => {
@@ -187,12 +191,14 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
     router,
     scheduler,
     ...(runtime ? { runtime } : {}),
+    ...(wechat ? { wechat } : {}),
     ...(intake ? { intake } : {}),
     llmCalls: () => scorer.calls(),
     whenHandled: (ids, timeoutMs) => handled.whenHandled(ids, timeoutMs),
     async start() {
       if (runtime) await runtime.start();
       if (mode === "live") {
+        wechat?.start();
         alerts.start(config.alerts.checkIntervalSeconds * 1000, (error) => logger.warn({ err: error }, "alert check failed"));
         saveTimer = setInterval(
           () => void writeMonitoringSnapshot(config.dataDir, monitoring.snapshot()).catch(() => undefined),
@@ -210,6 +216,7 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
   async function stopAll(): Promise<void> {
     if (saveTimer) clearInterval(saveTimer);
     alerts.stop();
+    wechat?.stop();
     const steps: Array<[string, () => Promise<unknown>]> = [
       ["scoring", () => scheduler!.stop()],
       ["plugins", () => host.shutdown()],

@@ -1,5 +1,6 @@
 import { tierForScore } from "../../plugins/zhibang-erp/mapping/erp-mapping.ts";
-import type { DashboardSources } from "../dashboard/sources.ts";
+import { qrAsSvg } from "../bot/login-qr.ts";
+import type { DashboardSources, WechatView } from "../dashboard/sources.ts";
 import type { JobState } from "../outbox/index.ts";
 import type { App } from "./app.ts";
 
@@ -37,6 +38,38 @@ export function dashboardSources(app: App): DashboardSources {
     alerts: () => app.alerts.activeAlerts(),
     thresholds: config.alerts,
     registry: app.registry,
+    wechat: () => wechatView(app),
+    health: () => app.wechat?.health.verdict() ?? { ok: true },
     tierName: (score) => (score === undefined ? "" : (tierForScore(config.assignment.tiers, score)?.tier.name ?? "")),
   };
+}
+
+async function wechatView(app: App): Promise<WechatView | undefined> {
+  const { runtime, wechat } = app;
+  if (!runtime || !wechat) return undefined;
+  const status = runtime.status();
+  const gateway = runtime.gateway?.status();
+  const iso = (date: Date | undefined) => date?.toISOString();
+  const view: WechatView = { puppet: runtime.puppetKind, loggedIn: status.loggedIn, verdict: wechat.health.verdict() };
+  const optional = {
+    selfId: status.selfId,
+    loginAt: iso(status.loginAt),
+    lastEventAt: iso(status.lastHeartbeatAt),
+    logoutAt: iso(status.logoutAt),
+    logoutReason: status.logoutReason,
+    qrcode: status.qrcode,
+    qrSvg: status.qrcode ? await qrAsSvg(status.qrcode) : undefined,
+  };
+  for (const [key, value] of Object.entries(optional)) if (value !== undefined) Object.assign(view, { [key]: value });
+  if (gateway) {
+    view.gateway = {
+      endpoint: gateway.endpoint,
+      state: gateway.state,
+      since: gateway.since.toISOString(),
+      reconnects: gateway.reconnects,
+      ...(gateway.lastGapMs === undefined ? {} : { lastGapMs: gateway.lastGapMs }),
+      ...(gateway.lastError === undefined ? {} : { lastError: gateway.lastError }),
+    };
+  }
+  return view;
 }

@@ -22,6 +22,9 @@ export interface RuntimeStatus {
   errors: number;
   /** The last heartbeat or event from the puppet (a gateway sends one every few seconds). */
   lastHeartbeatAt?: Date;
+  /** The last logout and WeChat's reason for it (a kick-out, a logout on the phone...). */
+  logoutAt?: Date;
+  logoutReason?: string;
   /** The login QR code waiting for a scan, if any. */
   qrcode?: string | undefined;
 }
@@ -84,6 +87,8 @@ export function trackSession(bot: Wechaty, options: SessionTrackerOptions) {
       // Not fatal: a puppet reset logs out and back in; the session events let alerts count it.
       state.loggedIn = false;
       state.logouts++;
+      state.logoutAt = new Date();
+      state.logoutReason = String(reason ?? "");
       // Our own stop, a reset and a reconnection log out too: only WeChat's own logout deserves a warning.
       const expected = options.stopping() || String(reason ?? "") === PUPPET_STOP_REASON;
       if (expected) logger.info({ selfId: user.id, reason }, "logged out of WeChat (puppet stopped or reconnecting)");

@@ -35,5 +35,6 @@ export function readSecrets(env: NodeJS.ProcessEnv): Secrets {
   set("puppetToken", pick("WECHATY_PUPPET_SERVICE_TOKEN"));
   set("puppetEndpoint", pick("WECHATY_PUPPET_SERVICE_ENDPOINT"));
   set("dashboardToken", pick("WXERP_DASHBOARD_TOKEN"));
+  set("alertWebhookUrl", pick("WXERP_ALERT_WEBHOOK_URL"));
   return secrets;
 }

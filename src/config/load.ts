@@ -115,6 +115,9 @@ function checkRequiredSecrets(config: AppConfig): void {
   if (config.wechat.puppet === "service" && !secrets.puppetToken) {
     problems.push("WECHATY_PUPPET_SERVICE_TOKEN is not set (needed because wechat.puppet is service)");
   }
+  if (secrets.alertWebhookUrl && !/^https?:\/\/[^\s/]+/.test(secrets.alertWebhookUrl)) {
+    problems.push("WXERP_ALERT_WEBHOOK_URL is not an http(s) URL (a WeCom, DingTalk or Feishu group robot's webhook)");
+  }
   if (problems.length > 0) throw new ConfigError(`missing secrets:\n  - ${problems.join("\n  - ")}`, problems);
 }
 

@@ -34,6 +34,11 @@ export const configSchema = z.strictObject({
       backlogSeconds: z.number().int().min(0).default(120),
       /** Puppet watchdog: seconds without a heartbeat before the puppet is reset (PadLocal beats every 15 s). */
       timeoutSeconds: z.number().int().min(30).default(60),
+      /**
+       * Seconds WeChat may be logged out, unreachable or silent before /healthz answers 503 and
+       * the webhook alert goes out (a reset or reconnection takes seconds; a logout alerts at once).
+       */
+      healthGraceSeconds: z.number().int().min(10).default(180),
       /** Bounded memory of seen message ids, for dedupe across restarts. */
       dedupeCapacity: z.number().int().min(100).default(50_000),
       /** Longest message text kept; longer text is cut with a marker. */
@@ -173,6 +178,8 @@ export interface Secrets {
   puppetToken?: string;
   puppetEndpoint?: string;
   dashboardToken?: string;
+  /** A WeCom, DingTalk or Feishu group robot's webhook for alerts that must not need WeChat. */
+  alertWebhookUrl?: string;
 }
 
 export type AppConfig = FileConfig & { secrets: Secrets; configFiles: string[] };

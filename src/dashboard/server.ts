@@ -7,6 +7,7 @@ import { figuresPage } from "./pages/figures-page.ts";
 import { outboxPage } from "./pages/outbox-page.ts";
 import { threadPage } from "./pages/thread-page.ts";
 import { threadsPage } from "./pages/threads-page.ts";
+import { wechatPage } from "./pages/wechat-page.ts";
 import type { DashboardSources } from "./sources.ts";
 
 export interface DashboardOptions {
@@ -31,7 +32,7 @@ type Handler = (
 
 /**
  * The dashboard: server-rendered pages (no front-end build), `/metrics` for Prometheus
- * and `/healthz` for a supervisor. Everything but `/healthz` needs the token.
+ * and `/healthz` for a supervisor (503 with a reason while WeChat is down). Everything but `/healthz` needs the token.
  */
 export async function startDashboard(options: DashboardOptions): Promise<RunningDashboard> {
   const { sources, logger } = options;
@@ -61,6 +62,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
     ],
     ["GET", /^\/audit$/, async () => htmlPage(await auditPage(sources))],
     ["GET", /^\/figures$/, async () => htmlPage(figuresPage(sources))],
+    ["GET", /^\/wechat$/, async () => htmlPage(await wechatPage(sources))],
     [
       "GET",
       /^\/metrics$/,
@@ -84,7 +86,9 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", "http://localhost");
     if (url.pathname === "/healthz") {
-      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true }));
+      // 503 with the reason once WeChat is logged out, unreachable or silent past the grace period.
+      const verdict = sources.health?.() ?? { ok: true };
+      response.writeHead(verdict.ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(verdict));
       return;
     }
     const presented = presentedToken(request, url);

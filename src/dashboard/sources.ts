@@ -15,6 +15,28 @@ export interface DashboardJob {
   lastError?: string;
 }
 
+/** WeChat's session and gateway connection as the dashboard shows them. */
+export interface WechatView {
+  puppet: string;
+  loggedIn: boolean;
+  selfId?: string;
+  loginAt?: string;
+  lastEventAt?: string;
+  logoutAt?: string;
+  logoutReason?: string;
+  /** The login QR code's text and its picture, while a scan is awaited. */
+  qrcode?: string;
+  qrSvg?: string;
+  gateway?: { endpoint: string; state: string; since: string; reconnects: number; lastGapMs?: number; lastError?: string };
+  verdict: HealthVerdict;
+}
+
+export interface HealthVerdict {
+  ok: boolean;
+  reason?: string;
+  since?: string;
+}
+
 /**
  * Everything the dashboard reads, behind one small interface so the page code does not
  * know about lowdb, the outbox implementation or the ERP plugin.
@@ -37,6 +59,10 @@ export interface DashboardSources {
     maxSessionExpiriesPerHour: number;
   };
   registry: Registry;
+  /** WeChat's state (the /wechat page); undefined when the app runs without WeChat. */
+  wechat?(): Promise<WechatView | undefined>;
+  /** What /healthz answers: ok, or why WeChat is down. Always ok when absent. */
+  health?(): HealthVerdict;
   /** Tier name for a score ("gold", "normal", "public"). */
   tierName(score: number | undefined): string;
 }

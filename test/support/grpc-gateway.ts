@@ -46,6 +46,8 @@ export interface GrpcGateway {
   crash(): Promise<void>;
   /** A gRPC server again on the same endpoint, over the same WeChat (after `crash`). */
   restart(): Promise<void>;
+  /** Heartbeats every few seconds, as a PadLocal gateway sends them (on by default); off = a silent gateway. */
+  heartbeats(on: boolean): void;
   /** Starts wxerp (mode live, as `wxerp start`) against this gateway and waits for the WeChat login. */
   startApp(options?: GatewayAppOptions): Promise<GatewayApp>;
   /** Stops the gateway (the gRPC server and its puppet) and removes the client's payload cache for the token. */
@@ -62,6 +64,8 @@ export interface GrpcGatewayOptions {
    * as a PadLocal gateway resumes its saved session after a stop and start.
    */
   resumeLogin?: boolean;
+  /** Milliseconds between heartbeats (default 2000). */
+  heartbeatMs?: number;
 }
 
 export interface GatewayAppOptions {
@@ -124,6 +128,9 @@ export async function startGrpcGateway(options: GrpcGatewayOptions = {}): Promis
   };
   const apps = new Set<GatewayApp>();
   let stopped = false;
+  let beating = true;
+  const beat = setInterval(() => beating && puppet.emit("heartbeat", { data: "gateway heartbeat" }), options.heartbeatMs ?? 2000);
+  beat.unref();
   return {
     token,
     endpoint,
@@ -134,6 +141,9 @@ export async function startGrpcGateway(options: GrpcGatewayOptions = {}): Promis
     room: ({ topic, members, id }) => {
       const self = ensureMockContact(mocker, SALES);
       return mocker.createRoom({ topic, memberIdList: [self.id, ...members.map((m) => m.id)], ...(id ? { id } : {}) });
+    },
+    heartbeats(on) {
+      beating = on;
     },
     async crash() {
       await server?.stop();
@@ -150,6 +160,7 @@ export async function startGrpcGateway(options: GrpcGatewayOptions = {}): Promis
     async stop() {
       if (stopped) return;
       stopped = true;
+      clearInterval(beat);
       for (const started of apps) await started.stop();
       await server?.stop().catch(() => undefined);
       await removePayloadCache(token);

@@ -1,6 +1,8 @@
 import { type App, createApp } from "../../app/app.ts";
 import { consoleReporter } from "../../app/console-reporter.ts";
 import { dashboardSources } from "../../app/dashboard-sources.ts";
+import { wechatConsole } from "../../app/wechat-console.ts";
+import { GatewayBusyError } from "../../bot/gateway-puppet.ts";
 import { loginMock } from "../../bot/mock-contacts.ts";
 import { installProcessGuards } from "../../bot/process-guards.ts";
 import type { AppConfig } from "../../config/schema.ts";
@@ -62,25 +64,45 @@ export async function runStart(options: GlobalOptions): Promise<void> {
     throw error;
   }
   if (stop.requested) return;
-  say(`\n机器人运行中（Ctrl+C 停止）。日志：${logFile}`, `\nThe bot is running (Ctrl+C to stop). Log: ${logFile}`);
-  if (dashboard) say(`控制台：${dashboard.loginUrl}`, `Dashboard: ${dashboard.loginUrl}`);
+  let announced = false;
+  const running = () => {
+    if (announced || stop.requested) return;
+    announced = true;
+    say(`\n机器人运行中（Ctrl+C 停止）。日志：${logFile}`, `\nThe bot is running (Ctrl+C to stop). Log: ${logFile}`);
+    if (dashboard) say(`控制台：${dashboard.loginUrl}`, `Dashboard: ${dashboard.loginUrl}`);
+  };
+  // Not "running" while the gateway is unreachable: that line was printed instead; this one follows once it connects.
+  const gateway = (await opening)?.runtime?.gateway;
+  if (!gateway || gateway.status().state === "connected") running();
+  else gateway.onEvent((event) => event.kind === "connected" && running());
 }
 
 async function startBot(app: App, say: Say): Promise<void> {
   const { config } = app;
   app.host.activityFeed.subscribe(consoleReporter(app.store));
+  if (app.runtime) wechatConsole(app.runtime, config.locale, (text) => process.stdout.write(text));
   say(
     `wxerp 启动：微信 ${config.wechat.puppet}，评分 ${config.scorer.provider}，ERP ${app.erp.emulator ? `内置模拟器 ${app.erp.baseUrl}` : app.erp.baseUrl}`,
     `wxerp starting: WeChat ${config.wechat.puppet}, scorer ${config.scorer.provider}, ERP ${app.erp.emulator ? `embedded emulator ${app.erp.baseUrl}` : app.erp.baseUrl}`,
   );
-  await app.start();
+  await startOrExplain(app);
   const mocker = app.runtime?.mocker;
   if (mocker) loginMock(mocker, DEMO_SELF);
-  else
-    say(
-      "请用销售的微信扫码登录（二维码链接见日志）…",
-      "Scan the QR code with the salesperson's WeChat to log in (the link is in the log)…",
+}
+
+/** Starts the app; a second process on the gateway's token stops here, saying so in one line. */
+async function startOrExplain(app: App): Promise<void> {
+  try {
+    await app.start();
+  } catch (error) {
+    await app.stop();
+    if (!(error instanceof GatewayBusyError)) throw error;
+    throw new CliFailure(
+      app.config.locale === "en"
+        ? `another process is already connected to the WeChat gateway ${app.runtime?.gateway?.status().endpoint} with this WECHATY_PUPPET_SERVICE_TOKEN: stop it first, or give each environment its own token (nothing of the other process was touched)`
+        : `另一个进程已用同一个 WECHATY_PUPPET_SERVICE_TOKEN 连接微信网关 ${app.runtime?.gateway?.status().endpoint}：请先停止它，或为每个环境使用单独的令牌（未影响另一个进程的连接）`,
     );
+  }
 }
 
 async function openDashboard(app: App, config: AppConfig, logger: Logger, say: Say): Promise<RunningDashboard | undefined> {

@@ -1,0 +1,50 @@
+import { type Html, html, raw } from "../html.ts";
+import type { DashboardSources, WechatView } from "../sources.ts";
+import { labels } from "./labels.ts";
+import { page } from "./layout.ts";
+import { shortTime } from "./threads-page.ts";
+
+/** The WeChat session: logged in or why not, the gateway link, and the login QR code to scan. */
+export async function wechatPage(sources: DashboardSources): Promise<string> {
+  const l = labels(sources.locale);
+  const view = await sources.wechat?.();
+  const body = view
+    ? html`<h2>${l.wechat}</h2>${verdictLine(view, sources.locale)}${qrBox(view, sources.locale)}${facts(view, sources.locale)}`
+    : html`<h2>${l.wechat}</h2><p class="muted">${sources.locale === "en" ? "This run has no WeChat." : "本次运行没有连接微信。"}</p>`;
+  return page(l.wechat, l, body);
+}
+
+function verdictLine(view: WechatView, locale: "zh" | "en"): Html {
+  if (view.verdict.ok) return html`<p id="wechat-verdict" class="ok">${locale === "en" ? "WeChat is up" : "微信正常"}</p>`;
+  return html`<div id="wechat-verdict" class="alert">${view.verdict.reason} (${locale === "en" ? "since" : "自"} ${shortTime(view.verdict.since ?? "")})</div>`;
+}
+
+function qrBox(view: WechatView, locale: "zh" | "en"): Html {
+  if (!view.qrSvg || !view.qrcode) return html``;
+  const hint = locale === "en" ? "Scan with the salesperson's WeChat to log in:" : "请用销售的微信扫码登录：";
+  // The SVG is drawn by the qrcode library from the gateway's text; the text itself is escaped.
+  return html`<div id="login-qr"><p>${hint}</p>${raw(view.qrSvg)}<p class="muted">${view.qrcode}</p></div>`;
+}
+
+function facts(view: WechatView, locale: "zh" | "en"): Html {
+  const en = locale === "en";
+  const rows: Array<[string, string | number | undefined]> = [
+    [en ? "Puppet" : "协议", view.puppet],
+    [en ? "Logged in" : "已登录", view.loggedIn ? (en ? "yes" : "是") : en ? "no" : "否"],
+    [en ? "Account" : "账号", view.selfId],
+    [en ? "Logged in at" : "登录时间", view.loginAt && shortTime(view.loginAt)],
+    [en ? "Last event" : "最近事件", view.lastEventAt && shortTime(view.lastEventAt)],
+    [en ? "Last logout" : "最近退出", view.logoutAt && `${shortTime(view.logoutAt)} ${view.logoutReason ?? ""}`],
+  ];
+  const g = view.gateway;
+  if (g) {
+    rows.push(
+      [en ? "Gateway" : "网关", g.endpoint],
+      [en ? "Connection" : "连接", `${g.state} (${shortTime(g.since)})`],
+      [en ? "Reconnections" : "重连次数", g.reconnects],
+      [en ? "Last gap" : "最近中断", g.lastGapMs === undefined ? undefined : `${g.lastGapMs} ms`],
+      [en ? "Last error" : "最近错误", g.lastError],
+    );
+  }
+  return html`<table id="wechat-facts"><tbody>${rows.map(([k, v]) => html`<tr><th>${k}</th><td>${v ?? "–"}</td></tr>`)}</tbody></table>`;
+}
