@@ -128,7 +128,8 @@ export class GatewayLink {
       randomize: true,
       signal: this.abort.signal,
       onFailedAttempt: ({ error, attemptNumber }) => {
-        this.options.logger.warn(
+        // The console said it once; each retry is for the log file.
+        this.options.logger.info(
           { endpoint: this.options.endpoint, attempt: attemptNumber, err: error },
           "WeChat gateway not reachable: retrying with back-off",
         );

@@ -70,6 +70,7 @@ export function createWechatyRuntime(config: AppConfig, logger: Logger, options:
   const session = trackSession(bot, {
     logger,
     stopping: () => lifecycle === "stopped",
+    quietErrors: () => gateway !== undefined && gateway.status().state !== "connected",
     onLogin: () => built.mocker && ensureMockFileHelper(built.mocker),
   });
   bot.on("message", (message) => {

@@ -36,6 +36,8 @@ export interface SessionTrackerOptions {
   logger: Logger;
   /** True once `stop()` was called: the logout that follows is expected. */
   stopping: () => boolean;
+  /** True while the errors are a connection's being retried (said once elsewhere): logged at info. */
+  quietErrors?: () => boolean;
   /** Runs at every login, e.g. to give the mock its File Transfer contact. */
   onLogin?: () => void;
 }
@@ -55,7 +57,8 @@ export function trackSession(bot: Wechaty, options: SessionTrackerOptions) {
 
   bot.on("error", (error) => {
     state.errors++;
-    logger.warn({ err: error }, "wechaty reported an error");
+    if (options.quietErrors?.()) logger.info({ err: error }, "wechaty reported an error while connecting");
+    else logger.warn({ err: error }, "wechaty reported an error");
   });
   bot.on(
     "scan",

@@ -1,9 +1,11 @@
 import { log } from "wechaty";
 import type { Logger } from "../logging/logger.ts";
 
+// Wechaty's warnings are its internals talking (TLS off, waiting for a stable state, a reset):
+// kept in the log file, off the console, where wxerp says what a person needs to know.
 const LEVELS: Record<string, "error" | "warn" | "info" | "debug" | "trace"> = {
   ERR: "error",
-  WARN: "warn",
+  WARN: "info",
   INFO: "info",
   VERB: "debug",
   SILL: "trace",

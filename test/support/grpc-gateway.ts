@@ -64,6 +64,8 @@ export interface GrpcGatewayOptions {
    * as a PadLocal gateway resumes its saved session after a stop and start.
    */
   resumeLogin?: boolean;
+  /** The port to listen on (default: a free one), e.g. for a process started before the gateway. */
+  port?: number;
   /** Milliseconds between heartbeats (default 2000). */
   heartbeatMs?: number;
 }
@@ -105,7 +107,7 @@ export interface GatewayApp {
 
 export async function startGrpcGateway(options: GrpcGatewayOptions = {}): Promise<GrpcGateway> {
   const token = options.token ?? `insecure_${randomUUID()}`;
-  const endpoint = `127.0.0.1:${await freePort()}`;
+  const endpoint = `127.0.0.1:${options.port ?? (await freePort())}`;
   const mocker = new mock.Mocker();
   const puppet = options.puppet?.(mocker) ?? new PuppetMock({ mocker });
   const serve = async () => {
