@@ -28,8 +28,11 @@ export interface ZhibangErpPluginOptions {
 
 /** What the app, the replay and `wxerp sync` drive besides the plugin's own hooks. */
 export interface ZhibangErpControl {
-  /** Every thread admitted but not yet in the ERP gets a job; failed jobs run again. */
-  syncPending(actor: string): Promise<{ enqueued: number }>;
+  /**
+   * Conversations with unscored messages are scored first (a restart may have cut their idle
+   * timer); then every thread admitted but not yet in the ERP gets a job; failed jobs run again.
+   */
+  syncPending(actor: string): Promise<{ enqueued: number; scored: number }>;
   /** Runs the outbox until nothing is due now (back-off ignored when asked). */
   drain(options?: { ignoreBackoff?: boolean }): Promise<DrainSummary>;
   requests(): SyncRequests;
@@ -48,6 +51,7 @@ export function zhibangErpPlugin(options: ZhibangErpPluginOptions): { plugin: Wx
   let requests: SyncRequests | undefined;
   let worker: OutboxWorker | undefined;
   let installedStore: SyncDeps["store"] | undefined;
+  let installedHost: PluginHost | undefined;
   let outbox: Outbox = options.outbox;
 
   const plugin: WxerpPlugin = {
@@ -55,6 +59,7 @@ export function zhibangErpPlugin(options: ZhibangErpPluginOptions): { plugin: Wx
     install(host: PluginHost) {
       const { config, store } = host;
       installedStore = store;
+      installedHost = host;
       // Jobs are recorded only behind the thread state they read or produced (kill safety).
       outbox = new StoreOrderedOutbox(options.outbox, (threadId) => store.flushThread(threadId));
       const deps: SyncDeps = {
@@ -134,19 +139,34 @@ export function zhibangErpPlugin(options: ZhibangErpPluginOptions): { plugin: Wx
       latch.clear();
       await outbox.retryFailed();
       let enqueued = 0;
-      if (!installedStore || !requests) throw new Error("the ERP plugin is not installed");
+      if (!installedStore || !installedHost || !requests) throw new Error("the ERP plugin is not installed");
       const store = installedStore;
+      const queued = async (threadId: string) =>
+        (await outbox.list({ key: threadId, states: ["pending", "running"] })).length > 0;
+      const scoredNow = new Set<string>();
+      let scored = 0;
+      for (const thread of await store.listThreads()) {
+        if (thread.unscored === 0) continue;
+        // A job its scoring queues (sync.auto) counts as queued by this pass, unless one was waiting already.
+        const hadJob = await queued(thread.id);
+        if (!(await installedHost.scoreNow(thread.id))) continue;
+        scored++;
+        if (!hadJob) scoredNow.add(thread.id);
+      }
       for (const thread of await store.listThreads()) {
         if (thread.score === undefined) continue;
         // A linked customer with conversation not yet followed up (a crash between its scoring
         // and its job, or a job given up on): the plan decides whether anything is due.
         if (thread.erp && thread.messageCount <= (thread.erp.followupMessageCount ?? 0)) continue;
-        // A job released by retryFailed above (or still waiting) already covers the thread.
-        if ((await outbox.list({ key: thread.id, states: ["pending", "running"] })).length > 0) continue;
+        // A job released by retryFailed above (or queued by the scoring above) already covers the thread.
+        if (await queued(thread.id)) {
+          if (scoredNow.has(thread.id)) enqueued++;
+          continue;
+        }
         const result = await requests!.request(thread.id, { actor, at: thread.scoredAt ?? clock().toISOString() });
         if (result.job) enqueued++;
       }
-      return { enqueued };
+      return { enqueued, scored };
     },
     async drain(drainOptions = {}) {
       if (!worker) throw new Error("the ERP plugin is not installed");

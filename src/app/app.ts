@@ -196,6 +196,7 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
     llmCalls: () => scorer.calls(),
     whenHandled: (ids, timeoutMs) => handled.whenHandled(ids, timeoutMs),
     async start() {
+      if (mode === "live") await resumeUnscored();
       if (runtime) await runtime.start();
       if (mode === "live") {
         wechat?.start();
@@ -212,6 +213,17 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
       return stopped;
     },
   };
+
+  /** Conversations a previous run stopped before scoring: scheduled again, so a lead typed before a restart is scored. */
+  async function resumeUnscored(): Promise<void> {
+    let resumed = 0;
+    for (const thread of await store.listThreads()) {
+      if (thread.unscored === 0 || !thread.lastMessageAt) continue;
+      scheduler!.resumeUnscored(thread.id, thread.lastMessageAt);
+      resumed++;
+    }
+    if (resumed > 0) logger.info({ threads: resumed }, "conversations with unscored messages scheduled for scoring");
+  }
 
   async function stopAll(): Promise<void> {
     if (saveTimer) clearInterval(saveTimer);

@@ -63,6 +63,18 @@ class DebouncedScoringScheduler implements ScoringScheduler {
     return this.#request(threadId, at);
   }
 
+  resumeUnscored(threadId: string, lastMessageAt: string): void {
+    if (this.#stopped || this.#pending.has(threadId)) return;
+    const entry: Pending = { count: 1, lastAt: lastMessageAt };
+    this.#pending.set(threadId, entry);
+    if (!this.#useTimers) return;
+    // Due when the idle timer would have fired had the process not stopped; at once if that is past.
+    const due = Date.parse(lastMessageAt) + this.#settings.idleSeconds * 1000;
+    const delay = Math.max(0, (Number.isNaN(due) ? 0 : due) - this.#now().getTime());
+    entry.timer = setTimeout(() => void this.#request(threadId, undefined), delay);
+    entry.timer.unref();
+  }
+
   async flushAll(): Promise<void> {
     // Live: the scoring happens now. Replay: at the conversation time of the thread's last message.
     const waiting = [...this.#pending.entries()].map(([threadId, entry]) =>

@@ -24,6 +24,11 @@ export interface ScoringSchedulerOptions {
 export interface ScoringScheduler {
   /** A message was stored in the thread: restart its idle timer, or score at once at `maxPendingMessages`. */
   noteMessage(threadId: string, at: string): void;
+  /**
+   * A thread left with unscored messages by the previous run (idle timers live in memory):
+   * scored at `lastMessageAt + idleSeconds`, or at once when that has passed.
+   */
+  resumeUnscored(threadId: string, lastMessageAt: string): void;
   /** Scores the thread now (`/erp score`, replay pauses); `at` is the conversation time (default now). */
   scoreNow(threadId: string, at?: string): Promise<ScoredEvent | undefined>;
   /** Scores every thread with noted, unscored messages now and waits for all scorings. */

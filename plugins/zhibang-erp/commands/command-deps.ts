@@ -24,7 +24,7 @@ export interface CommandDeps {
   waitMs: number;
   clock(): Date;
   /** `/erp sync` with no customer named, outside a customer's chat: every admitted thread. */
-  syncPending(actor: string): Promise<{ enqueued: number }>;
+  syncPending(actor: string): Promise<{ enqueued: number; scored: number }>;
 }
 
 /** Picks the reply in the configured language (Chinese by default, `locale: en` for English). */

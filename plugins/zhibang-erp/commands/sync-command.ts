@@ -24,12 +24,14 @@ export function syncCommand(deps: CommandDeps): CommandDefinition {
     async handler(ctx) {
       if (ctx.args.length === 0 && ctx.defaultCustomer() === undefined) {
         // No customer named, typed in, or picked: the same pass as `wxerp sync` (no score override).
-        const { enqueued } = await deps.syncPending(ctx.sender.id);
+        const { enqueued, scored } = await deps.syncPending(ctx.sender.id);
         const counts = await deps.outbox.counts();
+        const first =
+          scored > 0 ? t(ctx.locale, `先为 ${scored} 个未评分的会话评分；`, `${scored} unscored thread(s) scored first; `) : "";
         return t(
           ctx.locale,
-          `🔁 已为 ${enqueued} 个已准入的会话排队同步；队列：待处理 ${counts.pending}，失败 ${counts.failed}（/erp queue 查看）`,
-          `🔁 ${enqueued} admitted thread(s) queued; outbox: ${counts.pending} pending, ${counts.failed} failed (/erp queue)`,
+          `🔁 ${first}已为 ${enqueued} 个已准入的会话排队同步；队列：待处理 ${counts.pending}，失败 ${counts.failed}（/erp queue 查看）`,
+          `🔁 ${first}${enqueued} admitted thread(s) queued; outbox: ${counts.pending} pending, ${counts.failed} failed (/erp queue)`,
         );
       }
       const { thread, contact } = await resolveWho(deps, ctx, ctx.args);

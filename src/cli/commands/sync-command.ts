@@ -28,12 +28,12 @@ export async function runSync(options: GlobalOptions): Promise<void> {
   }
   try {
     await app.start();
-    const { enqueued } = await app.erpControl.syncPending("cli");
+    const { enqueued, scored } = await app.erpControl.syncPending("cli");
     const summary = await app.erpControl.drain({ ignoreBackoff: true });
     const counts = await app.outbox.counts();
     const line = en
-      ? `sync: ${enqueued} thread(s) queued; jobs done ${summary.done}, failed ${summary.failed}, to retry ${summary.retried}; outbox now ${counts.pending} pending, ${counts.failed} failed`
-      : `同步：新排队 ${enqueued} 个会话；任务完成 ${summary.done}，失败 ${summary.failed}，待重试 ${summary.retried}；队列剩余 待处理 ${counts.pending}，失败 ${counts.failed}`;
+      ? `sync: ${scored ? `${scored} unscored thread(s) scored first; ` : ""}${enqueued} thread(s) queued; jobs done ${summary.done}, failed ${summary.failed}, to retry ${summary.retried}; outbox now ${counts.pending} pending, ${counts.failed} failed`
+      : `同步：${scored ? `先为 ${scored} 个未评分的会话评分；` : ""}新排队 ${enqueued} 个会话；任务完成 ${summary.done}，失败 ${summary.failed}，待重试 ${summary.retried}；队列剩余 待处理 ${counts.pending}，失败 ${counts.failed}`;
     process.stdout.write(`${line}\n`);
     if (counts.failed > 0 || counts.pending > 0) process.exitCode = 1;
   } finally {
