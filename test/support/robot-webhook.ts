@@ -13,7 +13,10 @@ export interface RobotPost {
 export interface RobotWebhook {
   /** The base URL (http://127.0.0.1:port); add the robot's path. */
   url: string;
+  /** Accepted posts. */
   posts: RobotPost[];
+  /** Every request, accepted or refused. */
+  requests(): number;
   /** The next `count` posts are answered with this HTTP status and code. */
   refuseNext(count: number, status: number, code: number): void;
   close(): Promise<void>;
@@ -22,12 +25,14 @@ export interface RobotWebhook {
 export async function startRobotWebhook(): Promise<RobotWebhook> {
   const posts: RobotPost[] = [];
   let refusals: Array<{ status: number; code: number }> = [];
+  let requests = 0;
   const server = createServer((request, response) => {
     let raw = "";
     request.on("data", (chunk) => {
       raw += chunk;
     });
     request.on("end", () => {
+      requests++;
       const path = request.url ?? "/";
       const feishu = path.startsWith("/open-apis/");
       const refusal = refusals.shift();
@@ -44,6 +49,7 @@ export async function startRobotWebhook(): Promise<RobotWebhook> {
   return {
     url: `http://127.0.0.1:${port}`,
     posts,
+    requests: () => requests,
     refuseNext(count, status, code) {
       refusals = Array.from({ length: count }, () => ({ status, code }));
     },
