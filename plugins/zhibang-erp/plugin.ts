@@ -6,6 +6,7 @@ import type { PluginHost, ScoredEvent, WxerpPlugin } from "../../src/plugins/typ
 import { maskText } from "../../src/privacy/mask.ts";
 import { registerErpCommands } from "./commands/index.ts";
 import type { ErpConnection } from "./connect.ts";
+import { isLoginRefusal, khidConflictNotice, parkedJobNotice } from "./control-notices.ts";
 import { jobHandlers, LoginLatch } from "./jobs/handlers.ts";
 import { JobWaiter } from "./jobs/job-waiter.ts";
 import { linkNotes } from "./link-notes.ts";
@@ -97,11 +98,13 @@ export function zhibangErpPlugin(options: ZhibangErpPluginOptions): { plugin: Wx
           host.activity({ kind: "failed", contactId: job.key, text: `ERP job parked: ${message}` });
           // A conflict that already told staff what to do needs no second, vaguer note.
           if (isExplained(error)) return;
-          await host.notifyControl(
-            config.locale === "en"
-              ? `❌ ERP sync for ${name} stopped after ${job.attempts} attempt(s): ${message.slice(0, 120)}. Fix it, then /erp retry`
-              : `❌ ${name} 同步 ERP 失败（已尝试 ${job.attempts} 次，已暂停）：${message.slice(0, 120)}。修复后发送 /erp retry`,
-          );
+          const notice = parkedJobNotice(config.locale, {
+            name,
+            attempts: job.attempts,
+            reason: message,
+            loginRefused: isLoginRefusal(error),
+          });
+          await host.notifyControl(notice.text, notice.options);
         },
       });
       const kick = () => worker?.kick();
@@ -214,11 +217,8 @@ function syncEvents(host: PluginHost, options: ZhibangErpPluginOptions): SyncEve
         contactId: thread.id,
         text: `khid ${khid} is held by another ERP customer (ord ${customer.ord}); using a new number`,
       });
-      void host.notifyControl(
-        host.config.locale === "en"
-          ? `⚠️ khid conflict: ${khid} belongs to another ERP customer (ord ${customer.ord}); not overwritten, a new number is used.`
-          : `⚠️ 客户编号冲突：${khid} 已被 ERP 中另一客户（ord ${customer.ord}）使用，未覆盖，已改用新编号。`,
-      );
+      const notice = khidConflictNotice(host.config.locale, khid, String(customer.ord));
+      void host.notifyControl(notice.text, notice.options);
     },
     decision(operation, contactId, detail) {
       options.audit.write({ operation, actor: String(detail.actor ?? "auto"), contact: contactId, outcome: "ok", ...detail });

@@ -15,6 +15,9 @@ import { type CorePluginHost, createPluginHost } from "../plugins/host.ts";
 import { createScorer } from "../scorer/index.ts";
 import { createScoringScheduler } from "../scoring/scheduler.ts";
 import type { ScoringScheduler } from "../scoring/types.ts";
+import type { Notice, NoticeOptions, NoticeOutcome } from "../sending/notice.ts";
+import type { SendQueue } from "../sending/send-queue.ts";
+import { type SendQueueOverrides, wechatSendQueue } from "../sending/wechat-sends.ts";
 import { createThreadStore } from "../store/create-store.ts";
 import type { ThreadStore } from "../store/types.ts";
 import { commandWiring } from "./command-wiring.ts";
@@ -38,6 +41,8 @@ export interface AppOptions {
   /** Extra options for the ERP connection (emulator faults in tests and benches). */
   erp?: ConnectErpOptions;
   clock?: () => Date;
+  /** Faster pacing or a manual clock for the send queue (tests). */
+  sending?: SendQueueOverrides;
 }
 
 export interface App {
@@ -59,6 +64,8 @@ export interface App {
   readonly runtime?: WechatyRuntime;
   /** WeChat's health (logged in, connected, heard from) and its alerts; absent in `sync` mode. */
   readonly wechat?: WechatWatch;
+  /** Every WeChat send goes through it; absent in `sync` mode. */
+  readonly sends?: SendQueue;
   readonly intake?: Intake;
   readonly llmCalls: () => number;
   /** Resolves once intake has finished with these message ids (replay, demo, tests). */
@@ -94,14 +101,35 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
   const monitoring = new Monitoring(registry, () => clock().getTime(), await readMonitoringSnapshot(config.dataDir));
   const erp = await connectErp(config, logger, { ...options.erp, onCall: erpCallRecorder(audit, monitoring) });
   const wechat = runtime ? watchWechat(runtime, { config, registry, logger: logger.child({ module: "wechat" }) }) : undefined;
+  const sends = runtime
+    ? wechatSendQueue(runtime, config, { logger: logger.child({ module: "sends" }), registry }, options.sending)
+    : undefined;
   // Late-bound: the host (and its activity feed) is created after the router that replies.
   let activity: ((text: string) => void) | undefined;
-  const notifyControl = async (text: string) => {
-    activity?.(text);
-    if (runtime?.isLoggedIn()) await runtime.say(config.commands.controlChat, text);
-    else logger.warn({ text }, "control chat message (WeChat not connected)");
+  const noticeToControl = (notice: Notice): Promise<NoticeOutcome> => {
+    activity?.(notice.text);
+    if (sends) return sends.notify(notice);
+    logger.warn({ text: notice.text }, "control chat message (no WeChat in this mode)");
+    return Promise.resolve("dropped");
   };
-  const { router, onPickOffer } = commandWiring({ config, store, audit, logger, runtime, notifyControl, clock });
+  // Queued, not awaited: a notice may wait for others to fold into one message.
+  const notifyControl = async (text: string, notice: NoticeOptions = {}) => void noticeToControl({ text, ...notice });
+  const reply = (to: string, text: string): Promise<void> =>
+    sends ? sends.reply(to, text) : Promise.reject(new Error("no WeChat in this mode: reply not sent"));
+  const replyToControl = (text: string): Promise<void> => {
+    activity?.(text);
+    return reply(config.commands.controlChat, text);
+  };
+  const { router, onPickOffer } = commandWiring({
+    config,
+    store,
+    audit,
+    logger,
+    runtime,
+    replies: { toControl: replyToControl, to: reply },
+    notifyControl,
+    clock,
+  });
   const scorer = meteredScorer(createScorer(config, logger.child({ module: "scorer" })), monitoring);
   // The scheduler and the host refer to each other (scoreNow / onScored): late binding.
   let scheduler: ScoringScheduler | undefined;
@@ -171,7 +199,7 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
 
   const erpPlugin = zhibangErpPlugin({ connection: erp, outbox, audit, monitoring, startWorker: mode !== "sync", clock });
   await host.install(erpPlugin.plugin);
-  const alerts = new AlertMonitor(alertRules(config.alerts), monitoring, notifyControl, config.locale, () => clock().getTime());
+  const alerts = new AlertMonitor(alertRules(config.alerts), monitoring, noticeToControl, config.locale, () => clock().getTime());
 
   let saveTimer: NodeJS.Timeout | undefined;
   let stopped: Promise<void> | undefined;
@@ -192,6 +220,7 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
     scheduler,
     ...(runtime ? { runtime } : {}),
     ...(wechat ? { wechat } : {}),
+    ...(sends ? { sends } : {}),
     ...(intake ? { intake } : {}),
     llmCalls: () => scorer.calls(),
     whenHandled: (ids, timeoutMs) => handled.whenHandled(ids, timeoutMs),
@@ -232,6 +261,7 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
     const steps: Array<[string, () => Promise<unknown>]> = [
       ["scoring", () => scheduler!.stop()],
       ["plugins", () => host.shutdown()],
+      ["sends", async () => sends?.stop()],
       ["wechat", async () => runtime?.stop()],
       ["store", () => store.close()],
       ["outbox", () => outbox.close()],

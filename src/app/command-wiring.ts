@@ -3,7 +3,7 @@ import type { WechatyRuntime } from "../bot/runtime.ts";
 import { customerPicker } from "../commands/customer-picker.ts";
 import { CustomerPicks } from "../commands/customer-picks.ts";
 import { createCommandRouter, type DispatchingRouter } from "../commands/router.ts";
-import type { CustomerVisibleCommand, DeniedCommand } from "../commands/types.ts";
+import type { CustomerVisibleCommand, DeniedCommand, ReplySender } from "../commands/types.ts";
 import { visibilityNotes } from "../commands/visibility-notes.ts";
 import type { AppConfig } from "../config/schema.ts";
 import type { PickOffer } from "../intake/control-pick.ts";
@@ -16,7 +16,9 @@ export interface CommandWiringDeps {
   audit: AuditLog;
   logger: Logger;
   runtime: WechatyRuntime | undefined;
-  /** Sends to the control chat. */
+  /** Answers to what a person just did (a command, a forwarded card): sent at the next paced turn. */
+  replies: ReplySender;
+  /** Notes nobody is waiting for: queued, and folded with others that come at the same time. */
   notifyControl(text: string): Promise<void>;
   clock(): Date;
 }
@@ -49,7 +51,7 @@ export function commandWiring(deps: CommandWiringDeps): {
     staff: config.commands.staff,
     selfId: () => deps.runtime?.selfId(),
     logger,
-    replies: { toControl: notifyControl, to: async (id, text) => deps.runtime?.say(id, text) },
+    replies: deps.replies,
     picks,
     onDenied: async (denied) => {
       audit.write(deniedRecord(denied));
@@ -65,7 +67,9 @@ export function commandWiring(deps: CommandWiringDeps): {
     picks,
     locale: config.locale,
     prefix: config.commands.prefix,
-    notify: notifyControl,
+    // The answer to a forwarded card or message: a person is waiting for it.
+    notify: (text) =>
+      deps.replies.toControl(text).catch((error: unknown) => logger.warn({ err: error }, "pick note could not be sent")),
     logger,
   });
   return { router, onPickOffer };

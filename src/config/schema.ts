@@ -47,6 +47,24 @@ export const configSchema = z.strictObject({
       historyPerThread: z.number().int().min(10).default(200),
       /** The embedded demo plays bundled sample conversations through the mock puppet. */
       demo: z.boolean().default(true),
+      /**
+       * Every message the bot sends goes through one paced queue: a protocol client that fires
+       * messages back to back looks like a bot to WeChat's risk control (操作频繁).
+       */
+      sending: z
+        .strictObject({
+          /** Shortest pause between two sends; never below a second. */
+          minIntervalSeconds: z.number().min(1).default(1),
+          /** A random extra pause of up to this many seconds on top of the shortest one. */
+          jitterSeconds: z.number().min(0).default(2),
+          /** Notices (job failures, conflicts, alerts) sent per hour at most; command replies are not held by it. */
+          noticesPerHour: z.number().int().min(1).default(20),
+          /** A notice waits this long for others to fold into the same message (a burst becomes one digest). */
+          gatherSeconds: z.number().min(0).default(10),
+          /** A send that has not finished after this long counts as failed (a notice is tried again). */
+          timeoutSeconds: z.number().min(1).default(30),
+        })
+        .prefault({}),
     })
     .prefault({}),
   scorer: z

@@ -1,4 +1,5 @@
 import type { AppConfig } from "../config/schema.ts";
+import type { Notice, NoticeOutcome } from "../sending/notice.ts";
 import { DAY, HOUR, type Monitoring } from "./monitoring.ts";
 
 /**
@@ -84,21 +85,31 @@ export interface ActiveAlert {
   value: number;
   threshold: number;
   message: string;
+  /** The control chat has it. Until then it is offered again at every check while it lasts. */
+  delivered: boolean;
 }
+
+/** Sends an alert's line; resolves with how it ended (see the send queue). */
+export type AlertSender = (notice: Notice) => Promise<NoticeOutcome>;
 
 export class AlertMonitor {
   private readonly active = new Map<AlertRule["id"], ActiveAlert>();
+  private readonly sending = new Set<AlertRule["id"]>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly rules: AlertRule[],
     private readonly monitoring: Monitoring,
-    private readonly notify: (text: string) => Promise<void>,
+    private readonly notify: AlertSender,
     private readonly locale: "zh" | "en",
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Evaluates every rule once; returns the alerts that fired now. */
+  /**
+   * Evaluates every rule once; returns the alerts that fired now. Sending is not awaited (the
+   * send queue paces it); an alert counts as delivered only once the control chat has it, and
+   * one that could not be sent is offered again by the next check while its figure stays bad.
+   */
   async check(): Promise<ActiveAlert[]> {
     const fired: ActiveAlert[] = [];
     const now = this.now();
@@ -109,23 +120,26 @@ export class AlertMonitor {
         this.active.delete(rule.id);
         continue;
       }
-      if (this.active.has(rule.id)) continue;
-      const alert: ActiveAlert = {
-        id: rule.id,
-        since: new Date(now).toISOString(),
-        value,
-        threshold: rule.threshold,
-        message: rule.message(value, this.locale),
-      };
-      this.active.set(rule.id, alert);
-      fired.push(alert);
-      await this.notify(alert.message).catch(() => undefined);
+      let alert = this.active.get(rule.id);
+      if (!alert) {
+        alert = {
+          id: rule.id,
+          since: new Date(now).toISOString(),
+          value,
+          threshold: rule.threshold,
+          message: rule.message(value, this.locale),
+          delivered: false,
+        };
+        this.active.set(rule.id, alert);
+        fired.push(alert);
+      }
+      if (!alert.delivered && !this.sending.has(rule.id)) this.deliver(alert);
     }
     return fired;
   }
 
   activeAlerts(): ActiveAlert[] {
-    return [...this.active.values()];
+    return [...this.active.values()].map((alert) => ({ ...alert }));
   }
 
   start(intervalMs: number, onError: (error: unknown) => void): void {
@@ -136,5 +150,19 @@ export class AlertMonitor {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+  }
+
+  private deliver(alert: ActiveAlert): void {
+    this.sending.add(alert.id);
+    // An alert that cleared while waiting for its turn is not sent any more.
+    const stillRelevant = () => this.active.get(alert.id) === alert;
+    void this.notify({ text: alert.message, stillRelevant })
+      .then(
+        (outcome) => {
+          if (outcome === "sent") alert.delivered = true;
+        },
+        () => undefined,
+      )
+      .finally(() => this.sending.delete(alert.id));
   }
 }

@@ -3,6 +3,7 @@ import type { CommandRouter } from "../commands/types.ts";
 import type { AppConfig } from "../config/schema.ts";
 import type { Logger } from "../logging/logger.ts";
 import { maskText } from "../privacy/mask.ts";
+import type { NoticeOptions } from "../sending/notice.ts";
 import type { ThreadStore } from "../store/types.ts";
 import { type ActivityFeed, createActivityFeed } from "./activity-feed.ts";
 import { PluginInstallError } from "./errors.ts";
@@ -15,8 +16,8 @@ export interface PluginHostOptions {
   store: ThreadStore;
   router: CommandRouter;
   metrics: Registry;
-  /** Sends a line to the control chat; failures are logged by the host, never thrown at plugins. */
-  notifyControl(text: string): Promise<void>;
+  /** Queues a line for the control chat; failures are logged by the host, never thrown at plugins. */
+  notifyControl(text: string, options?: NoticeOptions): Promise<void>;
   scoreNow(threadId: string): Promise<ScoredEvent | undefined>;
   /** The feed the console and dashboard read; a new one (last 500 events) when omitted. */
   activity?: ActivityFeed;
@@ -113,16 +114,16 @@ class PluginRuntime implements CorePluginHost {
       onMessage: (fn) => void this.#messageHooks.push({ plugin, logger, fn }),
       onThreadScored: (fn) => void this.#scoredHooks.push({ plugin, logger, fn }),
       onShutdown: (fn) => void this.#shutdownHooks.push({ plugin, logger, fn }),
-      notifyControl: (text) => this.#notifyControlSafely(logger, text),
+      notifyControl: (text, notice) => this.#notifyControlSafely(logger, text, notice),
       activity: (event) =>
         this.activityFeed.push({ ...event, at: event.at ?? new Date().toISOString(), source: event.source ?? plugin }),
       scoreNow: (threadId) => options.scoreNow(threadId),
     };
   }
 
-  async #notifyControlSafely(logger: Logger, text: string): Promise<void> {
+  async #notifyControlSafely(logger: Logger, text: string, notice: NoticeOptions | undefined): Promise<void> {
     try {
-      await this.#options.notifyControl(text);
+      await this.#options.notifyControl(text, notice);
     } catch (error) {
       logger.warn({ err: error }, "could not send a line to the control chat");
     }

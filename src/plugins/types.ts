@@ -3,6 +3,7 @@ import type { CommandRouter } from "../commands/types.ts";
 import type { AppConfig } from "../config/schema.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { ScoreResult } from "../scorer/types.ts";
+import type { NoticeOptions } from "../sending/notice.ts";
 import type { Thread, ThreadMessage, ThreadStore } from "../store/types.ts";
 
 /** A message after intake: deduplicated, stored in its thread. */
@@ -43,8 +44,12 @@ export interface PluginHost {
   onMessage(handler: (event: IntakeEvent) => Promise<void> | void): void;
   onThreadScored(handler: (event: ScoredEvent) => Promise<void> | void): void;
   onShutdown(handler: () => Promise<void> | void): void;
-  /** Sends a short line to the control chat (alerts, job failures). Never to a customer. */
-  notifyControl(text: string): Promise<void>;
+  /**
+   * Queues a short line for the control chat (job failures, conflicts). Never to a customer.
+   * It goes out paced; notices that wait together leave as one message, and notices of one
+   * `topic` become that topic's one summary line. Resolves once queued, not once sent.
+   */
+  notifyControl(text: string, options?: NoticeOptions): Promise<void>;
   /** Reports a step for the console/dashboard activity feed. */
   activity(event: Omit<ActivityEvent, "at"> & { at?: string }): void;
   /** Asks the core to score a thread now (e.g. `/erp score`). */

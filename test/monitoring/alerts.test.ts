@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load.ts";
 import { AlertMonitor, alertRules } from "../../src/monitoring/alerts.ts";
 import { HOUR, Monitoring } from "../../src/monitoring/monitoring.ts";
+import type { Notice, NoticeOutcome } from "../../src/sending/notice.ts";
 
 const config = loadConfig({ env: {} });
 
@@ -13,7 +14,10 @@ function setup() {
   const alerts = new AlertMonitor(
     alertRules(config.alerts),
     monitoring,
-    async (t) => void sent.push(t),
+    async (notice) => {
+      sent.push(notice.text);
+      return "sent";
+    },
     "zh",
     () => now,
   );
@@ -74,5 +78,42 @@ describe("alerts (the thresholds of docs/architecture.md §3.9)", () => {
     const restored = new Monitoring(new Registry(), at, JSON.parse(JSON.stringify(monitoring.snapshot())));
     expect(restored.successRate()).toBe(1);
     expect(restored.count("duplicates", HOUR)).toBe(1);
+  });
+
+  it("an alert that could not be sent is not marked delivered and is offered again at the next check", async () => {
+    let now = Date.parse("2026-11-02T10:00:00Z");
+    const monitoring = new Monitoring(new Registry(), () => now);
+    const offered: Notice[] = [];
+    const outcomes: Array<(outcome: NoticeOutcome) => void> = [];
+    const alerts = new AlertMonitor(
+      alertRules(config.alerts),
+      monitoring,
+      (notice) => {
+        offered.push(notice);
+        return new Promise((settle) => outcomes.push(settle));
+      },
+      "zh",
+      () => now,
+    );
+    for (let i = 0; i < 11; i++) monitoring.recordErpCall("save", 100, false);
+    await alerts.check();
+    // Still on its way (e.g. waiting for WeChat to log in again): not offered twice.
+    await alerts.check();
+    expect(offered).toHaveLength(1);
+    expect(alerts.activeAlerts()).toEqual([expect.objectContaining({ id: "failures", delivered: false })]);
+    outcomes[0]!("dropped");
+    await new Promise((resolve) => setImmediate(resolve));
+    await alerts.check();
+    expect(offered).toHaveLength(2);
+    expect(offered[1]!.text).toBe(offered[0]!.text);
+    outcomes[1]!("sent");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(alerts.activeAlerts()).toEqual([expect.objectContaining({ id: "failures", delivered: true })]);
+    await alerts.check();
+    expect(offered).toHaveLength(2);
+    // Once the figure recovers, a notice still waiting for its turn is no longer relevant.
+    now += 2 * HOUR;
+    await alerts.check();
+    expect(offered[1]!.stillRelevant?.()).toBe(false);
   });
 });

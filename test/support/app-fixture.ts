@@ -26,6 +26,7 @@ import { createLogger } from "../../src/logging/logger.ts";
 import { type ParsedReplay, parseReplay, type ReplayConversation } from "../../src/replay/replay-format.ts";
 import type { ReplayReport } from "../../src/replay/replay-report.ts";
 import { runReplay } from "../../src/replay/replay-runner.ts";
+import type { SendQueueOverrides } from "../../src/sending/wechat-sends.ts";
 import type { Thread } from "../../src/store/types.ts";
 
 export const SALES: MockContactSpec = { id: "wxid_sales", name: "销售小王" };
@@ -45,11 +46,23 @@ export interface AppFixtureOptions {
   dataDir?: string;
   /** A mock puppet of the test's own (e.g. GatewayLikePuppet) instead of a fresh PuppetMock. */
   puppet?: unknown;
+  /** The send queue's pacing and clock. Default QUICK_SENDING: no pauses, nothing gathered. */
+  sending?: SendQueueOverrides;
 }
+
+/**
+ * Sends without the production pauses, so tests about other things do not wait real
+ * seconds for every reply. The send queue's own tests use the configured pacing.
+ */
+export const QUICK_SENDING: SendQueueOverrides = {
+  pacing: { minIntervalMs: 0, jitterMs: 0, gatherMs: 0, maxGatherMs: 0, retryMs: 100 },
+};
 
 export interface SentMessage {
   to: string;
   text: string;
+  /** When WeChat (the mock) received it, epoch ms. */
+  at: number;
 }
 
 export interface AppFixture {
@@ -123,6 +136,7 @@ export async function startAppFixture(options: AppFixtureOptions = {}): Promise<
   const app = await createApp(config, {
     logger,
     mode: options.mode ?? "replay",
+    sending: options.sending ?? QUICK_SENDING,
     ...(options.emulator ? { erp: { emulator: options.emulator } } : {}),
     ...(options.puppet ? { puppet: options.puppet } : {}),
   });
@@ -195,7 +209,7 @@ export class MockChat {
       const payload = message.payload as { id: string; talkerId: string; listenerId?: string; roomId?: string; text?: string };
       // Recorded "sales" lines of a replay are the salesperson's, not the bot's (ids: replay-…).
       if (payload.talkerId !== self.id || this.selfTyping || payload.id.startsWith("replay-")) return;
-      this.sent.push({ to: payload.roomId ?? payload.listenerId ?? "", text: payload.text ?? "" });
+      this.sent.push({ to: payload.roomId ?? payload.listenerId ?? "", text: payload.text ?? "", at: Date.now() });
     });
   }
 

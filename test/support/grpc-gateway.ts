@@ -20,12 +20,14 @@ import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { mock, PuppetMock } from "wechaty-puppet-mock";
 import { PuppetServer } from "wechaty-puppet-service";
+import type { EmulatorOptions } from "../../plugins/zhibang-erp/emulator/index.ts";
 import { type App, createApp } from "../../src/app/app.ts";
 import { ensureMockContact, FILE_HELPER_ID, loginMock, type MockContactSpec } from "../../src/bot/mock-contacts.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import type { AppConfig } from "../../src/config/schema.ts";
 import { createLogger } from "../../src/logging/logger.ts";
-import { BOSS, deepMerge, MockChat, SALES, type SentMessage, waitFor } from "./app-fixture.ts";
+import type { SendQueueOverrides } from "../../src/sending/wechat-sends.ts";
+import { BOSS, deepMerge, MockChat, QUICK_SENDING, SALES, type SentMessage, waitFor } from "./app-fixture.ts";
 
 export { BOSS, SALES, waitFor };
 
@@ -79,6 +81,10 @@ export interface GatewayAppOptions {
   dataDir?: string;
   /** Log the salesperson in on the gateway and wait for the bot to see it (default true). */
   login?: boolean;
+  /** Options for the embedded ERP emulator (faults, credentials). */
+  emulator?: Partial<EmulatorOptions>;
+  /** The send queue's pacing and clock. Default QUICK_SENDING: no pauses, nothing gathered. */
+  sending?: SendQueueOverrides;
 }
 
 export interface GatewayApp {
@@ -181,7 +187,12 @@ async function startGatewayApp(
   // wechaty-puppet-service reads the no-TLS switch from process.env itself, as in production.
   process.env.WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT = env.WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT ?? "false";
   const logger = createLogger({ level: config.log.level, file: join(dataDir, "logs", "wxerp.log"), stderrLevel: "silent" });
-  const app = await createApp(config, { logger, mode: "live" });
+  const app = await createApp(config, {
+    logger,
+    mode: "live",
+    sending: options.sending ?? QUICK_SENDING,
+    ...(options.emulator ? { erp: { emulator: options.emulator } } : {}),
+  });
   if (app.runtime?.puppetKind !== "service") throw new Error("the gateway app must run the service puppet");
   try {
     await app.start();

@@ -33,9 +33,8 @@ export class LoginLatch {
     if (this.refusedWith) {
       throw Object.assign(
         new Error(`ERP login was refused (${this.refusedWith}); fix WXERP_ERP_USERNAME/WXERP_ERP_PASSWORD, then /erp retry`),
-        {
-          retryable: false,
-        },
+        // Parked like the refusal itself: one login problem, one line in the failure digest.
+        { retryable: false, loginRefused: true },
       );
     }
   }
