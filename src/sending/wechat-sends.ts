@@ -13,8 +13,21 @@ export interface SendQueueOverrides {
 }
 
 /**
- * The app's send queue in front of the WeChat runtime: paced by `wechat.sending`, counted in
- * the metrics, and woken when WeChat logs in again so notices kept while logged out go out.
+ * The offline mock WeChat (the demo, `wxerp replay`) has no account at risk: no pauses and no
+ * cap there, so a replay of a thousand conversations is not slowed by a second per reply.
+ */
+const OFFLINE_PACING: Partial<SendPacing> = {
+  minIntervalMs: 0,
+  jitterMs: 0,
+  gatherMs: 0,
+  maxGatherMs: 0,
+  noticesPerHour: Number.MAX_SAFE_INTEGER,
+};
+
+/**
+ * The app's send queue in front of the WeChat runtime: paced by `wechat.sending` (on a real
+ * account), counted in the metrics, and woken when WeChat logs in again so notices kept
+ * while logged out go out.
  */
 export function wechatSendQueue(
   runtime: WechatyRuntime,
@@ -34,7 +47,11 @@ export function wechatSendQueue(
     canSend: () => runtime.isLoggedIn(),
     controlChat: config.commands.controlChat,
     locale: config.locale,
-    pacing: { ...pacingFromConfig(config.wechat.sending), ...overrides.pacing },
+    pacing: {
+      ...pacingFromConfig(config.wechat.sending),
+      ...(runtime.puppetKind === "mock" ? OFFLINE_PACING : {}),
+      ...overrides.pacing,
+    },
     logger: deps.logger,
     ...(overrides.clock ? { clock: overrides.clock } : {}),
     ...(overrides.random ? { random: overrides.random } : {}),

@@ -13,7 +13,7 @@ import { SAMPLE_CONVERSATIONS } from "../../src/demo/demo-player.ts";
 import { silentLogger } from "../../src/logging/logger.ts";
 import { parseReplay } from "../../src/replay/replay-format.ts";
 import { runReplay } from "../../src/replay/replay-runner.ts";
-import { QUICK_SENDING, waitFor } from "../support/app-fixture.ts";
+import { waitFor } from "../support/app-fixture.ts";
 
 /** A crossed threshold sends ONE short line to the control chat and shows on the dashboard. */
 describe("alerts from a failing ERP", () => {
@@ -34,7 +34,6 @@ describe("alerts from a failing ERP", () => {
     app = await createApp(config, {
       logger: silentLogger(),
       mode: "replay",
-      sending: QUICK_SENDING,
       erp: { emulator: { failureRate: 1, failureKinds: ["http500"], failurePhase: "before" } },
     });
     const sample = (await readFile(SAMPLE_CONVERSATIONS, "utf8")).trim().split("\n");

@@ -46,13 +46,13 @@ export interface AppFixtureOptions {
   dataDir?: string;
   /** A mock puppet of the test's own (e.g. GatewayLikePuppet) instead of a fresh PuppetMock. */
   puppet?: unknown;
-  /** The send queue's pacing and clock. Default QUICK_SENDING: no pauses, nothing gathered. */
+  /** The send queue's pacing and clock. Default: the offline mock's (no pauses, nothing gathered). */
   sending?: SendQueueOverrides;
 }
 
 /**
- * Sends without the production pauses, so tests about other things do not wait real
- * seconds for every reply. The send queue's own tests use the configured pacing.
+ * Sends on a real-account puppet (the gRPC gateway) without the production pauses, so tests
+ * about other things do not wait real seconds for every reply.
  */
 export const QUICK_SENDING: SendQueueOverrides = {
   pacing: { minIntervalMs: 0, jitterMs: 0, gatherMs: 0, maxGatherMs: 0, retryMs: 100 },
@@ -136,7 +136,7 @@ export async function startAppFixture(options: AppFixtureOptions = {}): Promise<
   const app = await createApp(config, {
     logger,
     mode: options.mode ?? "replay",
-    sending: options.sending ?? QUICK_SENDING,
+    ...(options.sending ? { sending: options.sending } : {}),
     ...(options.emulator ? { erp: { emulator: options.emulator } } : {}),
     ...(options.puppet ? { puppet: options.puppet } : {}),
   });

@@ -56,6 +56,18 @@ describe("loadConfig", () => {
     );
   });
 
+  it("refuses sends closer than a second apart, naming the key", () => {
+    const message = problem(() => loadConfig({ env: {}, files: [file("wechat:\n  sending:\n    minIntervalSeconds: 0.2\n")] }));
+    expect(message).toMatch(/wechat\.sending\.minIntervalSeconds/);
+    expect(loadConfig({ env: {} }).wechat.sending).toEqual({
+      minIntervalSeconds: 1,
+      jitterSeconds: 2,
+      noticesPerHour: 20,
+      gatherSeconds: 10,
+      timeoutSeconds: 30,
+    });
+  });
+
   it("names the variable of a bad environment value", () => {
     expect(problem(() => loadConfig({ env: { WXERP_PUPPET: "padlocal" } }))).toMatch(/WXERP_PUPPET \(wechat\.puppet\)/);
     expect(problem(() => loadConfig({ env: { WXERP_SYNC_AUTO: "maybe" } }))).toMatch(/WXERP_SYNC_AUTO/);

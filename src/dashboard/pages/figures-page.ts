@@ -77,5 +77,8 @@ function now(value: number | undefined, format: (v: number) => string): string {
 export function alertsBox(sources: DashboardSources): Html {
   const active = sources.alerts();
   if (active.length === 0) return html``;
-  return html`<div id="alerts">${active.map((a) => html`<div class="alert">${a.message}</div>`)}</div>`;
+  const l = labels(sources.locale);
+  // Until the control chat has it, the salesperson may not know: say so here.
+  const line = (a: (typeof active)[number]) => (a.delivered ? a.message : `${a.message} ${l.alertNotSent}`);
+  return html`<div id="alerts">${active.map((a) => html`<div class="alert">${line(a)}</div>`)}</div>`;
 }
