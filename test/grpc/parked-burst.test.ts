@@ -138,7 +138,8 @@ describe("with the production pacing and the real clock", () => {
     const typed = bot.selfSays(gateway.customer({ id: FILE_HELPER_ID, name: "文件传输助手" }), "/erp queue");
     await bot.handled(typed);
     const sent = bot.sent();
-    const gaps = sent.slice(1).map((m, i) => m.at - sent[i]!.at);
+    const at = bot.sentAt();
+    const gaps = at.slice(1).map((time, i) => time - at[i]!);
     console.log(
       `50 parked jobs with the production pacing: ${digests.length} WeChat message(s) for them ` +
         `(${digests.map((d) => d.split("：")[0]).join(" | ")}), then the /erp queue reply; ` +

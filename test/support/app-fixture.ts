@@ -61,8 +61,6 @@ export const QUICK_SENDING: SendQueueOverrides = {
 export interface SentMessage {
   to: string;
   text: string;
-  /** When WeChat (the mock) received it, epoch ms. */
-  at: number;
 }
 
 export interface AppFixture {
@@ -198,6 +196,8 @@ export async function startAppFixture(options: AppFixtureOptions = {}): Promise<
 /** People typing on the mock WeChat, and what the bot sent (through the salesperson's account). */
 export class MockChat {
   readonly sent: SentMessage[] = [];
+  /** When WeChat (the mock) received each message of `sent`, epoch ms. */
+  readonly sentAt: number[] = [];
   /** The mock emits synchronously inside say(): while the salesperson types, it is not the bot. */
   private selfTyping = false;
 
@@ -209,7 +209,8 @@ export class MockChat {
       const payload = message.payload as { id: string; talkerId: string; listenerId?: string; roomId?: string; text?: string };
       // Recorded "sales" lines of a replay are the salesperson's, not the bot's (ids: replay-…).
       if (payload.talkerId !== self.id || this.selfTyping || payload.id.startsWith("replay-")) return;
-      this.sent.push({ to: payload.roomId ?? payload.listenerId ?? "", text: payload.text ?? "", at: Date.now() });
+      this.sent.push({ to: payload.roomId ?? payload.listenerId ?? "", text: payload.text ?? "" });
+      this.sentAt.push(Date.now());
     });
   }
 

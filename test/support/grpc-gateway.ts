@@ -103,6 +103,8 @@ export interface GatewayApp {
   inject(payload: { id: string; talkerId: string; type: number; [field: string]: unknown }): Promise<void>;
   /** Everything the bot sent (not what people typed), in order. */
   sent(): SentMessage[];
+  /** When the gateway's WeChat received each message of sent(), epoch ms. */
+  sentAt(): number[];
   /** What the bot sent to one contact or group. */
   sentTo(conversationId: string): string[];
   /** What the bot sent to the control chat (File Transfer). */
@@ -219,6 +221,7 @@ async function startGatewayApp(
     handled: (...ids) => app.whenHandled(ids, 30_000),
     inject: (payload) => chat.inject(payload),
     sent: () => [...chat.sent],
+    sentAt: () => [...chat.sentAt],
     sentTo: (id) => chat.sent.filter((m) => m.to === id).map((m) => m.text),
     controlReplies: () => chat.sent.filter((m) => m.to === FILE_HELPER_ID).map((m) => m.text),
     stop() {
