@@ -1,6 +1,6 @@
 import { pathToFileURL } from "node:url";
 import { ErpClient } from "../plugins/zhibang-erp/client/index.ts";
-import { mapLimit } from "../plugins/zhibang-erp/client/map-limit.ts";
+import pMap from "p-map";
 import { EMULATOR_DEFAULT_CREDENTIALS, startEmulator } from "../plugins/zhibang-erp/emulator/index.ts";
 
 /**
@@ -69,10 +69,10 @@ async function measure(emulator: BenchErp, customers: number, latencyMs: number,
     const callsBefore = erp.stats().calls;
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
-    await mapLimit(
+    await pMap(
       Array.from({ length: customers }, (_, i) => i + 1),
-      concurrency,
       (n) => createAssignFollow(erp, n),
+      { concurrency },
     );
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ErpValidationError, ErpWriteNotVerifiedError } from "../../plugins/zhibang-erp/client/index.ts";
-import { mapLimit } from "../../plugins/zhibang-erp/client/map-limit.ts";
+import pMap from "p-map";
 import { companyInput, withEmulator } from "./emulator-fixture.ts";
 
 /** The customer operations against the emulator over real HTTP, checked in the ERP's own state. */
@@ -109,7 +109,7 @@ describe("listing", () => {
   it("pages over 250 customers: recordcount right, none missing, none twice", async () => {
     const { erp } = await withEmulator({ seedDemo: false });
     const khids = Array.from({ length: 250 }, (_, i) => `WX${String(i + 1).padStart(6, "0")}`);
-    const created = await mapLimit(khids, 8, (khid) => erp.createCustomer(companyInput(khid)));
+    const created = await pMap(khids, (khid) => erp.createCustomer(companyInput(khid)), { concurrency: 8 });
     const listed = await erp.listCustomers({}, { pageSize: 20, sort: "-1" });
     expect(listed.recordcount).toBe(250);
     expect(listed.pagesRead).toBe(13);

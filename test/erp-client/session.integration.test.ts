@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ErpAuthError } from "../../plugins/zhibang-erp/client/index.ts";
-import { mapLimit } from "../../plugins/zhibang-erp/client/map-limit.ts";
+import pMap from "p-map";
 import { withEmulator } from "./emulator-fixture.ts";
 
 /** Login, its failures, and session expiry against the emulator. */
@@ -52,10 +52,10 @@ describe("session expiry", () => {
     const ords = (await erp.listCustomers()).items.map((c) => c.ord);
     const before = emulator.snapshot().calls.login;
     emulator.expireAllSessions();
-    const details = await mapLimit(
+    const details = await pMap(
       Array.from({ length: 20 }, (_, i) => ords[i % ords.length]!),
-      20,
       (ord) => erp.getCustomer(ord),
+      { concurrency: 20 },
     );
     expect(details.every((d) => d !== undefined && d.name !== "")).toBe(true);
     expect(emulator.snapshot().calls.login - before).toBe(1);

@@ -4,7 +4,7 @@ import { renderTable } from "../../../src/cli/table.ts";
 import { maskMobile } from "../../../src/privacy/mask.ts";
 import type { ErpClient } from "../client/erp-client.ts";
 import { clip } from "../client/followup.ts";
-import { mapLimit } from "../client/map-limit.ts";
+import pMap from "p-map";
 import type { CustomerDetail, CustomerSummary } from "../client/types.ts";
 import { cliLogger, print, withErp } from "./check-command.ts";
 
@@ -54,13 +54,13 @@ export function positiveInteger(flag: string, value: string): number {
 /** The newest `limit` customers of a source; rows whose detail shows another source are left out (never trust a filter). */
 async function customersFromSource(erp: ErpClient, source: number, limit: number) {
   const listed = await erp.listCustomers({ ly: source }, { sort: "-1", limit, pageSize: Math.min(limit, 100) });
-  const rows = await mapLimit(
+  const rows = await pMap(
     listed.items,
-    DETAIL_READS_IN_FLIGHT,
     async (summary): Promise<ListedCustomer> => ({
       summary,
       detail: await erp.getCustomer(summary.ord),
     }),
+    { concurrency: DETAIL_READS_IN_FLIGHT },
   );
   const shown = rows.filter((row) => !row.detail?.ly || row.detail.ly === String(source));
   return { shown, skipped: rows.length - shown.length };

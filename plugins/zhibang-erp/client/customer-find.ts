@@ -3,7 +3,7 @@ import { foldFullWidth, normalizeMobile } from "../../../src/privacy/mobile.ts";
 import type { CallRunner } from "./call-runner.ts";
 import { getCustomer } from "./customer-form.ts";
 import { listCustomers } from "./customer-list.ts";
-import { mapLimit } from "./map-limit.ts";
+import pMap from "p-map";
 import type { CustomerDetail, CustomerSummary } from "./types.ts";
 
 /**
@@ -26,7 +26,7 @@ export async function findByKhid(context: FindContext, khid: string): Promise<Cu
   const listed = await listCustomers(context.runner, { khid: wanted }, {}, context.pageSize);
   // Some installs may show a khid column: then it narrows exactly before any detail read.
   const candidates = listed.items.filter((c) => c.record.khid === undefined || c.record.khid.trim() === wanted);
-  const details = await mapLimit(candidates, DETAIL_READS_IN_FLIGHT, (c) => getCustomer(context.runner, c.ord));
+  const details = await pMap(candidates, (c) => getCustomer(context.runner, c.ord), { concurrency: DETAIL_READS_IN_FLIGHT });
   return details.filter((d): d is CustomerDetail => d !== undefined && d.khid === wanted);
 }
 
