@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { parseBodyText } from "../../plugins/zhibang-erp/emulator/body-parser.ts";
-import { parseRelaxedJson } from "../../plugins/zhibang-erp/emulator/relaxed-json.ts";
+import { BodyParseError, parseBodyText } from "../../plugins/zhibang-erp/emulator/body-parser.ts";
 import { unescapeControlCharacters } from "../../plugins/zhibang-erp/emulator/render.ts";
 
-describe("relaxed body parsing (docs/zhibang-protocol.md §2.1)", () => {
+describe("JS object literal bodies (docs/zhibang-protocol.md §2.1)", () => {
   it.each([
     [
       `{session:"******", datas:[{id:"user", val:"txt:admin"}]}`,
@@ -13,11 +12,12 @@ describe("relaxed body parsing (docs/zhibang-protocol.md §2.1)", () => {
     [`{datas:[{id:"pagesize",val:500,},], cmdkey:"refresh"}`, { datas: [{ id: "pagesize", val: 500 }], cmdkey: "refresh" }],
     [`{a:'it\\'s', b:"\\u4e2d", c:true, d:null, e:-1.5} // trailing comment`, { a: "it's", b: "中", c: true, d: null, e: -1.5 }],
   ])("parses %s", (text, expected) => {
-    expect(parseRelaxedJson(text)).toEqual(expected);
+    expect(parseBodyText(text)).toEqual(expected);
   });
 
-  it.each([`{a:}`, `{a:"x"`, `{a b}`, `[1 2]`, `{a:"x"} extra`])("rejects %s", (text) => {
-    expect(() => parseRelaxedJson(text)).toThrow(/position/);
+  it.each([`{a:}`, `{a:"x"`, `{a b}`, `[1 2]`, `{a:"x"} extra`])("rejects %s, saying where", (text) => {
+    expect(() => parseBodyText(text)).toThrow(BodyParseError);
+    expect(() => parseBodyText(text)).toThrow(/neither JSON nor a JS object literal: .* at 1:\d+/);
   });
 
   it("prefers strict JSON, strips a BOM, and rejects non-objects", () => {

@@ -1,4 +1,4 @@
-import { parseRelaxedJson } from "./relaxed-json.ts";
+import JSON5 from "json5";
 
 /**
  * One parsed API call. `datas` and `query` are keyed by lower-case id because the real
@@ -29,7 +29,11 @@ export function isAcceptedContentType(header: string | undefined): boolean {
   return ACCEPTED_CONTENT_TYPES.has(mediaType);
 }
 
-/** Strict JSON first; the vendor's JS-literal bodies through the relaxed parser. */
+/**
+ * Strict JSON first, then the JS object literals the vendor's samples post (unquoted keys,
+ * single quotes, trailing commas, comments: the real server evaluates the body as script).
+ * JSON5 is that grammar, kept by a maintained library rather than a parser of our own.
+ */
 export function parseBodyText(text: string): Record<string, unknown> {
   const trimmed = text.replace(/^\uFEFF/, "").trim();
   if (trimmed === "") return {};
@@ -38,7 +42,7 @@ export function parseBodyText(text: string): Record<string, unknown> {
     parsed = JSON.parse(trimmed);
   } catch {
     try {
-      parsed = parseRelaxedJson(trimmed);
+      parsed = JSON5.parse(trimmed);
     } catch (error) {
       throw new BodyParseError(`the request body is neither JSON nor a JS object literal: ${(error as Error).message}`, {
         cause: error,
