@@ -1,3 +1,4 @@
+import { padToWidth } from "../cli/table.ts";
 import type { ActivityEvent } from "../plugins/types.ts";
 import type { ThreadStore } from "../store/types.ts";
 
@@ -39,13 +40,7 @@ export function consoleReporter(store: ThreadStore, write: (line: string) => voi
     chain = chain.then(async () => {
       const name = await nameOf(event.contactId);
       const time = new Date().toTimeString().slice(0, 8);
-      write(`${time}  ${ICONS[event.kind] ?? "·"} ${name ? `${pad(name, 16)} ` : ""}${event.text}\n`);
+      write(`${time}  ${ICONS[event.kind] ?? "·"} ${name ? `${padToWidth(name, 16)} ` : ""}${event.text}\n`);
     });
   };
-}
-
-function pad(text: string, width: number): string {
-  let w = 0;
-  for (const ch of text) w += /[\u2e80-\uffff]/u.test(ch) ? 2 : 1;
-  return text + " ".repeat(Math.max(0, width - w));
 }

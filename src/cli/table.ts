@@ -1,18 +1,20 @@
-/** A plain-text table whose columns line up with Chinese (double-width) characters too. */
+import stringWidth from "string-width";
+
+/**
+ * A plain-text table whose columns line up in a terminal: widths are terminal columns
+ * (string-width), so Chinese names, full-width digits and emoji sequences count as two.
+ */
 export function renderTable(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ""))));
+  const widths = headers.map((h, i) => Math.max(stringWidth(h), ...rows.map((r) => stringWidth(r[i] ?? ""))));
   const line = (cells: string[]) =>
     cells
-      .map((cell, i) => cell + " ".repeat((widths[i] ?? 0) - displayWidth(cell)))
+      .map((cell, i) => padToWidth(cell, widths[i] ?? 0))
       .join("  ")
       .trimEnd();
   return [line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
 
-const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
-
-export function displayWidth(text: string): number {
-  let width = 0;
-  for (const ch of text) width += WIDE.test(ch) || (ch.codePointAt(0) ?? 0) > 0x1f000 ? 2 : 1;
-  return width;
+/** `text` followed by spaces up to `width` terminal columns (nothing added when it is wider). */
+export function padToWidth(text: string, width: number): string {
+  return text + " ".repeat(Math.max(0, width - stringWidth(text)));
 }
