@@ -1,6 +1,6 @@
 import { pathToFileURL } from "node:url";
-import { ErpClient } from "../plugins/zhibang-erp/client/index.ts";
 import pMap from "p-map";
+import { ErpClient } from "../plugins/zhibang-erp/client/index.ts";
 import { EMULATOR_DEFAULT_CREDENTIALS, startEmulator } from "../plugins/zhibang-erp/emulator/index.ts";
 
 /**

@@ -1,6 +1,6 @@
+import pMap from "p-map";
 import { describe, expect, it } from "vitest";
 import { ErpValidationError, ErpWriteNotVerifiedError } from "../../plugins/zhibang-erp/client/index.ts";
-import pMap from "p-map";
 import { companyInput, withEmulator } from "./emulator-fixture.ts";
 
 /** The customer operations against the emulator over real HTTP, checked in the ERP's own state. */

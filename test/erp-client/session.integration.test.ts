@@ -1,6 +1,6 @@
+import pMap from "p-map";
 import { describe, expect, it } from "vitest";
 import { ErpAuthError } from "../../plugins/zhibang-erp/client/index.ts";
-import pMap from "p-map";
 import { withEmulator } from "./emulator-fixture.ts";
 
 /** Login, its failures, and session expiry against the emulator. */

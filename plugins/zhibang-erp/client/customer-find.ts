@@ -1,9 +1,9 @@
+import pMap from "p-map";
 import { maskText } from "../../../src/privacy/mask.ts";
 import { foldFullWidth, normalizeMobile } from "../../../src/privacy/mobile.ts";
 import type { CallRunner } from "./call-runner.ts";
 import { getCustomer } from "./customer-form.ts";
 import { listCustomers } from "./customer-list.ts";
-import pMap from "p-map";
 import type { CustomerDetail, CustomerSummary } from "./types.ts";
 
 /**
