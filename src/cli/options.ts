@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { loadConfig } from "../config/load.ts";
+import { type ExternalService, loadConfig } from "../config/load.ts";
 import type { AppConfig } from "../config/schema.ts";
 
 /** Global options every subcommand accepts (docs/architecture.md §3.1). */
@@ -8,10 +8,18 @@ export interface GlobalOptions {
   data?: string;
 }
 
-/** Loads the configuration for a command: default.yaml, then --config, env, then --data. */
-export function configFromOptions(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): AppConfig {
+/**
+ * Loads the configuration for a command: default.yaml, then --config, env, then --data.
+ * `uses`: the services the command talks to, whose secrets must be set (default: all).
+ */
+export function configFromOptions(
+  options: GlobalOptions,
+  uses?: readonly ExternalService[],
+  env: NodeJS.ProcessEnv = process.env,
+): AppConfig {
   const overrides: Record<string, unknown> = {};
   if (options.data) overrides.dataDir = options.data;
-  const config = loadConfig({ env, files: options.config ? [resolve(options.config)] : [], overrides });
+  const files = options.config ? [resolve(options.config)] : [];
+  const config = loadConfig({ env, files, overrides, ...(uses ? { uses } : {}) });
   return { ...config, dataDir: resolve(config.dataDir) };
 }

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import YAML from "yaml";
 import type { z } from "zod";
+import { suggestKey } from "./did-you-mean.ts";
 import { ENV_OVERRIDES, readSecrets } from "./env.ts";
 import { ConfigError } from "./errors.ts";
 import { type AppConfig, configSchema } from "./schema.ts";
@@ -19,8 +20,17 @@ const SECRET_FILE_KEYS: Record<string, string> = {
   "dashboard.token": "WXERP_DASHBOARD_TOKEN",
 };
 
+/** The outside services whose secrets a command may need. */
+export type ExternalService = "erp" | "llm" | "wechat";
+export const ALL_SERVICES: readonly ExternalService[] = ["erp", "llm", "wechat"];
+
 export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
+  /**
+   * The services this run talks to: only their secrets are required (`wxerp erp check`
+   * needs the ERP's and not the LLM key). Default: all of them, as the bot does.
+   */
+  uses?: readonly ExternalService[];
   /** Files merged in order over `config/default.yaml`. */
   files?: string[];
   /** Last-word overrides from the command line (e.g. `--data`). */
@@ -40,11 +50,11 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
 
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => describeIssue(issue, env));
+    const problems = parsed.error.issues.flatMap((issue) => describeIssue(issue, env));
     throw new ConfigError(`invalid configuration:\n  - ${problems.join("\n  - ")}`, problems);
   }
   const config: AppConfig = { ...parsed.data, secrets: readSecrets(env), configFiles: files };
-  checkRequiredSecrets(config);
+  checkRequiredSecrets(config, new Set(options.uses ?? ALL_SERVICES));
   return config;
 }
 
@@ -91,28 +101,34 @@ function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
   return out;
 }
 
-function describeIssue(issue: z.core.$ZodIssue, env: NodeJS.ProcessEnv): string {
+function describeIssue(issue: z.core.$ZodIssue, env: NodeJS.ProcessEnv): string[] {
   const path = issue.path.join(".");
   const fromEnv = ENV_OVERRIDES.find((o) => o.path === path && env[o.variable] !== undefined && env[o.variable] !== "");
   const where = fromEnv ? `${fromEnv.variable} (${path})` : path || "(top level)";
-  if (issue.code === "unrecognized_keys") {
-    const keys = issue.keys.map((k) => (path ? `${path}.${k}` : k));
-    return `unknown key ${keys.join(", ")}: check the spelling against config/example.yaml`;
-  }
-  return `${where}: ${issue.message}`;
+  if (issue.code === "unrecognized_keys") return issue.keys.map((key) => unknownKey(issue.path, key));
+  return [`${where}: ${issue.message}`];
 }
 
-function checkRequiredSecrets(config: AppConfig): void {
+/** One line per unknown key, with the known key it most likely meant. */
+function unknownKey(parent: ReadonlyArray<PropertyKey>, key: string): string {
+  const dotted = (name: string) => [...parent, name].join(".");
+  const meant = suggestKey(configSchema, parent, key);
+  return meant === undefined
+    ? `unknown key ${dotted(key)}: check the spelling against config/example.yaml`
+    : `unknown key ${dotted(key)}: did you mean ${dotted(meant)}?`;
+}
+
+function checkRequiredSecrets(config: AppConfig, uses: ReadonlySet<ExternalService>): void {
   const problems: string[] = [];
   const { secrets } = config;
-  if (config.erp.baseUrl !== "embedded") {
+  if (uses.has("erp") && config.erp.baseUrl !== "embedded") {
     if (!secrets.erpUsername) problems.push("WXERP_ERP_USERNAME is not set (needed because erp.baseUrl is a real ERP)");
     if (!secrets.erpPassword) problems.push("WXERP_ERP_PASSWORD is not set (needed because erp.baseUrl is a real ERP)");
   }
-  if (config.scorer.provider === "openai" && !secrets.openaiApiKey) {
+  if (uses.has("llm") && config.scorer.provider === "openai" && !secrets.openaiApiKey) {
     problems.push("OPENAI_API_KEY is not set (needed because scorer.provider is openai; any value for a local Ollama/vLLM)");
   }
-  if (config.wechat.puppet === "service" && !secrets.puppetToken) {
+  if (uses.has("wechat") && config.wechat.puppet === "service" && !secrets.puppetToken) {
     problems.push("WECHATY_PUPPET_SERVICE_TOKEN is not set (needed because wechat.puppet is service)");
   }
   if (secrets.alertWebhookUrl && !/^https?:\/\/[^\s/]+/.test(secrets.alertWebhookUrl)) {

@@ -6,7 +6,12 @@ import { z } from "zod";
  * an error that names it, never silently ignored (a typo must not fall back to a default).
  */
 
-const userId = z.string().regex(/^\d+$/, "an ERP user id (gate ord), digits only");
+const USER_ID_RULE = 'an ERP user id (gate ord): digits, e.g. "123"';
+/** YAML reads `users: [123]` as numbers; a whole number is the same id written without quotes. */
+const userId = z.preprocess(
+  (value) => (typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? String(value) : value),
+  z.string({ error: USER_ID_RULE }).regex(/^\d+$/, USER_ID_RULE),
+);
 
 export const tierSchema = z
   .strictObject({

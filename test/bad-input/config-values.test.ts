@@ -91,12 +91,15 @@ describe("bad configuration values", { timeout: CHILD_PROCESS_TIMEOUT_MS }, () =
   });
 
   it("missing secrets are all listed at once, each with why it is needed; blank values count as missing", async () => {
-    const stderr = await statusWith("secrets", undefined, {
+    // `wxerp start` talks to the ERP, the LLM and WeChat, so it needs every secret.
+    const { code, stdout, stderr } = await wxerp(["start", "--data", join(dir, "data-secrets")], {
       WXERP_ERP_BASE_URL: "https://erp.example.com",
       WXERP_ERP_USERNAME: "   ",
       WXERP_SCORER: "openai",
       WXERP_PUPPET: "service",
     });
+    expect(code, stderr).toBe(2);
+    expect(stdout).toBe("");
     expect(stderr).toContain("WXERP_ERP_USERNAME is not set (needed because erp.baseUrl is a real ERP)");
     expect(stderr).toContain("WXERP_ERP_PASSWORD is not set");
     expect(stderr).toContain("OPENAI_API_KEY is not set (needed because scorer.provider is openai");

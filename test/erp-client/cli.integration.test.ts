@@ -1,5 +1,8 @@
 import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { EMULATOR_DEFAULT_CREDENTIALS } from "../../plugins/zhibang-erp/emulator/index.ts";
@@ -17,11 +20,16 @@ interface Run {
   stderr: string;
 }
 
+/** The test runner's environment without any wxerp, LLM or WeChat setting: only what a test gives counts. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(WXERP_|OPENAI_|WECHATY_)/.test(name)));
+}
+
 function wxerp(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn("npx", ["tsx", "src/main.ts", ...args], {
       cwd: ROOT,
-      env: { ...process.env, WXERP_LOG_LEVEL: "warn", ...env },
+      env: { ...cleanEnv(), WXERP_LOG_LEVEL: "warn", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -51,6 +59,35 @@ describe("wxerp erp check", { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {
     expect(run.stdout).toContain("139****2222");
     expect(run.stdout).not.toContain("13911112222");
     expect(emulator.snapshot().calls).toMatchObject({ login: 1, list: 1, logout: 1 });
+  });
+
+  it("needs only the ERP's variables: a real-WeChat, LLM-scored config without their secrets still checks the ERP", async () => {
+    const { emulator } = await withEmulator();
+    const dataDir = mkdtempSync(join(tmpdir(), "wxerp-check-"));
+    // config/example.yaml: wechat.puppet service and scorer.provider openai, whose token and key are unset here.
+    const run = await wxerp(["erp", "check", "--config", "config/example.yaml", "--data", dataDir], {
+      WXERP_ERP_BASE_URL: emulator.url,
+      ...credentials,
+    });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("login ok");
+    const list = await wxerp(["erp", "list", "--config", "config/example.yaml", "--data", dataDir], {
+      WXERP_ERP_BASE_URL: emulator.url,
+      ...credentials,
+    });
+    expect(list.stderr).toBe("");
+    expect(list.code).toBe(0);
+  });
+
+  it("without the ERP's variables: exit 2 naming only them, not the LLM key or the WeChat token", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "wxerp-check-"));
+    const run = await wxerp(["erp", "check", "--config", "config/example.yaml", "--data", dataDir], {});
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain("WXERP_ERP_USERNAME is not set");
+    expect(run.stderr).toContain("WXERP_ERP_PASSWORD is not set");
+    expect(run.stderr).not.toMatch(/OPENAI_API_KEY|WECHATY_PUPPET_SERVICE_TOKEN/);
   });
 
   it("a wrong password: exit 1 with the sentence naming the variables", async () => {

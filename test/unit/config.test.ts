@@ -50,6 +50,28 @@ describe("loadConfig", () => {
     );
   });
 
+  it("suggests the key a typo most likely meant, at any depth", () => {
+    const cases: Array<[string, RegExp]> = [
+      ["scorer:\n  provder: openai\n", /unknown key scorer\.provder: did you mean scorer\.provider\?/],
+      ["admission:\n  scoreTreshold: 70\n", /unknown key admission\.scoreTreshold: did you mean admission\.scoreThreshold\?/],
+      ["dashbord:\n  port: 1\n", /unknown key dashbord: did you mean dashboard\?/],
+      ["erp:\n  khidprefix: SH\n", /unknown key erp\.khidprefix: did you mean erp\.khidPrefix\?/],
+      ["erp:\n  emulator:\n    latencyMS: 5\n", /unknown key erp\.emulator\.latencyMS: did you mean erp\.emulator\.latencyMs\?/],
+      [
+        "assignment:\n  tiers:\n    - { minscore: 0, public: true }\n",
+        /unknown key assignment\.tiers\.0\.minscore: did you mean assignment\.tiers\.0\.minScore\?/,
+      ],
+    ];
+    for (const [yaml, expected] of cases) expect(problem(() => loadConfig({ env: {}, files: [file(yaml)] }))).toMatch(expected);
+  });
+
+  it("does not guess when no key is close, and names each unknown key on its own line", () => {
+    const message = problem(() => loadConfig({ env: {}, files: [file("scorer:\n  temperature: 1\n  modle: x\n")] }));
+    expect(message).toContain("unknown key scorer.temperature: check the spelling against config/example.yaml");
+    expect(message).toContain("unknown key scorer.modle: did you mean scorer.model?");
+    expect(message).not.toMatch(/temperature: did you mean/);
+  });
+
   it("names a key with a wrong type", () => {
     expect(problem(() => loadConfig({ env: {}, files: [file("admission:\n  scoreThreshold: high\n")] }))).toMatch(
       /admission\.scoreThreshold/,
@@ -89,6 +111,17 @@ describe("loadConfig", () => {
     expect(message).toMatch(/WECHATY_PUPPET_SERVICE_TOKEN/);
   });
 
+  it("requires only the secrets of the services a command uses", () => {
+    const env = { WXERP_ERP_BASE_URL: "http://erp.example.com", WXERP_SCORER: "openai", WXERP_PUPPET: "service" };
+    const erpOnly = problem(() => loadConfig({ env, uses: ["erp"] }));
+    expect(erpOnly).toMatch(/WXERP_ERP_USERNAME/);
+    expect(erpOnly).not.toMatch(/OPENAI_API_KEY|WECHATY_PUPPET_SERVICE_TOKEN/);
+    const config = loadConfig({ env: { ...env, WXERP_ERP_USERNAME: "api", WXERP_ERP_PASSWORD: "pw" }, uses: ["erp"] });
+    expect(config.scorer.provider).toBe("openai");
+    expect(config.wechat.puppet).toBe("service");
+    expect(loadConfig({ env, uses: [] }).erp.baseUrl).toBe("http://erp.example.com");
+  });
+
   it("reads secrets from the environment only", () => {
     const config = loadConfig({
       env: { WXERP_ERP_BASE_URL: "https://erp.example.com", WXERP_ERP_USERNAME: "api", WXERP_ERP_PASSWORD: "pw" },
@@ -99,6 +132,21 @@ describe("loadConfig", () => {
   it("rejects a tier with both users and public", () => {
     const yaml = "assignment:\n  tiers:\n    - { minScore: 0, users: ['1'], public: true }\n";
     expect(problem(() => loadConfig({ env: {}, files: [file(yaml)] }))).toMatch(/assignment\.tiers\.0/);
+  });
+
+  it("accepts tier user ids written as numbers (users: [123]) and keeps them as text", () => {
+    const yaml = "assignment:\n  tiers:\n    - { minScore: 80, users: [123, '456'] }\n    - { minScore: 0, public: true }\n";
+    const config = loadConfig({ env: {}, files: [file(yaml)] });
+    expect(config.assignment.tiers[0]?.users).toEqual(["123", "456"]);
+  });
+
+  it("refuses a tier user id that is not a whole number, naming where it is", () => {
+    for (const id of ["1.5", "-3", "wang"]) {
+      const yaml = `assignment:\n  tiers:\n    - { minScore: 0, users: [${id}] }\n`;
+      expect(problem(() => loadConfig({ env: {}, files: [file(yaml)] }))).toMatch(
+        /assignment\.tiers\.0\.users\.0: an ERP user id \(gate ord\): digits, e\.g\. "123"/,
+      );
+    }
   });
 
   it("reports YAML syntax errors with the file name", () => {

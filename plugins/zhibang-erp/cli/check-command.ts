@@ -15,7 +15,8 @@ import { connectErp, type ErpConnection } from "../connect.ts";
 const CHECK_CUSTOMERS = 5;
 
 export async function runErpCheck(options: GlobalOptions): Promise<void> {
-  const config = configFromOptions(options);
+  // Talks to the ERP only: the LLM key and the WeChat token may be unset.
+  const config = configFromOptions(options, ["erp"]);
   const logger = cliLogger(config.log.level);
   await withErp(config, logger, async (connection) => {
     const where = connection.emulator ? `${connection.baseUrl} (embedded emulator)` : connection.baseUrl;

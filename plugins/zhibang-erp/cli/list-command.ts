@@ -1,10 +1,10 @@
+import pMap from "p-map";
 import { UsageError } from "../../../src/cli/exit.ts";
 import { configFromOptions, type GlobalOptions } from "../../../src/cli/options.ts";
 import { renderTable } from "../../../src/cli/table.ts";
 import { maskMobile } from "../../../src/privacy/mask.ts";
 import type { ErpClient } from "../client/erp-client.ts";
 import { clip } from "../client/followup.ts";
-import pMap from "p-map";
 import type { CustomerDetail, CustomerSummary } from "../client/types.ts";
 import { cliLogger, print, withErp } from "./check-command.ts";
 
@@ -30,7 +30,8 @@ interface ListedCustomer {
 export async function runErpList(options: ErpListOptions): Promise<void> {
   const limit = positiveInteger("--limit", options.limit);
   const source = positiveInteger("--source", options.source);
-  const config = configFromOptions(options);
+  // Talks to the ERP only: the LLM key and the WeChat token may be unset.
+  const config = configFromOptions(options, ["erp"]);
   await withErp(config, cliLogger(config.log.level), async (connection) => {
     const { shown, skipped } = await customersFromSource(connection.client, source, limit);
     if (shown.length === 0) {

@@ -15,7 +15,8 @@ export async function runReplayCommand(file: string, options: GlobalOptions & { 
   } catch (error) {
     throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
-  const config = configFromOptions(options);
+  // Scores and writes to the ERP; WeChat is the offline mock (checked below), so no token.
+  const config = configFromOptions(options, ["erp", "llm"]);
   if (config.wechat.puppet !== "mock") {
     throw new UsageError(
       "the replay plays conversations through the mock WeChat: set wechat.puppet to mock (or unset WXERP_PUPPET)",

@@ -13,7 +13,8 @@ import { renderTable } from "../table.ts";
  * read from the data directory. Read-only: safe beside a running bot.
  */
 export async function runStatus(options: GlobalOptions & { json: boolean }): Promise<void> {
-  const config = configFromOptions(options);
+  // Reads the data directory only: no secret is needed.
+  const config = configFromOptions(options, []);
   const { logger } = cliLogger(config);
   const store = createThreadStore(config, logger);
   await store.open();

@@ -10,7 +10,8 @@ import { configFromOptions, type GlobalOptions } from "../options.ts";
  * timers ignored (each job at most once in this pass). Exit 1 when jobs are still failing.
  */
 export async function runSync(options: GlobalOptions): Promise<void> {
-  const config = configFromOptions(options);
+  // Scores and writes to the ERP; never opens WeChat.
+  const config = configFromOptions(options, ["erp", "llm"]);
   const { logger } = cliLogger(config);
   const en = config.locale === "en";
   let app: Awaited<ReturnType<typeof createApp>>;
