@@ -41,7 +41,7 @@ describe("bad configuration values", { timeout: CHILD_PROCESS_TIMEOUT_MS }, () =
         "  port: 70000",
         "assignment:",
         "  tiers:",
-        "    - { minScore: 80, users: [123] }",
+        "    - { minScore: 80, users: [12.5] }",
         "scorer:",
         "  provider: gpt",
       ].join("\n"),
