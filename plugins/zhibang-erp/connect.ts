@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { AppConfig } from "../../src/config/schema.ts";
 import type { Logger } from "../../src/logging/logger.ts";
 import { ErpClient } from "./client/index.ts";
-import type { ErpCallEvent } from "./client/types.ts";
+import type { ErpCallEvent, ErpRetryProgress } from "./client/types.ts";
 import { EMULATOR_DEFAULT_CREDENTIALS, type EmulatorOptions, type RunningEmulator, startEmulator } from "./emulator/index.ts";
 
 /**
@@ -23,6 +23,8 @@ export interface ErpConnection {
 
 export interface ConnectErpOptions {
   onCall?: (event: ErpCallEvent) => void;
+  /** Before each retry of an ERP call (a command line prints it). */
+  onRetry?: (progress: ErpRetryProgress) => void;
   /** Extra options for the embedded emulator (tests, benches). */
   emulator?: Partial<EmulatorOptions>;
 }
@@ -88,5 +90,6 @@ function clientSettings(config: AppConfig, logger: Logger, options: ConnectErpOp
     pageSize,
     logger,
     ...(options.onCall ? { onCall: options.onCall } : {}),
+    ...(options.onRetry ? { onRetry: options.onRetry } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ErpAuthError, ErpClient, ErpServerError, ErpTimeoutError } from "../../plugins/zhibang-erp/client/index.ts";
-import type { ErpCallEvent } from "../../plugins/zhibang-erp/client/types.ts";
+import type { ErpCallEvent, ErpRetryProgress } from "../../plugins/zhibang-erp/client/types.ts";
+import { createLogger } from "../../src/logging/logger.ts";
 import {
   LOGIN_OK,
   SAVED,
@@ -147,6 +148,57 @@ describe("retries and call events", () => {
     expect(error).toBeInstanceOf(ErpServerError);
     expect((error as ErpServerError).maybeApplied).toBe(false);
     expect(server.requests.every((r) => r.path.includes("login"))).toBe(true);
+  });
+
+  it("tells onRetry before each retry (timeout, retry 2/4) and logs it as one JSON line, masked", async () => {
+    let logins = 0;
+    const server = await serve((r) => {
+      if (!r.path.endsWith("login")) return { body: { header: { status: 11, message: "缺少对象 13912345678" } } };
+      return ++logins <= 2 ? "hang" : { body: LOGIN_OK };
+    });
+    const progress: ErpRetryProgress[] = [];
+    const lines: string[] = [];
+    const logger = createLogger({ level: "info", stream: { write: (line: string) => lines.push(line) } });
+    const erp = client(server.url, { timeoutMs: 400, retries: 3, logger, onRetry: (p) => progress.push(p) });
+    await erp.login();
+    expect(progress).toEqual([
+      { operation: "login", attempt: 2, attempts: 4, reason: "timeout" },
+      { operation: "login", attempt: 3, attempts: 4, reason: "timeout" },
+    ]);
+    const logged = lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((l) => l.msg === "ERP call failed; retrying");
+    expect(logged.map((l) => [l.operation, l.attempt, l.attempts, l.reason])).toEqual([
+      ["login", 2, 4, "timeout"],
+      ["login", 3, 4, "timeout"],
+    ]);
+
+    progress.length = 0;
+    const failed = await erp.listCustomers().catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(ErpServerError);
+    // Three retries announced, none after the last attempt; the ERP's words masked.
+    expect(progress.map((p) => `${p.reason}, retry ${p.attempt}/${p.attempts}`)).toEqual([
+      "缺少对象 139****5678, retry 2/4",
+      "缺少对象 139****5678, retry 3/4",
+      "缺少对象 139****5678, retry 4/4",
+    ]);
+    expect(lines.filter((l) => l.includes("retrying") && l.includes("139****5678"))).toHaveLength(3);
+    expect(lines.join("")).not.toContain("13912345678");
+  });
+
+  it("announces no retry for a failure that is not retried (a refused password)", async () => {
+    const server = await serve(() => ({
+      body: {
+        header: { status: 1, message: "用户名或密码错误" },
+        body: { model: "init", action: "fail", fail: { message: "用户名或密码错误" } },
+      },
+    }));
+    const progress: ErpRetryProgress[] = [];
+    const error = await client(server.url, { onRetry: (p) => progress.push(p) })
+      .login()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ErpAuthError);
+    expect(progress).toEqual([]);
   });
 
   it("v3 edit carries the token in ZBAPI-Token and logs in again on Code 400", async () => {

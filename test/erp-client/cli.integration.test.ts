@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { EMULATOR_DEFAULT_CREDENTIALS } from "../../plugins/zhibang-erp/emulator/index.ts";
 import { CHILD_PROCESS_TIMEOUT_MS } from "../support/timeouts.ts";
 import { companyInput, withEmulator } from "./emulator-fixture.ts";
-import { startScriptedServer } from "./scripted-server.ts";
+import { LOGIN_OK, startScriptedServer } from "./scripted-server.ts";
 
 /** `wxerp erp check` and `wxerp erp list` as a user runs them: a real process against a real ERP URL. */
 
@@ -88,6 +88,31 @@ describe("wxerp erp check", { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {
     expect(run.stderr).toContain("WXERP_ERP_USERNAME is not set");
     expect(run.stderr).toContain("WXERP_ERP_PASSWORD is not set");
     expect(run.stderr).not.toMatch(/OPENAI_API_KEY|WECHATY_PUPPET_SERVICE_TOKEN/);
+  });
+
+  it("says so on the console while it retries a slow ERP (timeout, retry 2/4), then succeeds", async () => {
+    let logins = 0;
+    const erp = await startScriptedServer((r) => {
+      if (r.path === "/webapi/v3/ov1/login") return ++logins <= 2 ? "hang" : { body: LOGIN_OK };
+      if (r.path.endsWith("logout.asp")) return { body: { header: { status: 0, message: "ok" } } };
+      return {
+        body: { header: { status: 0 }, body: { model: "source", source: { table: { cols: [{ id: "ord" }], rows: [] } } } },
+      };
+    });
+    const dir = mkdtempSync(join(tmpdir(), "wxerp-retry-"));
+    const config = join(dir, "slow-erp.yaml");
+    writeFileSync(config, "erp:\n  timeoutMs: 1500\n  retries: 3\n  retryBaseMs: 10\n  retryMaxMs: 50\n");
+    try {
+      const run = await wxerp(["erp", "check", "--config", config, "--data", join(dir, "data")], {
+        WXERP_ERP_BASE_URL: erp.url,
+        ...credentials,
+      });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr.split("\n").filter(Boolean)).toEqual(["ERP login: timeout, retry 2/4", "ERP login: timeout, retry 3/4"]);
+      expect(run.stdout).toContain("login ok");
+    } finally {
+      await erp.close();
+    }
   });
 
   it("a wrong password: exit 1 with the sentence naming the variables", async () => {

@@ -6,6 +6,7 @@ import { maskMobile } from "../../../src/privacy/mask.ts";
 import { explainErpError } from "../client/explain-error.ts";
 import type { CustomerSummary } from "../client/types.ts";
 import { connectErp, type ErpConnection } from "../connect.ts";
+import { printRetry } from "./retry-line.ts";
 
 /**
  * `wxerp erp check`: log in to the configured ERP, list up to 5 customers,
@@ -35,13 +36,16 @@ export async function runErpCheck(options: GlobalOptions): Promise<void> {
   });
 }
 
-/** Connects, runs `work`, logs out and closes; ERP errors become a CliFailure sentence. */
+/**
+ * Connects, runs `work`, logs out and closes; ERP errors become a CliFailure sentence. Each
+ * retry is a line on stderr.
+ */
 export async function withErp(
   config: Parameters<typeof connectErp>[0],
   logger: Logger,
   work: (connection: ErpConnection) => Promise<void>,
 ): Promise<void> {
-  const connection = await connectErp(config, logger);
+  const connection = await connectErp(config, logger, { onRetry: printRetry });
   try {
     await work(connection);
   } catch (error) {

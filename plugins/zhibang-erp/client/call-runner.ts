@@ -3,12 +3,13 @@ import type { Logger } from "../../../src/logging/logger.ts";
 import { type CallSpec, pathWithQuery, toDatas } from "./call-spec.ts";
 import { type ErpReply, parseErpReply } from "./envelope.ts";
 import { ErpError, ErpSessionError, requestMayHaveReachedErp } from "./errors.ts";
+import { shortFailureReason } from "./explain-error.ts";
 import type { ErpHttp } from "./http.ts";
 import { assertReplyOk } from "./reply-status.ts";
 import { summariseFailure, summariseReply } from "./reply-summary.ts";
 import type { SessionKeeper } from "./session.ts";
 import type { StatsCounter } from "./stats.ts";
-import type { ErpCallEvent } from "./types.ts";
+import type { ErpCallEvent, ErpRetryProgress } from "./types.ts";
 
 export interface RunnerSettings {
   timeoutMs: number;
@@ -23,6 +24,7 @@ export interface RunnerDeps {
   stats: StatsCounter;
   logger: Logger | undefined;
   onCall: ((event: ErpCallEvent) => void) | undefined;
+  onRetry?: ((progress: ErpRetryProgress) => void) | undefined;
 }
 
 /** Per logical call. */
@@ -62,11 +64,10 @@ export class CallRunner {
         maxTimeout: retryMaxMs,
         randomize: true,
         shouldRetry: ({ error }) => shouldRetry(spec, error),
-        onFailedAttempt: ({ error, retriesLeft }) =>
-          this.deps.logger?.debug(
-            { operation: spec.operation, attempts: state.attempts, retriesLeft, err: error },
-            "ERP call failed",
-          ),
+        onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+          if (retriesLeft > 0 && shouldRetry(spec, error)) this.reportRetry(spec, error, attemptNumber + 1);
+          else this.deps.logger?.debug({ operation: spec.operation, attempts: state.attempts, err: error }, "ERP call failed");
+        },
       });
     } catch (error) {
       // A failed login before the request went out leaves `reached` false: nothing was written.
@@ -137,6 +138,23 @@ export class CallRunner {
       };
       this.report({ ...event, ...failure, response, outcome: "error", durationMs: performance.now() - started }, httpStatus);
       throw error;
+    }
+  }
+
+  /** A retry is coming: one JSON log line for tools, and the progress callback for a person. */
+  private reportRetry(spec: CallSpec<unknown>, error: unknown, attempt: number): void {
+    const progress: ErpRetryProgress = {
+      operation: spec.operation,
+      attempt,
+      attempts: this.deps.settings.retries + 1,
+      reason: shortFailureReason(error),
+    };
+    const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    this.deps.logger?.info({ ...progress, error: detail }, "ERP call failed; retrying");
+    try {
+      this.deps.onRetry?.(progress);
+    } catch (observerError) {
+      this.deps.logger?.warn({ err: observerError }, "onRetry observer threw");
     }
   }
 

@@ -78,6 +78,7 @@ export class ErpClient {
       stats: this.stats_,
       logger: options.logger,
       onCall: options.onCall,
+      onRetry: options.onRetry,
     });
     this.session = new SessionKeeper(
       () => this.loginOnce(),

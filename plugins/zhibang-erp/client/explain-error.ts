@@ -6,7 +6,12 @@ import {
   ErpServerError,
   ErpSessionError,
   ErpTimeoutError,
+  ErpWriteNotVerifiedError,
 } from "./errors.ts";
+import { excerptOf } from "./excerpt.ts";
+
+/** A progress line stays one short line. */
+const REASON_CHARS = 60;
 
 /**
  * One sentence for a person (CLI, chat replies): what went wrong with the ERP and what to
@@ -26,6 +31,21 @@ export function explainErpError(error: unknown, baseUrl: string): string {
   }
   if (error instanceof ErpProtocolError) return `the ERP at ${baseUrl} sent a reply wxerp cannot read: ${error.message}`;
   return error.message;
+}
+
+/** A few words on why an attempt failed, for a progress line ("timeout, retry 2/4"). Masked. */
+export function shortFailureReason(error: unknown): string {
+  if (error instanceof ErpTimeoutError) return "timeout";
+  if (error instanceof ErpNetworkError) return networkReason(error.code);
+  if (error instanceof ErpServerError) {
+    if (error.html) return "an HTML error page";
+    // A refusal inside an HTTP 200 reply (a script error, v3 Code 500) says more than "HTTP 200".
+    return error.httpStatus === 200 ? excerptOf(error.excerpt || "a server error", REASON_CHARS) : `HTTP ${error.httpStatus}`;
+  }
+  if (error instanceof ErpProtocolError) return "an unreadable reply";
+  if (error instanceof ErpWriteNotVerifiedError) return "the write did not show on reading back";
+  if (error instanceof ErpSessionError) return "session expired";
+  return excerptOf(error instanceof Error ? error.message : String(error), REASON_CHARS);
 }
 
 function networkReason(code: string): string {

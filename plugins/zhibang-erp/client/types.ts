@@ -21,6 +21,17 @@ export interface ErpCallEvent {
   at: string;
 }
 
+/** A failed attempt that will be tried again: what a person waiting at a terminal wants to see. */
+export interface ErpRetryProgress {
+  operation: string;
+  /** The attempt about to be made: 2 for the first retry. */
+  attempt: number;
+  /** Attempts this call may make in all (`retries` + 1). */
+  attempts: number;
+  /** What went wrong, in a few words ("timeout", "connection reset", "HTTP 502"); masked. */
+  reason: string;
+}
+
 export interface ErpStats {
   /** HTTP attempts, retries included. */
   calls: number;
@@ -49,6 +60,8 @@ export interface ErpClientOptions {
   pageSize?: number;
   logger?: Logger;
   onCall?: (event: ErpCallEvent) => void;
+  /** Called before each retry, so a command line can say "timeout, retry 2/4" instead of going quiet. */
+  onRetry?: (progress: ErpRetryProgress) => void;
 }
 
 /** What the ERP said at login. */
