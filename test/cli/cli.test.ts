@@ -84,8 +84,9 @@ describe("the wxerp command line", { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => 
     await writeFile(bad, "admission:\n  scoreTreshold: 70\n");
     const unknown = await wxerp(["status", "--config", bad]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain("admission.scoreTreshold");
-    const env = await wxerp(["status", "--data", join(dir, "data")], { WXERP_ERP_BASE_URL: "http://erp.example.com" });
+    expect(unknown.stderr).toContain("unknown key admission.scoreTreshold: did you mean admission.scoreThreshold?");
+    // sync writes to the ERP, so it needs the ERP's credentials (status, which only reads the data directory, does not).
+    const env = await wxerp(["sync", "--data", join(dir, "data")], { WXERP_ERP_BASE_URL: "http://erp.example.com" });
     expect(env.code).toBe(2);
     expect(env.stderr).toContain("WXERP_ERP_PASSWORD");
   });
