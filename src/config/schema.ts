@@ -174,6 +174,10 @@ export const configSchema = z.strictObject({
       host: z.string().min(1).default("127.0.0.1"),
       /** 0 = a free port, printed at start. */
       port: z.number().int().min(0).max(65535).default(7788),
+      /** How long a browser stays logged in after opening the login URL. */
+      sessionHours: z.number().positive().max(720).default(12),
+      /** `Secure` on the session cookie: true behind HTTPS, "auto" when the proxy sends X-Forwarded-Proto: https. */
+      secureCookies: z.union([z.boolean(), z.literal("auto")]).default("auto"),
     })
     .prefault({}),
   alerts: z

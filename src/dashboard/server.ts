@@ -1,19 +1,38 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "../logging/logger.ts";
-import { decodeComponent, presentedToken, sessionCookie, tokenMatches } from "./auth.ts";
+import {
+  type Credentials,
+  checkDashboardToken,
+  clearedCookie,
+  decodeComponent,
+  presentedCredentials,
+  secureCookieFor,
+  sessionCookie,
+  sessionIdOf,
+  tokenMatches,
+} from "./auth.ts";
 import { auditPage } from "./pages/audit-page.ts";
 import { figuresPage } from "./pages/figures-page.ts";
 import { outboxPage } from "./pages/outbox-page.ts";
 import { threadPage } from "./pages/thread-page.ts";
 import { threadsPage } from "./pages/threads-page.ts";
 import { wechatPage } from "./pages/wechat-page.ts";
+import { setSecurityHeaders } from "./security-headers.ts";
+import { DashboardSessions } from "./sessions.ts";
 import type { DashboardSources } from "./sources.ts";
 
 export interface DashboardOptions {
   host: string;
   port: number;
+  /** At least 24 characters (checkDashboardToken). */
   token: string;
+  /** How long a browser session lasts (the cookie's Max-Age and the server's expiry). Default 12 h. */
+  sessionMaxAgeSeconds?: number;
+  /** `Secure` on the cookie: always, never, or "auto" (when the proxy says X-Forwarded-Proto: https). */
+  secureCookies?: boolean | "auto";
+  /** The clock sessions expire by (tests move it). */
+  now?: () => number;
   sources: DashboardSources;
   logger: Logger;
 }
@@ -36,6 +55,9 @@ type Handler = (
  */
 export async function startDashboard(options: DashboardOptions): Promise<RunningDashboard> {
   const { sources, logger } = options;
+  checkDashboardToken(options.token);
+  const sessions = new DashboardSessions(options.sessionMaxAgeSeconds ?? DEFAULT_SESSION_SECONDS, options.now);
+  const secureCookies = options.secureCookies ?? "auto";
   const htmlPage = (body: string) => ({ status: 200, type: "text/html; charset=utf-8", body });
   const routes: Array<[string, RegExp, Handler]> = [
     ["GET", /^\/$/, async () => htmlPage(await threadsPage(sources))],
@@ -83,7 +105,15 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
     });
   });
 
+  /** The token (header or the printed URL) or an open session; a session cookie is never the token. */
+  function admitted(presented: Credentials): boolean {
+    if (presented.kind === "none") return false;
+    if (presented.kind === "cookie") return sessions.isOpen(presented.session);
+    return tokenMatches(options.token, presented.token);
+  }
+
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    setSecurityHeaders(response);
     const url = new URL(request.url ?? "/", "http://localhost");
     if (url.pathname === "/healthz") {
       // 503 with the reason once WeChat is logged out, unreachable or silent past the grace period.
@@ -91,24 +121,33 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
       response.writeHead(verdict.ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(verdict));
       return;
     }
-    const presented = presentedToken(request, url);
-    if (!tokenMatches(options.token, presented.token)) {
-      response.writeHead(401, { "content-type": "text/plain; charset=utf-8", "www-authenticate": "Bearer" });
-      response.end(
-        "401 unauthorized: open the dashboard URL printed at start (it carries the token), or send Authorization: Bearer <WXERP_DASHBOARD_TOKEN>\n",
-      );
+    if (request.method === "POST" && !sameOrigin(request)) {
+      response.writeHead(403, { "content-type": "text/plain" }).end("cross-site request refused");
       return;
     }
-    if (presented.fromQuery) {
-      // Trade the token in the URL for a cookie and drop it from the address bar and history.
+    if (request.method === "POST" && url.pathname === "/logout") {
+      sessions.close(sessionIdOf(request));
+      response.writeHead(200, {
+        "content-type": "text/plain; charset=utf-8",
+        "cache-control": "no-store",
+        "set-cookie": clearedCookie(secureCookieFor(request, secureCookies)),
+      });
+      response.end(LOGGED_OUT);
+      return;
+    }
+    const presented = presentedCredentials(request, url);
+    if (!admitted(presented)) {
+      response.writeHead(401, { "content-type": "text/plain; charset=utf-8", "www-authenticate": "Bearer" });
+      response.end(UNAUTHORIZED);
+      return;
+    }
+    if (presented.kind === "query") {
+      // Trade the token in the URL for a session cookie and drop it from the address bar and history.
       // One leading slash only: "//host" in a Location header would send the browser to another site.
       url.searchParams.delete("token");
       const location = `/${url.pathname.replace(/^\/+/, "")}${url.search}`;
-      response.writeHead(303, { location, "set-cookie": sessionCookie(options.token) }).end();
-      return;
-    }
-    if (request.method === "POST" && !sameOrigin(request)) {
-      response.writeHead(403, { "content-type": "text/plain" }).end("cross-site request refused");
+      const cookie = sessionCookie(sessions.open(), sessions.maxAgeSeconds, secureCookieFor(request, secureCookies));
+      response.writeHead(303, { location, "set-cookie": cookie }).end();
       return;
     }
     const route = routes.find(([method, pattern]) => method === request.method && pattern.test(url.pathname));
@@ -139,12 +178,24 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
   };
 }
 
+const DEFAULT_SESSION_SECONDS = 12 * 3600;
+
+const UNAUTHORIZED =
+  "401 unauthorized: open the dashboard URL printed at start (it carries the token), or send Authorization: Bearer <WXERP_DASHBOARD_TOKEN>\n";
+
+const LOGGED_OUT =
+  "已退出登录。再次打开启动时打印的控制台登录地址即可登录。\nLogged out. Open the dashboard login URL printed at start to log in again.\n";
+
 /** Forms post from our own pages; a browser on another site cannot (SameSite cookie + Origin). */
 function sameOrigin(request: IncomingMessage): boolean {
   const origin = request.headers.origin;
   if (!origin || request.headers.authorization) return true;
+  // Behind a reverse proxy the browser's host arrives as X-Forwarded-Host (a form on another site cannot set it).
+  const forwarded = request.headers["x-forwarded-host"];
+  const hosts = [request.headers.host, ...(Array.isArray(forwarded) ? forwarded : [forwarded])];
   try {
-    return new URL(origin).host === request.headers.host;
+    const host = new URL(origin).host;
+    return hosts.some((h) => h !== undefined && h.split(",")[0]?.trim() === host);
   } catch {
     return false;
   }

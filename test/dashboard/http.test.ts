@@ -1,6 +1,8 @@
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dashboardSources } from "../../src/app/dashboard-sources.ts";
+import { ConfigError } from "../../src/config/errors.ts";
+import { CONTENT_SECURITY_POLICY, styleHash } from "../../src/dashboard/security-headers.ts";
 import { type RunningDashboard, startDashboard } from "../../src/dashboard/server.ts";
 import { silentLogger } from "../../src/logging/logger.ts";
 import { conversation, HOT, HOT_MOBILE, WARM } from "../erp-plugin/conversations.ts";
@@ -8,9 +10,10 @@ import { type AppFixture, startAppFixture, waitFor } from "../support/app-fixtur
 
 /**
  * The dashboard over plain HTTP on loopback, as a script, Prometheus or a browser talks to
- * it: who gets in (bearer header, the printed `?token=` URL traded for a cookie), what stays
- * open (`/healthz`), hostile customer text shown as text, and a form post from another site
- * refused. No browser needed, so these run everywhere.
+ * it: who gets in (bearer header, the printed `?token=` URL traded for a session cookie), how
+ * a session ends (expiry, logout), what stays open (`/healthz`), the security headers, hostile
+ * customer text shown as text, and a form post from another site refused. No browser needed,
+ * so these run everywhere.
  */
 const TOKEN = "test-dashboard-token-123";
 const BEARER = { authorization: `Bearer ${TOKEN}` };
@@ -80,7 +83,7 @@ describe("dashboard over HTTP", () => {
     expect((await get("/threads/wxid_nobody", { headers: BEARER })).status).toBe(404);
   });
 
-  it("trades the token in the URL for an HttpOnly cookie, drops it from the address, and the cookie then works", async () => {
+  it("trades the token in the URL for an HttpOnly session cookie that is not the token, drops it from the address, and the cookie then works", async () => {
     const login = await get("/threads/wxid_li4?token=" + encodeURIComponent(TOKEN) + "&lang=zh");
     expect(login.status).toBe(303);
     expect(login.headers.get("location")).toBe("/threads/wxid_li4?lang=zh");
@@ -89,18 +92,128 @@ describe("dashboard over HTTP", () => {
     expect(cookie).toContain("HttpOnly");
     expect(cookie).toContain("SameSite=Strict");
     expect(cookie).toContain("Path=/");
+    expect(cookie).toContain(`Max-Age=${12 * 3600}`);
+    expect(cookie).not.toContain("Secure");
+    expect(cookie).not.toContain(TOKEN);
+    expect(cookie).not.toContain(encodeURIComponent(TOKEN));
     expect(await login.text()).not.toContain("李四");
 
     const session = cookie.split(";")[0]!;
     const page = await get(login.headers.get("location")!, { headers: { cookie: `theme=dark; ${session}` } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("李四-恒信贸易");
+    // Each login is a session of its own, and the token itself is no cookie.
+    const again = (await get(`/?token=${encodeURIComponent(TOKEN)}`)).headers.get("set-cookie")!.split(";")[0];
+    expect(again).not.toBe(session);
+    expect((await get("/", { headers: { cookie: `wxerp_dashboard=${encodeURIComponent(TOKEN)}` } })).status).toBe(401);
     // The printed login URL does the same for the start page.
     const printed = await fetch(dashboard.loginUrl, { redirect: "manual" });
     expect(printed.status).toBe(303);
     expect(printed.headers.get("location")).toBe("/");
     // A path that normalises to "//host" (sent raw: fetch would normalise it first) stays on the dashboard.
     expect(await redirectFor(dashboard.url, `/.//evil.example/x?token=${encodeURIComponent(TOKEN)}`)).toBe("/evil.example/x");
+  });
+
+  it("marks the cookie Secure when a proxy in front says the browser came over HTTPS", async () => {
+    const behindProxy = await get(`/?token=${encodeURIComponent(TOKEN)}`, { headers: { "x-forwarded-proto": "https" } });
+    expect(behindProxy.headers.get("set-cookie")).toMatch(/; Secure$/);
+    const plain = await get(`/?token=${encodeURIComponent(TOKEN)}`, { headers: { "x-forwarded-proto": "http" } });
+    expect(plain.headers.get("set-cookie")).not.toContain("Secure");
+  });
+
+  it("logs out: the session ends on the server, the browser is told to drop the cookie, the token still works", async () => {
+    const session = await sessionFor(dashboard);
+    expect((await get("/", { headers: { cookie: session } })).status).toBe(200);
+    const outbox = await (await get("/outbox", { headers: { cookie: session } })).text();
+    expect(outbox).toContain('<form method="post" action="/logout">');
+
+    const fromElsewhere = await get("/logout", { method: "POST", headers: { cookie: session, origin: "http://evil.example" } });
+    expect(fromElsewhere.status).toBe(403);
+    expect((await get("/", { headers: { cookie: session } })).status).toBe(200);
+
+    const logout = await get("/logout", { method: "POST", headers: { cookie: session, origin: new URL(dashboard.url).origin } });
+    expect(logout.status).toBe(200);
+    expect(logout.headers.get("set-cookie")).toMatch(/^wxerp_dashboard=; Max-Age=0;/);
+    expect(await logout.text()).toContain("Logged out");
+    // A copy of the old cookie (another tab, a stolen one) opens nothing any more.
+    expect((await get("/", { headers: { cookie: session } })).status).toBe(401);
+    expect((await get("/", { headers: BEARER })).status).toBe(200);
+  });
+
+  it("ends a session when it expires, by the server's clock, not only the browser's", async () => {
+    let now = Date.parse("2026-11-02T09:00:00+08:00");
+    const short = await startDashboard({
+      host: "127.0.0.1",
+      port: 0,
+      token: TOKEN,
+      sessionMaxAgeSeconds: 600,
+      secureCookies: true,
+      now: () => now,
+      sources: dashboardSources(fx.app),
+      logger: silentLogger(),
+    });
+    try {
+      const login = await fetch(short.loginUrl, { redirect: "manual" });
+      const cookie = login.headers.get("set-cookie") ?? "";
+      expect(cookie).toContain("Max-Age=600");
+      expect(cookie).toMatch(/; Secure$/);
+      const session = cookie.split(";")[0]!;
+      const home = () => fetch(`${short.url}/`, { headers: { cookie: session }, redirect: "manual" });
+      now += 599_000;
+      expect((await home()).status).toBe(200);
+      now += 2_000;
+      expect((await home()).status).toBe(401);
+    } finally {
+      await short.close();
+    }
+  });
+
+  it("refuses to start with a token short enough to guess, naming the variable", async () => {
+    const start = (token: string) =>
+      startDashboard({ host: "127.0.0.1", port: 0, token, sources: dashboardSources(fx.app), logger: silentLogger() });
+    await expect(start("weak")).rejects.toThrow(/WXERP_DASHBOARD_TOKEN is 4 characters long: use at least 24/);
+    await expect(start("x".repeat(23))).rejects.toBeInstanceOf(ConfigError);
+  });
+
+  it("sends a content security policy, no framing and no sniffing on every response", async () => {
+    const session = await sessionFor(dashboard);
+    const responses = {
+      page: await get("/", { headers: { cookie: session } }),
+      thread: await get("/threads/wxid_li4", { headers: BEARER }),
+      unauthorized: await get("/audit"),
+      login: await get(`/?token=${encodeURIComponent(TOKEN)}`),
+      missing: await get("/nowhere", { headers: BEARER }),
+      malformed: await get("/threads/%E0%A4%A", { headers: BEARER }),
+      health: await get("/healthz"),
+      metrics: await get("/metrics", { headers: BEARER }),
+    };
+    for (const [name, response] of Object.entries(responses)) {
+      expect(response.headers.get("content-security-policy"), name).toBe(CONTENT_SECURITY_POLICY);
+      expect(response.headers.get("x-frame-options"), name).toBe("DENY");
+      expect(response.headers.get("x-content-type-options"), name).toBe("nosniff");
+      expect(response.headers.get("referrer-policy"), name).toBe("same-origin");
+    }
+    const policy = CONTENT_SECURITY_POLICY.split("; ");
+    expect(policy).toContain("default-src 'none'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(CONTENT_SECURITY_POLICY).not.toContain("unsafe-inline");
+    expect(CONTENT_SECURITY_POLICY).not.toContain("script-src");
+  });
+
+  it("uses no inline script, no style attributes, and only inline style sheets the policy allows by hash", async () => {
+    for (const path of ["/", "/threads/wxid_li4", "/threads/wxid_mallory", "/outbox", "/audit", "/figures", "/wechat"]) {
+      const body = await (await get(path, { headers: BEARER })).text();
+      expect(body, path).not.toMatch(/<script/i);
+      // Attributes inside real tags (customer text is escaped, so its "<img onerror=" is no tag).
+      const tags = body.match(/<[a-z][^>]*>/gi) ?? [];
+      expect(
+        tags.filter((tag) => /\s(style|on[a-z]+)=/i.test(tag)),
+        path,
+      ).toEqual([]);
+      const sheets = [...body.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]!);
+      expect(sheets.length, path).toBeGreaterThan(0);
+      for (const css of sheets) expect(CONTENT_SECURITY_POLICY, path).toContain(`'${styleHash(css)}'`);
+    }
   });
 
   it("serves Prometheus metrics only with the token; the health check is open", async () => {
@@ -132,8 +245,7 @@ describe("dashboard over HTTP", () => {
   });
 
   it("refuses a retry posted from another site, and retries the parked job when posted from the dashboard", async () => {
-    const login = await get(`/?token=${encodeURIComponent(TOKEN)}`);
-    const session = (login.headers.get("set-cookie") ?? "").split(";")[0]!;
+    const session = await sessionFor(dashboard);
     const [parked] = await fx.app.outbox.list({ key: HOT.contact.id, states: ["failed"] });
     expect(parked).toBeDefined();
 
@@ -158,6 +270,12 @@ describe("dashboard over HTTP", () => {
     expect(fx.snapshot().customers.filter((c) => c.mobile === HOT_MOBILE)).toHaveLength(1);
   }, 120_000);
 });
+
+/** A browser session on this dashboard: the cookie the printed login URL sets. */
+async function sessionFor(dashboard: RunningDashboard): Promise<string> {
+  const login = await fetch(dashboard.loginUrl, { redirect: "manual" });
+  return (login.headers.get("set-cookie") ?? "").split(";")[0]!;
+}
 
 /** The Location of a GET sent with exactly this path (node:http does not normalise it). */
 function redirectFor(base: string, path: string): Promise<string | undefined> {

@@ -92,6 +92,32 @@ describe.skipIf(!hasChromium && !inCI)("dashboard in a real browser", { timeout:
     await page.close();
   });
 
+  it("applies its style under the content security policy, which the browser reports no violation of", async () => {
+    const page = await browser.newPage();
+    const violations: string[] = [];
+    page.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+    await page.goto(dashboard.loginUrl);
+    for (const path of ["/", "/threads/wxid_zhang3", "/outbox", "/audit", "/figures", "/wechat"]) {
+      await page.goto(`${dashboard.url}${path}`);
+      const header = await page.evaluate("getComputedStyle(document.querySelector('header')).backgroundColor");
+      expect(header, path).toBe("rgb(31, 111, 74)");
+    }
+    expect(violations).toEqual([]);
+    await page.close();
+  });
+
+  it("logs out with the header's button: the page says so and the dashboard asks for the token again", async () => {
+    const page = await browser.newPage();
+    await page.goto(dashboard.loginUrl);
+    await page.locator("header form button").click();
+    await expect.poll(() => page.locator("body").innerText()).toContain("Logged out");
+    const after = await page.goto(`${dashboard.url}/`);
+    expect(after?.status()).toBe(401);
+    await page.close();
+  });
+
   it("escapes customer text instead of rendering it as HTML", async () => {
     await app.store.updateThread("wxid_zhang3", (t) => {
       t.summary = "<img src=x onerror=\"document.title='pwned'\">";

@@ -14,7 +14,10 @@ export interface ScriptedRequest {
   datas: Record<string, string>;
 }
 
-export type ScriptedReply = { status?: number; body: string | object; contentType?: string } | "reset" | "hang";
+export type ScriptedReply =
+  | { status?: number; body: string | object; contentType?: string; headers?: Record<string, string> }
+  | "reset"
+  | "hang";
 
 export interface ScriptedServer {
   url: string;
@@ -42,7 +45,10 @@ export async function startScriptedServer(reply: (request: ScriptedRequest) => S
       if (answer === "hang") return; // closeAllConnections() ends it
 
       const payload = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
-      res.writeHead(answer.status ?? 200, { "Content-Type": answer.contentType ?? "application/json; charset=utf-8" });
+      res.writeHead(answer.status ?? 200, {
+        "Content-Type": answer.contentType ?? "application/json; charset=utf-8",
+        ...answer.headers,
+      });
       res.end(payload);
     });
   });

@@ -14,6 +14,9 @@ import { type RunningDashboard, startDashboard } from "../../src/dashboard/serve
 import { silentLogger } from "../../src/logging/logger.ts";
 import { type GrpcGateway, SALES, startGrpcGateway, waitFor } from "../support/grpc-gateway.ts";
 
+/** A dashboard token of the length a real start accepts. */
+const TOKEN = "grpc-test-dashboard-token-0123456789";
+
 // Digit runs that look like a mobile and an account number: masking must not touch them.
 const QR = "https://login.weixin.qq.com/l/13812345678-6222020200112233445";
 let gateway: GrpcGateway | undefined;
@@ -33,11 +36,12 @@ it("prints the QR code as a terminal block and shows it on /wechat until the sal
   dashboard = await startDashboard({
     host: "127.0.0.1",
     port: 0,
-    token: "t",
+    token: TOKEN,
     sources: dashboardSources(wx.app),
     logger: silentLogger(),
   });
-  const wechatPage = async () => (await fetch(`${dashboard!.url}/wechat`, { headers: { authorization: "Bearer t" } })).text();
+  const wechatPage = async () =>
+    (await fetch(`${dashboard!.url}/wechat`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
 
   gateway.mocker.scan(QR, types.ScanStatus.Waiting);
   await waitFor(() => printed.some((line) => line.includes(QR)), "the QR code on the console", 30_000);

@@ -11,6 +11,9 @@ import { silentLogger } from "../../src/logging/logger.ts";
 import { type GatewayApp, type GrpcGateway, SALES, startGrpcGateway, waitFor } from "../support/grpc-gateway.ts";
 import { type RobotWebhook, startRobotWebhook } from "../support/robot-webhook.ts";
 
+/** A dashboard token of the length a real start accepts. */
+const TOKEN = "grpc-test-dashboard-token-0123456789";
+
 const GRACE = { wechat: { healthGraceSeconds: 10 } };
 let gateway: GrpcGateway | undefined;
 let robot: RobotWebhook | undefined;
@@ -27,7 +30,7 @@ async function withDashboard(wx: GatewayApp): Promise<RunningDashboard> {
   dashboard = await startDashboard({
     host: "127.0.0.1",
     port: 0,
-    token: "t",
+    token: TOKEN,
     sources: dashboardSources(wx.app),
     logger: silentLogger(),
   });
@@ -35,7 +38,7 @@ async function withDashboard(wx: GatewayApp): Promise<RunningDashboard> {
 }
 
 async function get(path: string): Promise<{ status: number; text: string }> {
-  const response = await fetch(`${dashboard!.url}${path}`, { headers: { authorization: "Bearer t" } });
+  const response = await fetch(`${dashboard!.url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
   return { status: response.status, text: await response.text() };
 }
 

@@ -106,6 +106,24 @@ export class ErpWriteNotVerifiedError extends ErpError {
   }
 }
 
+/**
+ * The ERP answered with a redirect (HTTP 3xx). The client follows none: a 307 or 308 would
+ * make it send the same body, the login's password included, to wherever the redirect
+ * points. A redirect means the base URL is not the ERP's root (http instead of https, a
+ * portal or a proxy in front): a person fixes the address, retrying cannot help.
+ */
+export class ErpRedirectError extends ErpError {
+  override readonly name = "ErpRedirectError";
+  readonly httpStatus: number;
+  /** Where the ERP pointed, without query or credentials; undefined when it sent no Location. */
+  readonly location: string | undefined;
+  constructor(message: string, options: ErpErrorOptions & { httpStatus: number; location: string | undefined }) {
+    super(message, { ...options, retryable: false });
+    this.httpStatus = options.httpStatus;
+    this.location = options.location;
+  }
+}
+
 /** No usable connection: refused, reset, DNS failure. */
 export class ErpNetworkError extends ErpError {
   override readonly name = "ErpNetworkError";

@@ -1,12 +1,14 @@
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
-import axios, { type AxiosInstance, isAxiosError } from "axios";
-import { ErpNetworkError, ErpTimeoutError } from "./errors.ts";
+import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from "axios";
+import { ErpNetworkError, ErpRedirectError, ErpTimeoutError } from "./errors.ts";
 
 /**
  * The one place that talks HTTP: one axios instance, every status accepted (we read the
  * envelope ourselves), the body kept as text (the ERP's JSON needs lenient parsing), and
- * a hard deadline per request. Connection failures become ErpNetworkError/ErpTimeoutError.
+ * a hard deadline per request. Connection failures become ErpNetworkError/ErpTimeoutError;
+ * a redirect is never followed (it would resend the body, a login's password included, to
+ * another address) and becomes ErpRedirectError.
  */
 
 export interface HttpReply {
@@ -51,26 +53,40 @@ export class ErpHttp {
       responseEncoding: "utf8",
       // Keep the text as sent: axios would otherwise try JSON.parse, which rejects control characters.
       transformResponse: [(data: unknown) => data],
-      maxRedirects: 3,
+      maxRedirects: 0,
     });
   }
 
   async post(request: HttpPost): Promise<HttpReply> {
     const signal = AbortSignal.timeout(request.timeoutMs);
+    let response: AxiosResponse<string>;
     try {
-      const response = await this.axios.post<string>(request.url, request.body, {
+      response = await this.axios.post<string>(request.url, request.body, {
         headers: request.headers,
         signal,
         timeout: request.timeoutMs,
         ...(request.freshConnection ? this.unpooled : this.pooled),
       });
-      return {
-        httpStatus: response.status,
-        text: typeof response.data === "string" ? response.data : String(response.data ?? ""),
-      };
     } catch (error) {
       throw connectionError(error, request, signal.aborted);
     }
+    if (response.status >= 300 && response.status < 400) throw this.redirectError(request, response);
+    return {
+      httpStatus: response.status,
+      text: typeof response.data === "string" ? response.data : String(response.data ?? ""),
+    };
+  }
+
+  private redirectError(request: HttpPost, response: AxiosResponse<string>): ErpRedirectError {
+    const requested = new URL(`${this.baseUrl.replace(/\/+$/, "")}${request.url}`);
+    const header = response.headers.location;
+    const location = typeof header === "string" && header !== "" ? shownAddress(header, requested) : undefined;
+    const https = requested.protocol === "http:" && location?.startsWith("https:");
+    const hint = https ? "the ERP wants HTTPS: use https:// in WXERP_ERP_BASE_URL" : "check WXERP_ERP_BASE_URL";
+    return new ErpRedirectError(
+      `the ERP redirected ${request.operation} (HTTP ${response.status}) to ${location ?? "an address it did not name"}: ${hint}`,
+      { operation: request.operation, httpStatus: response.status, location },
+    );
   }
 
   /** Closes pooled sockets (the process can exit without waiting for idle timeouts). */
@@ -97,6 +113,16 @@ function connectionError(error: unknown, request: HttpPost, deadlinePassed: bool
     code: code ?? "UNKNOWN",
     cause: error,
   });
+}
+
+/** The redirect target as a person may read it: no user, password or query (they may carry secrets). */
+function shownAddress(location: string, requested: URL): string {
+  try {
+    const target = new URL(location, requested);
+    return `${target.origin}${target.pathname}`;
+  } catch {
+    return "a malformed address";
+  }
 }
 
 function causeCode(error: unknown): string | undefined {

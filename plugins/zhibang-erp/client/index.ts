@@ -10,6 +10,7 @@ export {
   ErpError,
   ErpNetworkError,
   ErpProtocolError,
+  ErpRedirectError,
   ErpServerError,
   ErpSessionError,
   ErpTimeoutError,

@@ -1,20 +1,17 @@
 import { type App, createApp } from "../../app/app.ts";
 import { consoleReporter } from "../../app/console-reporter.ts";
-import { dashboardSources } from "../../app/dashboard-sources.ts";
 import { wechatConsole } from "../../app/wechat-console.ts";
 import { GatewayBusyError } from "../../bot/gateway-puppet.ts";
 import { loginMock } from "../../bot/mock-contacts.ts";
 import { installProcessGuards } from "../../bot/process-guards.ts";
-import type { AppConfig } from "../../config/schema.ts";
-import { newDashboardToken } from "../../dashboard/auth.ts";
-import { type RunningDashboard, startDashboard } from "../../dashboard/server.ts";
+import type { RunningDashboard } from "../../dashboard/server.ts";
 import { playDemo } from "../../demo/demo-player.ts";
-import type { Logger } from "../../logging/logger.ts";
 import { cliLogger } from "../cli-logger.ts";
 import { CliFailure } from "../exit.ts";
 import { gracefulStop } from "../graceful-stop.ts";
 import { configFromOptions, type GlobalOptions } from "../options.ts";
 import { installStopTriggers, startedByNpm } from "../stop-triggers.ts";
+import { checkDashboardSecret, dashboardLine, openDashboard } from "./open-dashboard.ts";
 
 /** The salesperson's account on the mock WeChat (the embedded default). */
 const DEMO_SELF = { id: "wxid_sales_demo", name: "销售小王" };
@@ -31,6 +28,7 @@ type Say = (zh: string, en: string) => void;
  */
 export async function runStart(options: GlobalOptions): Promise<void> {
   const config = configFromOptions(options);
+  checkDashboardSecret(config);
   const { logger, file: logFile } = cliLogger(config);
   installProcessGuards(logger);
   const en = config.locale === "en";
@@ -55,7 +53,7 @@ export async function runStart(options: GlobalOptions): Promise<void> {
     if (stop.requested) return;
     await startBot(app, say);
     if (stop.requested) return;
-    dashboard = await openDashboard(app, config, logger, say);
+    dashboard = await openDashboard(app, logger, say);
     if (stop.requested) return;
     await playDemoOnMock(app, say);
   } catch (error) {
@@ -69,7 +67,7 @@ export async function runStart(options: GlobalOptions): Promise<void> {
     if (announced || stop.requested) return;
     announced = true;
     say(`\n机器人运行中（Ctrl+C 停止）。日志：${logFile}`, `\nThe bot is running (Ctrl+C to stop). Log: ${logFile}`);
-    if (dashboard) say(`控制台：${dashboard.loginUrl}`, `Dashboard: ${dashboard.loginUrl}`);
+    if (dashboard) say(...dashboardLine(dashboard, config));
   };
   // Not "running" while the gateway is unreachable: that line was printed instead; this one follows once it connects.
   const gateway = (await opening)?.runtime?.gateway;
@@ -103,36 +101,6 @@ async function startOrExplain(app: App): Promise<void> {
         : `另一个进程已用同一个 WECHATY_PUPPET_SERVICE_TOKEN 连接微信网关 ${app.runtime?.gateway?.status().endpoint}：请先停止它，或为每个环境使用单独的令牌（未影响另一个进程的连接）`,
     );
   }
-}
-
-async function openDashboard(app: App, config: AppConfig, logger: Logger, say: Say): Promise<RunningDashboard | undefined> {
-  if (!config.dashboard.enabled) return undefined;
-  const token = config.secrets.dashboardToken ?? newDashboardToken();
-  let dashboard: RunningDashboard;
-  try {
-    dashboard = await startDashboard({
-      host: config.dashboard.host,
-      port: config.dashboard.port,
-      token,
-      sources: dashboardSources(app),
-      logger,
-    });
-  } catch (error) {
-    await app.stop();
-    const busy = (error as NodeJS.ErrnoException).code === "EADDRINUSE";
-    throw new CliFailure(
-      busy
-        ? `the dashboard port ${config.dashboard.port} is in use (another wxerp?): set dashboard.port, or WXERP_DASHBOARD_PORT=0 for any free port`
-        : `cannot start the dashboard on ${config.dashboard.host}:${config.dashboard.port}: ${(error as Error).message}`,
-    );
-  }
-  say(`控制台：${dashboard.loginUrl}`, `Dashboard: ${dashboard.loginUrl}`);
-  if (!config.secrets.dashboardToken)
-    say(
-      "（令牌为本次随机生成；设置 WXERP_DASHBOARD_TOKEN 可固定）",
-      "(a random token for this run; set WXERP_DASHBOARD_TOKEN to fix it)",
-    );
-  return dashboard;
 }
 
 async function playDemoOnMock(app: App, say: Say): Promise<void> {

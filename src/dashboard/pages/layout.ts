@@ -1,7 +1,8 @@
 import { type Html, html, raw } from "../html.ts";
 import type { Labels } from "./labels.ts";
 
-const STYLE = `
+/** The one inline style sheet; the Content-Security-Policy allows it by its hash. */
+export const PAGE_STYLE = `
 body{font:14px/1.5 -apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;background:#f6f7f9;color:#1d2129}
 header{background:#1f6f4a;color:#fff;padding:10px 20px;display:flex;gap:24px;align-items:center}
 header a{color:#fff;text-decoration:none;opacity:.85}header a:hover{opacity:1}
@@ -19,11 +20,12 @@ th{background:#f2f3f5;font-weight:600}
 .msg.customer{background:#fff;border:1px solid #e5e6eb}.msg.sales{background:#d9f2e3;margin-left:auto}
 .alert{background:#fdecec;color:#c9302c;padding:6px 10px;margin:4px 0}
 button{cursor:pointer}
+header form{margin:0 0 0 auto}
 `;
 
 export function page(title: string, l: Labels, body: Html): string {
   return html`<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>${title} · ${l.title}</title><style>${raw(STYLE)}</style></head>
-<body><header><h1>${l.title}</h1><a href="/">${l.threads}</a><a href="/outbox">${l.outbox}</a><a href="/audit">${l.audit}</a><a href="/figures">${l.figures}</a><a href="/wechat">${l.wechat}</a></header>
+<title>${title} · ${l.title}</title><style>${raw(PAGE_STYLE)}</style></head>
+<body><header><h1>${l.title}</h1><a href="/">${l.threads}</a><a href="/outbox">${l.outbox}</a><a href="/audit">${l.audit}</a><a href="/figures">${l.figures}</a><a href="/wechat">${l.wechat}</a><form method="post" action="/logout"><button>${l.logout}</button></form></header>
 <main>${body}</main></body></html>`.value;
 }
