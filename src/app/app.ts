@@ -10,7 +10,7 @@ import { createIntake, type Intake } from "../intake/intake.ts";
 import type { Logger } from "../logging/logger.ts";
 import { AlertMonitor, alertRules } from "../monitoring/alerts.ts";
 import { Monitoring } from "../monitoring/monitoring.ts";
-import { createOutbox, type Outbox } from "../outbox/index.ts";
+import type { Outbox } from "../outbox/index.ts";
 import { type CorePluginHost, createPluginHost } from "../plugins/host.ts";
 import { createScorer } from "../scorer/index.ts";
 import { createScoringScheduler } from "../scoring/scheduler.ts";
@@ -18,12 +18,12 @@ import type { ScoringScheduler } from "../scoring/types.ts";
 import type { Notice, NoticeOptions, NoticeOutcome } from "../sending/notice.ts";
 import type { SendQueue } from "../sending/send-queue.ts";
 import { type SendQueueOverrides, wechatSendQueue } from "../sending/wechat-sends.ts";
-import { createThreadStore } from "../store/create-store.ts";
 import type { ThreadStore } from "../store/types.ts";
 import { commandWiring } from "./command-wiring.ts";
 import { HandledTracker } from "./handled-tracker.ts";
 import { meteredScorer } from "./metered-scorer.ts";
 import { readMonitoringSnapshot, writeMonitoringSnapshot } from "./monitoring-file.ts";
+import { openDataDirectory } from "./open-data.ts";
 import { type WechatWatch, watchWechat } from "./wechat-watch.ts";
 
 /**
@@ -86,15 +86,8 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
     mode === "sync"
       ? undefined
       : createWechatyRuntime(config, logger.child({ module: "wechat" }), options.puppet ? { puppet: options.puppet } : {});
-  const store = createThreadStore(config, logger.child({ module: "store" }));
-  await store.open();
-  const outbox = createOutbox(config, { logger: logger.child({ module: "outbox" }) });
-  try {
-    await outbox.open();
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
+  const data = await openDataDirectory(config, logger);
+  const { store, outbox } = data;
   const audit = createAuditLog({ dir: auditDir(config.dataDir), logger });
   const registry = new Registry();
   if (mode === "live") collectDefaultMetrics({ register: registry });
@@ -268,6 +261,7 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
       ["audit", () => audit.close()],
       ["figures", () => writeMonitoringSnapshot(config.dataDir, monitoring.snapshot())],
       ["erp", () => erp.close()],
+      ["lock", () => data.release()],
     ];
     for (const [name, step] of steps) {
       try {

@@ -20,20 +20,6 @@ export class OutboxCorruptError extends OutboxError {
   }
 }
 
-/** Another live process has this outbox open for writing. */
-export class OutboxLockedError extends OutboxError {
-  override name = "OutboxLockedError";
-  constructor(
-    readonly lockFile: string,
-    readonly holderPid: number,
-  ) {
-    super(
-      `outbox is in use by process ${holderPid} (lock ${lockFile}); stop that process, or delete the lock file ` +
-        "if no wxerp runs with this data directory",
-    );
-  }
-}
-
 export class OutboxJobNotFoundError extends OutboxError {
   override name = "OutboxJobNotFoundError";
   constructor(readonly jobId: string) {

@@ -1,5 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { type DirectoryLock, lockDirectory } from "../locking/directory-lock.ts";
 import type { Logger } from "../logging/logger.ts";
 import { silentLogger } from "../logging/logger.ts";
 import type { BackoffSettings } from "./backoff.ts";
@@ -8,7 +9,6 @@ import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "./file-format.ts";
 import { GroupCommit } from "./group-commit.ts";
 import { afterFailure, newJob, selectDue, toDone, toResumed, toRetried, toRunning, withCheckpoint } from "./job-transitions.ts";
 import { JournalWriter, readJournal } from "./journal-file.ts";
-import { acquireLock } from "./lock-file.ts";
 import { SnapshotFile } from "./snapshot-file.ts";
 import {
   type ClaimInput,
@@ -23,7 +23,7 @@ import {
 } from "./types.ts";
 
 export interface LowdbOutboxOptions {
-  /** `<dataDir>/outbox`: holds outbox.json, outbox.journal.jsonl and outbox.lock. */
+  /** `<dataDir>/outbox`: holds outbox.json, outbox.journal.jsonl and the writer's lock. */
   dir: string;
   /** sync.backoffBaseMs / sync.backoffMaxMs. */
   backoff: BackoffSettings;
@@ -31,7 +31,7 @@ export interface LowdbOutboxOptions {
   maxAttempts?: number;
   /** Finished (done) jobs kept for the dashboard; older ones are pruned. */
   keepDone?: number;
-  /** `wxerp status` beside a running bot: read the files, take no lock, change nothing. */
+  /** `wxerp status` beside a running bot: read the files, take no lock, create and change nothing. */
   readOnly?: boolean;
   logger?: Logger;
   clock?: () => Date;
@@ -49,7 +49,7 @@ export interface LowdbOutboxOptions {
  * The embedded outbox: jobs in memory, a lowdb snapshot plus an append-only journal on disk.
  * Every awaited change is appended to the journal before its promise resolves (group commit);
  * when the journal outgrows the snapshot, the snapshot is rewritten and the journal emptied, so
- * a change costs the same with 10 or 10,000 jobs waiting. One process writes (outbox.lock).
+ * a change costs the same with 10 or 10,000 jobs waiting. One process writes (writer.lock).
  */
 export class LowdbOutbox implements Outbox {
   readonly #options: LowdbOutboxOptions;
@@ -65,7 +65,7 @@ export class LowdbOutbox implements Outbox {
   #seq = 0;
   #phase: "new" | "open" | "closed" = "new";
   #failure: OutboxWriteError | undefined;
-  #releaseLock: (() => Promise<void>) | undefined;
+  #lock: DirectoryLock | undefined;
 
   constructor(options: LowdbOutboxOptions) {
     this.#options = options;
@@ -78,13 +78,26 @@ export class LowdbOutbox implements Outbox {
 
   async open(): Promise<void> {
     if (this.#phase !== "new") throw new OutboxStateError("the outbox was already opened");
+    if (this.#options.readOnly) {
+      await this.#load();
+      this.#phase = "open";
+      return;
+    }
     await mkdir(this.#options.dir, { recursive: true });
-    if (!this.#options.readOnly) this.#releaseLock = await acquireLock(join(this.#options.dir, "outbox.lock"));
+    const lock = await lockDirectory(this.#options.dir, {
+      what: "the outbox",
+      logger: this.#logger,
+      onLost: (error) => {
+        // Another process may be writing the journal now: this one accepts no more changes.
+        this.#failure ??= new OutboxWriteError(this.#options.dir, { cause: error });
+      },
+    });
+    this.#lock = lock;
     try {
       await this.#load();
-      if (!this.#options.readOnly) await this.#startWriting();
+      await this.#startWriting();
     } catch (error) {
-      await this.#releaseLock?.();
+      await lock.release();
       throw error;
     }
     this.#phase = "open";
@@ -184,8 +197,11 @@ export class LowdbOutbox implements Outbox {
     if (this.#phase === "closed") return;
     this.#phase = "closed";
     await this.#commit.flush();
-    await this.#journal.close();
-    await this.#releaseLock?.();
+    try {
+      await this.#journal.close();
+    } finally {
+      await this.#lock?.release();
+    }
   }
 
   get #keepDone(): number {

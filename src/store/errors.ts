@@ -10,3 +10,11 @@ export class StoreError extends Error {
 export class StoreValidationError extends StoreError {
   override readonly name = "StoreValidationError";
 }
+
+/** A read-only open found no store (no meta.json): the wrong directory, or nothing was ever run there. */
+export class StoreNotFoundError extends StoreError {
+  override readonly name = "StoreNotFoundError";
+  constructor(readonly dir: string) {
+    super(`no thread store in ${dir} (no meta.json)`);
+  }
+}

@@ -1,9 +1,10 @@
 import { mkdir, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { Low } from "lowdb";
+import { type DirectoryLock, lockDirectory } from "../locking/directory-lock.ts";
 import type { Logger } from "../logging/logger.ts";
 import { CoalescingWriter } from "./coalescing-writer.ts";
-import { StoreError } from "./errors.ts";
+import { StoreError, StoreNotFoundError } from "./errors.ts";
 import { JsonFile, type JsonFileOptions } from "./json-file.ts";
 import { LocalNumbers } from "./local-numbers.ts";
 import { contactShardSchema, type Meta, metaSchema, threadShardSchema } from "./schema.ts";
@@ -28,6 +29,11 @@ export interface LowdbThreadStoreOptions {
   maxRecordsPerShard?: number;
   maxShardBytes?: number;
   logger?: Logger;
+  /**
+   * `wxerp status` beside a running bot: read the layout meta.json names and change nothing
+   * (no lock, no directory, no meta file, no new layout). A directory without a store is refused.
+   */
+  readOnly?: boolean;
   /** Called after every completed file write (tests, bench). */
   onWrite?: (file: string) => void;
   now?: () => Date;
@@ -59,6 +65,7 @@ const SEEN_KEY_PREFIX = "seen/";
  */
 export class LowdbThreadStore implements ThreadStore {
   readonly #options: Required<Omit<LowdbThreadStoreOptions, "logger" | "onWrite">> & Pick<LowdbThreadStoreOptions, "logger">;
+  #lock: DirectoryLock | undefined;
   readonly #writer: CoalescingWriter;
   readonly #threads: ShardedCollection<Thread>;
   readonly #contacts: ShardedCollection<Contact>;
@@ -76,6 +83,7 @@ export class LowdbThreadStore implements ThreadStore {
       initialShards: 256,
       maxRecordsPerShard: 128,
       maxShardBytes: 256 * 1024,
+      readOnly: false,
       now: () => new Date(),
       ...options,
     };
@@ -123,21 +131,57 @@ export class LowdbThreadStore implements ThreadStore {
     if (this.#state !== "new") throw new StoreError(`open() called on a store that is ${this.#state}`);
     this.#state = "opening";
     try {
-      await mkdir(this.#options.dir, { recursive: true });
-      const saved = await this.#meta.adapter.read();
-      if (saved) this.#meta.data = saved;
-      else await this.#startFresh();
-      const meta = this.#meta.data;
-      await this.#threads.load(meta.shards.threads);
-      await this.#contacts.load(meta.shards.contacts);
-      await this.#seen.load();
-      this.#numbers.recover();
-      await this.#growth.grow();
+      if (this.#options.readOnly) await this.#openReadOnly();
+      else await this.#openForWriting();
       this.#state = "open";
     } catch (error) {
       this.#state = "closed";
+      await this.#lock?.release();
       throw error;
     }
+  }
+
+  /** The lock first: nothing is written, laid out anew or removed before this process is the only writer. */
+  async #openForWriting(): Promise<void> {
+    await mkdir(this.#options.dir, { recursive: true });
+    this.#lock = await lockDirectory(this.#options.dir, {
+      what: "the thread store",
+      logger: this.#options.logger,
+      // Another process owns the files now: changes not yet written are dropped, not written over its own.
+      onLost: () => this.#writer.forget(""),
+    });
+    const saved = await this.#meta.adapter.read();
+    if (saved) this.#meta.data = saved;
+    else await this.#startFresh();
+    await this.#load({ create: true });
+    await this.#growth.grow();
+  }
+
+  /**
+   * Reads the layout meta.json names. A running bot may move to a new layout meanwhile (and
+   * remove the old files): then meta.json names another layout afterwards, and it is read again.
+   */
+  async #openReadOnly(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const saved = await this.#meta.adapter.read();
+      if (!saved) {
+        await this.#refuseShardsWithoutMeta();
+        throw new StoreNotFoundError(this.#options.dir);
+      }
+      this.#meta.data = saved;
+      await this.#load({ create: false });
+      const after = await this.#meta.adapter.read();
+      const unchanged = after?.shards.threads === saved.shards.threads && after.shards.contacts === saved.shards.contacts;
+      if (unchanged || attempt === 3) return;
+    }
+  }
+
+  async #load(options: { create: boolean }): Promise<void> {
+    const meta = this.#meta.data;
+    await this.#threads.load(meta.shards.threads, options);
+    await this.#contacts.load(meta.shards.contacts, options);
+    await this.#seen.load(options);
+    this.#numbers.recover();
   }
 
   async getContact(id: string): Promise<Contact | undefined> {
@@ -146,7 +190,7 @@ export class LowdbThreadStore implements ThreadStore {
   }
 
   async upsertContact(input: Pick<Contact, "id" | "name"> & Partial<Contact>): Promise<Contact> {
-    this.#assertOpen();
+    this.#assertWritable();
     const existing = this.#contacts.get(input.id);
     const { localNo: _ignored, firstSeenAt, ...fields } = input;
     const merged: Contact = { ...(existing ?? { firstSeenAt: firstSeenAt ?? this.#now() }), ...definedOnly(fields) } as Contact;
@@ -158,12 +202,12 @@ export class LowdbThreadStore implements ThreadStore {
   }
 
   async assignLocalNo(contactId: string, atLeast?: number): Promise<number> {
-    this.#assertOpen();
+    this.#assertWritable();
     return this.#numbers.assign(contactId, atLeast);
   }
 
   async reassignLocalNo(contactId: string, atLeast?: number): Promise<number> {
-    this.#assertOpen();
+    this.#assertWritable();
     return this.#numbers.reassign(contactId, atLeast);
   }
 
@@ -173,7 +217,7 @@ export class LowdbThreadStore implements ThreadStore {
   }
 
   async updateThread(id: string, change: (thread: Thread) => void): Promise<Thread> {
-    this.#assertOpen();
+    this.#assertWritable();
     const stored = this.#threads.set(applyThreadChange(id, this.#threads.get(id), change, this.#options));
     this.#growth.check();
     return stored;
@@ -190,7 +234,7 @@ export class LowdbThreadStore implements ThreadStore {
   }
 
   async markMessageSeen(messageId: string): Promise<boolean> {
-    this.#assertOpen();
+    this.#assertWritable();
     return this.#seen.mark(messageId);
   }
 
@@ -201,7 +245,7 @@ export class LowdbThreadStore implements ThreadStore {
   }
 
   async setValue<T>(key: string, value: T): Promise<void> {
-    this.#assertOpen();
+    this.#assertWritable();
     // A JSON round trip: what is kept is exactly what a restart will read back.
     this.#meta.data.values[key] = value === undefined ? undefined : JSON.parse(JSON.stringify(value));
     this.#writer.markDirty(META_KEY, () => this.#meta.write());
@@ -221,14 +265,18 @@ export class LowdbThreadStore implements ThreadStore {
     await this.#growth.settled(); // a layout change begun meanwhile must reach meta.json too
   }
 
-  /** Writes everything pending; safe to call twice. */
+  /** Writes everything pending, then gives up the lock; safe to call twice. */
   async close(): Promise<void> {
     if (this.#state === "closed") return;
     this.#state = "closed";
     try {
       await this.#growth.settled();
     } finally {
-      await this.#writer.close();
+      try {
+        await this.#writer.close();
+      } finally {
+        await this.#lock?.release();
+      }
     }
   }
 
@@ -257,7 +305,15 @@ export class LowdbThreadStore implements ThreadStore {
    * numbering are unknown, so existing shard data is refused rather than guessed over.
    */
   async #startFresh(): Promise<void> {
-    const entries = await readdir(this.#options.dir, { withFileTypes: true });
+    await this.#refuseShardsWithoutMeta();
+    await this.#meta.write();
+  }
+
+  async #refuseShardsWithoutMeta(): Promise<void> {
+    const entries = await readdir(this.#options.dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return [];
+      throw error;
+    });
     for (const entry of entries) {
       if (!entry.isDirectory() || !/^(threads|contacts)-\d+$/.test(entry.name)) continue;
       const files = await readdir(join(this.#options.dir, entry.name));
@@ -265,7 +321,6 @@ export class LowdbThreadStore implements ThreadStore {
         throw new StoreCorruptError(join(this.#options.dir, "meta.json"), `missing, while ${entry.name}/ holds data`);
       }
     }
-    await this.#meta.write();
   }
 
   #freshMeta(): Meta {
@@ -276,6 +331,12 @@ export class LowdbThreadStore implements ThreadStore {
   #assertOpen(): void {
     if (this.#state !== "open")
       throw new StoreError(`the thread store is ${this.#state === "closed" ? "closed" : "not open yet"}`);
+  }
+
+  #assertWritable(): void {
+    this.#assertOpen();
+    if (this.#options.readOnly) throw new StoreError("this thread store was opened read-only");
+    this.#lock?.assertHeld();
   }
 
   #now(): string {

@@ -37,8 +37,9 @@ export class SeenIds {
     return this.#known.size;
   }
 
-  async load(): Promise<void> {
-    await mkdir(this.#dir, { recursive: true });
+  /** `create: false` (a read-only store) makes no directory; missing segments read as empty. */
+  async load(options: { create: boolean } = { create: true }): Promise<void> {
+    if (options.create) await mkdir(this.#dir, { recursive: true });
     for (const segment of this.#segments) await segment.read();
     let newest = 0;
     this.#segments.forEach((segment, index) => {

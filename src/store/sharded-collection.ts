@@ -50,10 +50,13 @@ export class ShardedCollection<T extends { id: string }> {
     return total;
   }
 
-  /** Reads every shard file of the given count; rejects with StoreCorruptError on a bad file. */
-  async load(count: number): Promise<void> {
+  /**
+   * Reads every shard file of the given count; rejects with StoreCorruptError on a bad file.
+   * `create: false` (a read-only store) makes no directory; missing files read as empty.
+   */
+  async load(count: number, options: { create: boolean } = { create: true }): Promise<void> {
     const shards = this.#openShards(count);
-    await mkdir(this.#dir(count), { recursive: true });
+    if (options.create) await mkdir(this.#dir(count), { recursive: true });
     // Sequential reads keep memory flat while a large store loads.
     for (const shard of shards) await shard.read();
     this.#shards = shards;

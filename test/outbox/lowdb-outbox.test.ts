@@ -1,7 +1,8 @@
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { type LowdbOutbox, OutboxCorruptError, OutboxLockedError, OutboxStateError } from "../../src/outbox/index.ts";
+import { DirectoryInUseError } from "../../src/locking/errors.ts";
+import { type LowdbOutbox, OutboxCorruptError, OutboxStateError } from "../../src/outbox/index.ts";
 import { JournalWriter } from "../../src/outbox/journal-file.ts";
 import { openOutbox, tempDir } from "./helpers.ts";
 
@@ -49,8 +50,8 @@ describe("LowdbOutbox durability", () => {
 
   it("refuses a second writer on the same directory and names the lock", async () => {
     await open();
-    await expect(open()).rejects.toThrow(OutboxLockedError);
-    await expect(open()).rejects.toThrow(/outbox\.lock/);
+    await expect(open()).rejects.toThrow(DirectoryInUseError);
+    await expect(open()).rejects.toThrow(/the outbox .* is in use by .*pid \d+.*writer\.lock/);
   });
 
   it("a read-only outbox refuses changes", async () => {

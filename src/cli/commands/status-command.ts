@@ -1,25 +1,26 @@
 import { Registry } from "prom-client";
 import { readMonitoringSnapshot } from "../../app/monitoring-file.ts";
+import type { AppConfig } from "../../config/schema.ts";
+import { createLogger } from "../../logging/logger.ts";
 import { DAY, HOUR, Monitoring } from "../../monitoring/monitoring.ts";
-import { createOutbox } from "../../outbox/index.ts";
+import { createOutbox, type Outbox } from "../../outbox/index.ts";
 import { maskText } from "../../privacy/mask.ts";
 import { createThreadStore } from "../../store/create-store.ts";
-import { cliLogger } from "../cli-logger.ts";
+import { StoreNotFoundError } from "../../store/errors.ts";
+import type { LowdbThreadStore } from "../../store/lowdb-thread-store.ts";
+import { UsageError } from "../exit.ts";
 import { configFromOptions, type GlobalOptions } from "../options.ts";
 import { renderTable } from "../table.ts";
 
 /**
  * `wxerp status`: threads, scores, sync states, the outbox and the figures,
- * read from the data directory. Read-only: safe beside a running bot.
+ * read from the data directory. Read-only, safe beside a running bot: it takes no lock and
+ * creates, writes or removes nothing (not even a log file; warnings go to stderr).
  */
 export async function runStatus(options: GlobalOptions & { json: boolean }): Promise<void> {
   // Reads the data directory only: no secret is needed.
   const config = configFromOptions(options, []);
-  const { logger } = cliLogger(config);
-  const store = createThreadStore(config, logger);
-  await store.open();
-  const outbox = createOutbox(config, { logger, readOnly: true });
-  await outbox.open();
+  const { store, outbox } = await openReadOnly(config);
   try {
     const threads = await store.listThreads();
     threads.sort((a, b) => (b.lastMessageAt ?? "").localeCompare(a.lastMessageAt ?? ""));
@@ -98,4 +99,27 @@ export async function runStatus(options: GlobalOptions & { json: boolean }): Pro
     await outbox.close();
     await store.close();
   }
+}
+
+/** The store and the outbox, read-only; a directory without wxerp data is a usage error (exit 2). */
+async function openReadOnly(config: AppConfig): Promise<{ store: LowdbThreadStore; outbox: Outbox }> {
+  const quiet = config.log.level === "silent";
+  const logger = createLogger({ level: config.log.level, stderrLevel: quiet ? "silent" : "warn" });
+  const store = createThreadStore(config, logger, { readOnly: true });
+  try {
+    await store.open();
+  } catch (error) {
+    if (error instanceof StoreNotFoundError) {
+      throw new UsageError(`no wxerp data in ${config.dataDir}: check --data or WXERP_DATA_DIR`);
+    }
+    throw error;
+  }
+  const outbox = createOutbox(config, { logger, readOnly: true });
+  try {
+    await outbox.open();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return { store, outbox };
 }

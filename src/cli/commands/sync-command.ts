@@ -1,5 +1,5 @@
 import { createApp } from "../../app/app.ts";
-import { OutboxLockedError } from "../../outbox/index.ts";
+import { DirectoryInUseError } from "../../locking/errors.ts";
 import { cliLogger } from "../cli-logger.ts";
 import { CliFailure } from "../exit.ts";
 import { configFromOptions, type GlobalOptions } from "../options.ts";
@@ -18,13 +18,7 @@ export async function runSync(options: GlobalOptions): Promise<void> {
   try {
     app = await createApp(config, { logger, mode: "sync" });
   } catch (error) {
-    if (error instanceof OutboxLockedError) {
-      throw new CliFailure(
-        en
-          ? `the bot is running on ${config.dataDir} (the outbox is locked): use /erp sync in WeChat, or stop the bot first`
-          : `机器人正在使用 ${config.dataDir}（队列已锁定）：请在微信里发送 /erp sync，或先停止机器人`,
-      );
-    }
+    if (error instanceof DirectoryInUseError) throw new CliFailure(inUseMessage(error, config.dataDir, en));
     throw error;
   }
   try {
@@ -40,4 +34,24 @@ export async function runSync(options: GlobalOptions): Promise<void> {
   } finally {
     await app.stop();
   }
+}
+
+/** Who holds the data directory, and what to do: the bot → `/erp sync` in WeChat; another run → wait for it. */
+function inUseMessage(error: DirectoryInUseError, dataDir: string, en: boolean): string {
+  const { holder } = error;
+  if (!holder) {
+    const seconds = Math.ceil(error.staleAfterMs / 1000);
+    return en
+      ? `${dataDir} is in use by another process (the queue is locked); if no wxerp runs there, the lock expires by itself within ${seconds} s`
+      : `${dataDir} 正被另一个进程使用（队列已锁定）；如果没有 wxerp 在运行，锁会在 ${seconds} 秒内自动失效`;
+  }
+  const who = `\`${holder.command}\`, pid ${holder.pid}`;
+  if (holder.command === "wxerp start") {
+    return en
+      ? `the bot is running on ${dataDir} (the queue is locked by ${who}): use /erp sync in WeChat, or stop the bot first`
+      : `机器人正在使用 ${dataDir}（队列已锁定：${who}）：请在微信里发送 /erp sync，或先停止机器人`;
+  }
+  return en
+    ? `${dataDir} is in use by ${who} (the queue is locked): wait until it finishes, or stop it, then run wxerp sync again`
+    : `${dataDir} 正被 ${who} 使用（队列已锁定）：等它结束或先停止它，再运行 wxerp sync`;
 }

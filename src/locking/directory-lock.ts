@@ -1,0 +1,147 @@
+import { utimes } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { type LockOptions, lock } from "proper-lockfile";
+import type { Logger } from "../logging/logger.ts";
+import { DirectoryInUseError, LockLostError } from "./errors.ts";
+import { holderHasEnded, readHolder, thisProcess, writeHolder } from "./holder.ts";
+
+/**
+ * A holder renews its lock every UPDATE_MS; a lock not renewed for STALE_MS is taken over.
+ * Generous, so that a bot on a loaded machine (an event loop held up for seconds) keeps its lock;
+ * a holder known to be dead is taken over at once, without waiting for this.
+ */
+export const LOCK_STALE_MS = 30_000;
+const LOCK_UPDATE_MS = 5_000;
+
+/**
+ * The gate is held for the few milliseconds of a take-over decision. A process killed while it
+ * holds the gate leaves it stale after GATE_STALE_MS; others wait for it that long at most.
+ */
+const GATE_STALE_MS = 10_000;
+const GATE_RETRIES = { retries: 60, factor: 1.5, minTimeout: 25, maxTimeout: 500, randomize: true };
+
+/** Locks this process holds (a second writer in the same process is refused too). */
+const heldHere = new Set<string>();
+
+export interface DirectoryLock {
+  /** The lock directory (`<dir>/writer.lock`). */
+  readonly path: string;
+  /** Throws LockLostError once the lock was taken over; call before every write. */
+  assertHeld(): void;
+  /** Gives the lock up; safe to call twice. */
+  release(): Promise<void>;
+}
+
+export interface LockDirectoryOptions {
+  /** What is locked, for messages: "the thread store", "the outbox". */
+  what: string;
+  logger?: Logger | undefined;
+  /** Called once if the lock is taken over while held (the holder must stop writing). */
+  onLost?: ((error: LockLostError) => void) | undefined;
+  /** Tests: a shorter stale time (at least 2 s). */
+  staleMs?: number;
+}
+
+/**
+ * One writer per directory, across processes: `<dir>/writer.lock` is a directory made with
+ * mkdir (atomic) by proper-lockfile, which renews its mtime while held and takes over a lock
+ * left unrenewed for the stale time. `<dir>/writer.lock.json` names the holder, so a refusal
+ * says which process to stop, and a holder that has died on this machine is taken over at
+ * once. Taking over goes through a short-lived second lock (the gate): proper-lockfile's own
+ * take-over removes the stale lock and makes a new one, and two processes doing that at the
+ * same moment could each remove the other's new lock and both go on.
+ */
+export async function lockDirectory(dir: string, options: LockDirectoryOptions): Promise<DirectoryLock> {
+  const paths = lockPaths(dir);
+  const releaseGate = await lock(paths.gateKey, {
+    lockfilePath: paths.gate,
+    realpath: false,
+    stale: GATE_STALE_MS,
+    retries: GATE_RETRIES,
+    onCompromised: (error) => options.logger?.warn({ err: error, lock: paths.gate }, "lock gate was taken over"),
+  });
+  try {
+    return await takeLock(dir, paths, options);
+  } finally {
+    await releaseGate().catch(() => undefined);
+  }
+}
+
+interface LockPaths {
+  key: string;
+  lock: string;
+  holder: string;
+  gateKey: string;
+  gate: string;
+}
+
+function lockPaths(dir: string): LockPaths {
+  const root = resolve(dir);
+  const lockDir = join(root, "writer.lock");
+  return {
+    key: join(root, "writer"),
+    lock: lockDir,
+    holder: `${lockDir}.json`,
+    gateKey: join(root, "writer-gate"),
+    gate: `${lockDir}.gate`,
+  };
+}
+
+/** Under the gate: take the lock, or take it over from a dead holder, or refuse naming the holder. */
+async function takeLock(dir: string, paths: LockPaths, options: LockDirectoryOptions): Promise<DirectoryLock> {
+  const stale = options.staleMs ?? LOCK_STALE_MS;
+  let lost: LockLostError | undefined;
+  const lockOptions: LockOptions = {
+    lockfilePath: paths.lock,
+    realpath: false,
+    stale,
+    update: Math.min(LOCK_UPDATE_MS, stale / 2),
+    onCompromised: (cause) => {
+      heldHere.delete(paths.lock);
+      lost = new LockLostError(options.what, dir, { cause });
+      options.logger?.error({ err: cause, lock: paths.lock }, lost.message);
+      options.onLost?.(lost);
+    },
+  };
+  let release: () => Promise<void>;
+  try {
+    release = await lock(paths.key, lockOptions);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ELOCKED") throw error;
+    const holder = await readHolder(paths.holder);
+    if (!holder || !holderHasEnded(holder, heldHere.has(paths.lock))) {
+      throw new DirectoryInUseError(options.what, dir, paths.lock, holder, stale);
+    }
+    options.logger?.info({ holder, lock: paths.lock }, "taking over the lock of a process that has ended");
+    // Marked stale, proper-lockfile replaces it; no one else decides meanwhile (we hold the gate).
+    const past = new Date(Date.now() - 2 * stale);
+    await utimes(paths.lock, past, past);
+    release = await lock(paths.key, lockOptions);
+  }
+  try {
+    await writeHolder(paths.holder, thisProcess());
+  } catch (error) {
+    await release().catch(() => undefined);
+    throw error;
+  }
+  heldHere.add(paths.lock);
+  return heldLock(paths.lock, release, () => lost);
+}
+
+function heldLock(path: string, release: () => Promise<void>, lost: () => LockLostError | undefined): DirectoryLock {
+  let released = false;
+  return {
+    path,
+    assertHeld() {
+      const error = lost();
+      if (error) throw error;
+    },
+    async release() {
+      if (released) return;
+      released = true;
+      if (lost()) return; // no longer ours to remove
+      heldHere.delete(path);
+      await release();
+    },
+  };
+}
