@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { type LockOptions, lock } from "proper-lockfile";
 import type { Logger } from "../logging/logger.ts";
 import { DirectoryInUseError, LockLostError } from "./errors.ts";
-import { holderHasEnded, readHolder, thisProcess, writeHolder } from "./holder.ts";
+import { holderHasEnded, type LockHolder, readHolder, thisProcess, writeHolder } from "./holder.ts";
 
 /**
  * A holder renews its lock every UPDATE_MS; a lock not renewed for STALE_MS is taken over.
@@ -59,6 +59,8 @@ export async function lockDirectory(dir: string, options: LockDirectoryOptions):
     stale: GATE_STALE_MS,
     retries: GATE_RETRIES,
     onCompromised: (error) => options.logger?.warn({ err: error, lock: paths.gate }, "lock gate was taken over"),
+  }).catch((error: unknown) => {
+    throw isHeldError(error) ? new DirectoryInUseError(options.what, dir, paths.gate, undefined, GATE_STALE_MS) : error;
   });
   try {
     return await takeLock(dir, paths, options);
@@ -103,20 +105,19 @@ async function takeLock(dir: string, paths: LockPaths, options: LockDirectoryOpt
       options.onLost?.(lost);
     },
   };
+  const refused = (holder: LockHolder | undefined) => new DirectoryInUseError(options.what, dir, paths.lock, holder, stale);
   let release: () => Promise<void>;
   try {
     release = await lock(paths.key, lockOptions);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ELOCKED") throw error;
+    if (!isHeldError(error)) throw error;
     const holder = await readHolder(paths.holder);
-    if (!holder || !holderHasEnded(holder, heldHere.has(paths.lock))) {
-      throw new DirectoryInUseError(options.what, dir, paths.lock, holder, stale);
-    }
+    if (!holder || !holderHasEnded(holder, heldHere.has(paths.lock))) throw refused(holder);
     options.logger?.info({ holder, lock: paths.lock }, "taking over the lock of a process that has ended");
-    // Marked stale, proper-lockfile replaces it; no one else decides meanwhile (we hold the gate).
-    const past = new Date(Date.now() - 2 * stale);
-    await utimes(paths.lock, past, past);
-    release = await lock(paths.key, lockOptions);
+    await markStale(paths.lock, stale);
+    release = await lock(paths.key, lockOptions).catch((again: unknown) => {
+      throw isHeldError(again) ? refused(holder) : again;
+    });
   }
   try {
     await writeHolder(paths.holder, thisProcess());
@@ -126,6 +127,18 @@ async function takeLock(dir: string, paths: LockPaths, options: LockDirectoryOpt
   }
   heldHere.add(paths.lock);
   return heldLock(paths.lock, release, () => lost);
+}
+
+/** Marked stale, the next lock() replaces it; no one else decides meanwhile (we hold the gate). */
+async function markStale(lockDir: string, stale: number): Promise<void> {
+  const past = new Date(Date.now() - 2 * stale);
+  await utimes(lockDir, past, past).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== "ENOENT") throw error; // gone meanwhile: nothing to take over
+  });
+}
+
+function isHeldError(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === "ELOCKED";
 }
 
 function heldLock(path: string, release: () => Promise<void>, lost: () => LockLostError | undefined): DirectoryLock {
