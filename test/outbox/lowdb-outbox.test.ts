@@ -54,6 +54,14 @@ describe("LowdbOutbox durability", () => {
     await expect(open()).rejects.toThrow(/the outbox .* is in use by .*pid \d+.*writer\.lock/);
   });
 
+  it("a read-only outbox on a folder that does not exist reads as empty and creates nothing", async () => {
+    const missing = join(dir, "no-such-outbox");
+    const reader = await openOutbox(missing, { readOnly: true });
+    opened.push(reader);
+    expect(await reader.counts()).toEqual({ pending: 0, running: 0, done: 0, failed: 0 });
+    await expect(stat(missing)).rejects.toMatchObject({ code: "ENOENT" });
+  });
+
   it("a read-only outbox refuses changes", async () => {
     await open();
     const reader = await open({ readOnly: true });
