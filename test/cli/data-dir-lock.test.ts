@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SAMPLE_CONVERSATIONS } from "../../src/demo/demo-player.ts";
 import { startAppFixture } from "../support/app-fixture.ts";
 import { treeOf, withoutMtimeOf } from "../support/dir-tree.ts";
+import { CHILD_PROCESS_TIMEOUT_MS } from "../support/timeouts.ts";
 
 const MAIN = join(import.meta.dirname, "../../src/main.ts");
 const ENV = { WXERP_LOCALE: "en", WXERP_LOG_LEVEL: "warn", WXERP_DEMO: "false", WXERP_DASHBOARD_PORT: "0" };
@@ -60,20 +61,24 @@ afterAll(async () => {
 });
 
 describe("wxerp status is read-only", () => {
-  it("a folder with no wxerp data: exit 2, one line naming the folder, nothing created", async () => {
-    const typo = join(root, "dta");
-    const missing = await run(["status", "--data", typo]);
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toBe(`wxerp: no wxerp data in ${typo}: check --data or WXERP_DATA_DIR\n`);
-    await expect(stat(typo)).rejects.toMatchObject({ code: "ENOENT" });
+  it(
+    "a folder with no wxerp data: exit 2, one line naming the folder, nothing created",
+    async () => {
+      const typo = join(root, "dta");
+      const missing = await run(["status", "--data", typo]);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toBe(`wxerp: no wxerp data in ${typo}: check --data or WXERP_DATA_DIR\n`);
+      await expect(stat(typo)).rejects.toMatchObject({ code: "ENOENT" });
 
-    const empty = join(root, "empty");
-    await mkdir(empty);
-    const none = await run(["status", "--json", "--data", empty]);
-    expect([none.code, none.stdout]).toEqual([2, ""]);
-    expect(none.stderr).toContain(`no wxerp data in ${empty}`);
-    expect(await readdir(empty)).toEqual([]);
-  }, 120_000);
+      const empty = join(root, "empty");
+      await mkdir(empty);
+      const none = await run(["status", "--json", "--data", empty]);
+      expect([none.code, none.stdout]).toEqual([2, ""]);
+      expect(none.stderr).toContain(`no wxerp data in ${empty}`);
+      expect(await readdir(empty)).toEqual([]);
+    },
+    CHILD_PROCESS_TIMEOUT_MS,
+  );
 
   it("beside a running app it reads everything and changes nothing; a sync beside it is refused and changes nothing either", async () => {
     const dataDir = join(root, "held");
@@ -119,7 +124,9 @@ describe("one wxerp per data directory", () => {
     const second = await run(["start", "--data", dataDir]);
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(
-      new RegExp(`the data directory \\(${dataDir}\\) is in use by \`wxerp start\` \\(pid ${pid}, since .*\\): stop that process first`),
+      new RegExp(
+        `the data directory \\(${dataDir}\\) is in use by \`wxerp start\` \\(pid ${pid}, since .*\\): stop that process first`,
+      ),
     );
     const status = await run(["status", "--data", dataDir]);
     expect(status.code, status.stderr).toBe(0);

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type DirectoryLock, LOCK_STALE_MS, lockDirectory } from "../../src/locking/directory-lock.ts";
 import { DirectoryInUseError, LockLostError } from "../../src/locking/errors.ts";
+import { CHILD_PROCESS_TIMEOUT_MS } from "../support/timeouts.ts";
 
 const HOLDER = join(import.meta.dirname, "fixtures", "lock-holder.ts");
 
@@ -81,28 +82,36 @@ describe("lockDirectory: one writer", () => {
     await take();
   });
 
-  it("refuses a lock another process holds, naming its pid; takes it at once when that process was killed", async () => {
-    const other = holder(dir, "hold");
-    children.push(other.child);
-    const pid = (await until(() => other.lines[0]?.locked)) as number;
-    const error = await rejection(take());
-    expect(error).toBeInstanceOf(DirectoryInUseError);
-    expect((error as DirectoryInUseError).holder?.pid).toBe(pid);
-    expect((error as Error).message).toMatch(new RegExp(`pid ${pid}.*stop that process first`));
+  it(
+    "refuses a lock another process holds, naming its pid; takes it at once when that process was killed",
+    async () => {
+      const other = holder(dir, "hold");
+      children.push(other.child);
+      const pid = (await until(() => other.lines[0]?.locked)) as number;
+      const error = await rejection(take());
+      expect(error).toBeInstanceOf(DirectoryInUseError);
+      expect((error as DirectoryInUseError).holder?.pid).toBe(pid);
+      expect((error as Error).message).toMatch(new RegExp(`pid ${pid}.*stop that process first`));
 
-    await killed(other.child, other.exited);
-    // The killed holder's lock is still on disk and fresh, yet it is taken without waiting for it to go stale.
-    expect((await stat(join(dir, "writer.lock"))).isDirectory()).toBe(true);
-    await take();
-  }, 120_000);
+      await killed(other.child, other.exited);
+      // The killed holder's lock is still on disk and fresh, yet it is taken without waiting for it to go stale.
+      expect((await stat(join(dir, "writer.lock"))).isDirectory()).toBe(true);
+      await take();
+    },
+    CHILD_PROCESS_TIMEOUT_MS,
+  );
 
-  it("a process that ends without releasing does not hang on the lock's timer and leaves no lock behind", async () => {
-    const other = holder(dir, "end");
-    await until(() => other.lines[0]?.locked);
-    expect(await other.exited).toEqual({ code: 0, signal: null });
-    await expect(stat(join(dir, "writer.lock"))).rejects.toMatchObject({ code: "ENOENT" });
-    await take();
-  }, 120_000);
+  it(
+    "a process that ends without releasing does not hang on the lock's timer and leaves no lock behind",
+    async () => {
+      const other = holder(dir, "end");
+      await until(() => other.lines[0]?.locked);
+      expect(await other.exited).toEqual({ code: 0, signal: null });
+      await expect(stat(join(dir, "writer.lock"))).rejects.toMatchObject({ code: "ENOENT" });
+      await take();
+    },
+    CHILD_PROCESS_TIMEOUT_MS,
+  );
 
   it("many processes taking over a dead holder's lock at once: exactly one wins, the others are refused", async () => {
     const dead = holder(dir, "hold");

@@ -11,7 +11,13 @@ const { openStore, message, dir: currentDir } = storeFixture();
 
 /** A read-only store on the fixture's directory (or another), opened; the caller closes it. */
 async function openReader(options: Partial<LowdbThreadStoreOptions> = {}): Promise<LowdbThreadStore> {
-  const store = new LowdbThreadStore({ dir: currentDir(), historyPerThread: 20, dedupeCapacity: 1000, readOnly: true, ...options });
+  const store = new LowdbThreadStore({
+    dir: currentDir(),
+    historyPerThread: 20,
+    dedupeCapacity: 1000,
+    readOnly: true,
+    ...options,
+  });
   await store.open();
   return store;
 }
@@ -109,10 +115,12 @@ describe("LowdbThreadStore lock", () => {
     await mkdir(lockDir);
     let refusal: unknown;
     while (refusal === undefined) {
-      refusal = await store.updateThread("wxid_0", () => undefined).then(
-        () => undefined,
-        (error: unknown) => error,
-      );
+      refusal = await store
+        .updateThread("wxid_0", () => undefined)
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(refusal).toBeInstanceOf(LockLostError);
