@@ -1,4 +1,4 @@
-import { mkdir, readdir } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { Low } from "lowdb";
 import { type DirectoryLock, lockDirectory } from "../locking/directory-lock.ts";
@@ -11,9 +11,10 @@ import { contactShardSchema, type Meta, metaSchema, threadShardSchema } from "./
 import { SeenIds } from "./seen-ids.ts";
 import { ShardGrowth } from "./shard-growth.ts";
 import { ShardedCollection } from "./sharded-collection.ts";
+import { refuseShardsWithoutMeta } from "./shards-without-meta.ts";
 import { findThreads, listThreads } from "./thread-query.ts";
 import { applyThreadChange } from "./thread-record.ts";
-import { type Contact, StoreCorruptError, type Thread, type ThreadFilter, type ThreadStore } from "./types.ts";
+import type { Contact, Thread, ThreadFilter, ThreadStore } from "./types.ts";
 
 export interface LowdbThreadStoreOptions {
   /** The store's own directory (`<dataDir>/store`). */
@@ -165,7 +166,7 @@ export class LowdbThreadStore implements ThreadStore {
     for (let attempt = 1; ; attempt++) {
       const saved = await this.#meta.adapter.read();
       if (!saved) {
-        await this.#refuseShardsWithoutMeta();
+        await refuseShardsWithoutMeta(this.#options.dir);
         throw new StoreNotFoundError(this.#options.dir);
       }
       this.#meta.data = saved;
@@ -256,6 +257,7 @@ export class LowdbThreadStore implements ThreadStore {
     await this.#growth.settled();
     await this.#writer.flush([this.#threads.keyOf(id), this.#contacts.keyOf(id)]);
     await this.#growth.settled(); // a layout change begun meanwhile holds the thread too, once settled
+    this.#lock?.assertHeld(); // with the lock lost, its changes were dropped, not written
   }
 
   async flush(): Promise<void> {
@@ -298,29 +300,13 @@ export class LowdbThreadStore implements ThreadStore {
     this.#writer.markDirty(META_KEY, () => this.#meta.write());
     await this.#writer.flush([META_KEY, this.#contacts.keyOf(contactId)]);
     await this.#growth.settled();
+    this.#lock?.assertHeld(); // with the lock lost, the number was dropped, not written: never hand it out
   }
 
-  /**
-   * A new store writes its meta file first. Without meta.json the shard counts and the
-   * numbering are unknown, so existing shard data is refused rather than guessed over.
-   */
+  /** A new store writes its meta file first (over no orphaned shard data). */
   async #startFresh(): Promise<void> {
-    await this.#refuseShardsWithoutMeta();
+    await refuseShardsWithoutMeta(this.#options.dir);
     await this.#meta.write();
-  }
-
-  async #refuseShardsWithoutMeta(): Promise<void> {
-    const entries = await readdir(this.#options.dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === "ENOENT") return [];
-      throw error;
-    });
-    for (const entry of entries) {
-      if (!entry.isDirectory() || !/^(threads|contacts)-\d+$/.test(entry.name)) continue;
-      const files = await readdir(join(this.#options.dir, entry.name));
-      if (files.some((file) => file.endsWith(".json"))) {
-        throw new StoreCorruptError(join(this.#options.dir, "meta.json"), `missing, while ${entry.name}/ holds data`);
-      }
-    }
   }
 
   #freshMeta(): Meta {

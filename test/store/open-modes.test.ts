@@ -124,6 +124,8 @@ describe("LowdbThreadStore lock", () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(refusal).toBeInstanceOf(LockLostError);
+    // Nothing it holds is reported durable any more: what depends on it (an outbox job) must not go on.
+    await expect(store.flushThread("wxid_0")).rejects.toBeInstanceOf(LockLostError);
     await store.close();
     const shards = join(currentDir(), "threads-256");
     const texts = await Promise.all((await readdir(shards)).map((file) => readFile(join(shards, file), "utf8")));
