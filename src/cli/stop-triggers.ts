@@ -9,7 +9,7 @@
  *
  * npm runs a script through `sh -c`, and on systems whose `/bin/sh` is dash (Debian, Ubuntu) that
  * shell dies on SIGTERM without passing it on; npm then exits and the bot is left behind, still
- * holding the outbox lock and the dashboard port. So a bot started through npm (`npm start`,
+ * holding the data directory's locks and the dashboard port. So a bot started through npm (`npm start`,
  * `npx wxerp`) watches its parent: when the parent is gone the bot stops as if signalled. A bot
  * started any other way keeps running when its parent exits (`nohup … &` is a legitimate way to
  * run it).

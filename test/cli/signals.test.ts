@@ -9,7 +9,7 @@ import { commandLine, descendants, freePort, isGone, portIsFree } from "../suppo
 /**
  * A supervisor (systemd with KillMode=process, Docker's PID 1, pm2, a plain `kill`) signals
  * exactly the pid it started. Whichever way the bot was started, that one signal must stop all
- * of it: data saved, the outbox lock released, the dashboard port free, and a new start on the
+ * of it: data saved, the locks released, the dashboard port free, and a new start on the
  * same data directory must come up.
  */
 

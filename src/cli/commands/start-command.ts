@@ -24,7 +24,7 @@ type Say = (zh: string, en: string) => void;
  *
  * It runs until SIGINT or SIGTERM (or, when npm started it, until npm is gone), then saves and
  * exits 0. The stop triggers are installed before anything opens, so a signal that arrives while
- * the bot is still starting also closes what was opened (the outbox lock, the dashboard port).
+ * the bot is still starting also closes what was opened (the data directory's locks, the dashboard port).
  */
 export async function runStart(options: GlobalOptions): Promise<void> {
   const config = configFromOptions(options);
