@@ -16,6 +16,8 @@ const LOCK_UPDATE_MS = 5_000;
 /**
  * The gate is held for the few milliseconds of a take-over decision. A process killed while it
  * holds the gate leaves it stale after GATE_STALE_MS; others wait for it that long at most.
+ * (Two processes taking over a stale gate at the same moment is the same race one level down:
+ * it needs a kill inside those milliseconds first, then two starts at one instant.)
  */
 const GATE_STALE_MS = 10_000;
 const GATE_RETRIES = { retries: 60, factor: 1.5, minTimeout: 25, maxTimeout: 500, randomize: true };
@@ -24,8 +26,6 @@ const GATE_RETRIES = { retries: 60, factor: 1.5, minTimeout: 25, maxTimeout: 500
 const heldHere = new Set<string>();
 
 export interface DirectoryLock {
-  /** The lock directory (`<dir>/writer.lock`). */
-  readonly path: string;
   /** Throws LockLostError once the lock was taken over; call before every write. */
   assertHeld(): void;
   /** Gives the lock up; safe to call twice. */
@@ -144,7 +144,6 @@ function isHeldError(error: unknown): boolean {
 function heldLock(path: string, release: () => Promise<void>, lost: () => LockLostError | undefined): DirectoryLock {
   let released = false;
   return {
-    path,
     assertHeld() {
       const error = lost();
       if (error) throw error;
