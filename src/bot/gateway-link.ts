@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import pRetry from "p-retry";
 import type { Logger } from "../logging/logger.ts";
 import { GatewayBusyError, type GatewayPuppet } from "./gateway-puppet.ts";
@@ -128,6 +129,7 @@ export class GatewayLink {
       randomize: true,
       signal: this.abort.signal,
       onFailedAttempt: ({ error, attemptNumber }) => {
+        this.current.lastError = error.message;
         // The console said it once; each retry is for the log file.
         this.options.logger.info(
           { endpoint: this.options.endpoint, attempt: attemptNumber, err: error },
@@ -145,6 +147,8 @@ export class GatewayLink {
   /** One attempt: a reset when the puppet runs (stream lost), a start when it is stopped. */
   private async restartOnce(): Promise<void> {
     if (this.abort.signal.aborted) return;
+    // A start against a closed port costs the upstream puppet a 5 s wait to settle: knock first.
+    await reachable(this.options.endpoint);
     if (this.puppet.state.active() === true) await this.puppet.reset();
     else await this.puppet.start();
     if (this.puppet.state.active() !== true) throw new Error(this.current.lastError ?? "the puppet did not start");
@@ -165,4 +169,23 @@ export class GatewayLink {
       }
     }
   }
+}
+
+/** Resolves once a TCP connection to host:port opens (the gateway listens); rejects otherwise. */
+function reachable(endpoint: string, timeoutMs = 5000): Promise<void> {
+  const match = /^(.+):(\d+)$/.exec(endpoint);
+  if (!match) return Promise.resolve(); // token discovery: nothing to knock on
+  const host = match[1]!.replace(/^\[(.*)\]$/, "$1");
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port: Number(match[2]), timeout: timeoutMs });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.once("timeout", () => {
+      socket.destroy();
+      reject(new Error(`no answer from ${endpoint} within ${timeoutMs} ms`));
+    });
+    socket.once("error", (error) => reject(new Error(`${endpoint}: ${error.message}`)));
+  });
 }

@@ -110,13 +110,17 @@ export class WechatHealth {
 
   verdict(): WechatVerdict {
     const now = this.now();
-    const grace = this.options.graceSeconds * 1000;
+    const longAgo = (since: number) => now - since > this.options.graceSeconds * 1000;
     const status = this.source.status();
     const gateway = this.source.gateway();
-    const longAgo = (since: number) => now - since > grace;
-    if (gateway && gateway.state !== "connected" && longAgo(gateway.since.getTime())) {
+    const lastEvent = status.lastHeartbeatAt?.getTime() ?? status.loginAt?.getTime();
+    const silentSince = this.options.expectHeartbeats ? lastEvent : undefined;
+    if (gateway && gateway.state !== "connected") {
+      // Reconnecting: down since the stream went quiet or the link broke, whichever came first.
+      const since = Math.min(gateway.since.getTime(), silentSince ?? Number.POSITIVE_INFINITY);
+      if (!longAgo(since)) return { ok: true };
       const why = gateway.lastError ? `: ${gateway.lastError}` : "";
-      return down(`WeChat gateway ${gateway.endpoint} not connected (${gateway.state})${why}`, gateway.since);
+      return down(`WeChat gateway ${gateway.endpoint} not connected (${gateway.state})${why}`, new Date(since));
     }
     if (!status.loggedIn) {
       const since = status.logoutAt?.getTime() ?? this.startedAt;
@@ -125,9 +129,8 @@ export class WechatHealth {
       const reason = status.logoutReason ? ` (${status.logoutReason})` : "";
       return down(status.logoutAt ? `WeChat logged out${reason}` : "WeChat not logged in yet", new Date(since));
     }
-    const last = status.lastHeartbeatAt?.getTime() ?? status.loginAt?.getTime();
-    if (this.options.expectHeartbeats && last !== undefined && longAgo(last)) {
-      return down(`no heartbeat or message from WeChat for ${Math.round((now - last) / 1000)} s`, new Date(last));
+    if (silentSince !== undefined && longAgo(silentSince)) {
+      return down(`no heartbeat or message from WeChat for ${Math.round((now - silentSince) / 1000)} s`, new Date(silentSince));
     }
     return { ok: true };
   }
