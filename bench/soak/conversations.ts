@@ -119,7 +119,7 @@ const FIRST: Record<Category, (w: Writer) => Said[]> = {
     ...(w.random.chance(0.5) ? [c(`我是${w.p.person}，手机${w.mobile()}，有需要我再联系你`)] : []),
     c(w.random.pick(["不需要，我们已经有供应商了", "不感兴趣，别再发了", "太贵了，以后再说吧"])),
   ],
-  // The salesperson types the number: it never counts as verified (phone_verified).
+  // The salesperson types the number: it is never taken as the customer's.
   "sales-typed": (w) => [
     c(`${w.introduce()}，你们的${w.p.product}报价多少？`),
     s(`${w.surname}总好，刚才电话里您说的手机是 ${w.p.mobile} 对吧？`),

@@ -102,18 +102,15 @@ function admitOrRefuse(expectation: Expectation, known: ExtractedFields, score: 
 }
 
 /**
- * Intake's rule for numbers (phone_verified): WeChat's own number and one the
- * customer typed are verified; a number the salesperson typed only fills an empty field.
+ * Intake's rule for numbers, restated: the number in the contact's remark and one the
+ * customer typed are verified; a number the salesperson typed is never the customer's.
  */
 function offeredMobile(current: MobileField | undefined, customer: CustomerProfile, message: ThreadMessage) {
   const offers: MobileField[] = [];
-  const wechat = customer.wechatPhone ? normalizeMobile(customer.wechatPhone) : undefined;
-  if (wechat) offers.push({ value: wechat, source: "wechat", verified: true, at: message.at });
-  const typed = extractMobiles(message.text)[0];
-  if (typed) {
-    const verified = message.side === "customer";
-    offers.push({ value: typed, source: verified ? "customer" : "sales", verified, at: message.at });
-  }
+  const remark = customer.wechatPhone ? normalizeMobile(customer.wechatPhone) : undefined;
+  if (remark) offers.push({ value: remark, source: "remark", verified: true, at: message.at });
+  const typed = message.side === "customer" ? extractMobiles(message.text)[0] : undefined;
+  if (typed) offers.push({ value: typed, source: "customer", verified: true, at: message.at });
   let mobile = current;
   for (const offer of offers) if (mobile === undefined || (offer.verified && !mobile.verified)) mobile = offer;
   return mobile ? { mobile } : {};

@@ -12,6 +12,7 @@ import { JobWaiter } from "./jobs/job-waiter.ts";
 import { linkNotes } from "./link-notes.ts";
 import { clientPort } from "./sync/client-port.ts";
 import { RecentLinks } from "./sync/link-guard.ts";
+import { hasNewCustomerContent } from "./sync/plan.ts";
 import type { SyncDeps, SyncEvents } from "./sync/sync-context.ts";
 import { SyncRequests } from "./sync-requests.ts";
 
@@ -160,7 +161,7 @@ export function zhibangErpPlugin(options: ZhibangErpPluginOptions): { plugin: Wx
         if (thread.score === undefined) continue;
         // A linked customer with conversation not yet followed up (a crash between its scoring
         // and its job, or a job given up on): the plan decides whether anything is due.
-        if (thread.erp && thread.messageCount <= (thread.erp.followupMessageCount ?? 0)) continue;
+        if (thread.erp && !hasNewCustomerContent(thread)) continue;
         // A job released by retryFailed above (or queued by the scoring above) already covers the thread.
         if (await queued(thread.id)) {
           if (scoredNow.has(thread.id)) enqueued++;

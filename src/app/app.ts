@@ -6,7 +6,11 @@ import { type AuditLog, auditDir, createAuditLog } from "../audit/index.ts";
 import { createWechatyRuntime, type WechatyRuntime } from "../bot/runtime.ts";
 import type { DispatchingRouter } from "../commands/router.ts";
 import type { AppConfig } from "../config/schema.ts";
+import { CustomerScope } from "../intake/customer-scope.ts";
+import { findWechatContacts } from "../intake/find-contacts.ts";
+import { ignoreCommand } from "../intake/ignore-command.ts";
 import { createIntake, type Intake } from "../intake/intake.ts";
+import { OwnMobiles } from "../intake/own-mobiles.ts";
 import type { Logger } from "../logging/logger.ts";
 import { AlertMonitor, alertRules } from "../monitoring/alerts.ts";
 import { Monitoring } from "../monitoring/monitoring.ts";
@@ -123,6 +127,23 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
     notifyControl,
     clock,
   });
+  // Whose chats are customers', and the salesperson's own numbers: intake, scoring and commands share them.
+  const scope = new CustomerScope(config.wechat.customers, store, {
+    warn: (text) => {
+      logger.warn({ scope: config.wechat.customers.scope }, text);
+      void notifyControl(text).catch(() => undefined);
+    },
+  });
+  const ownMobiles = new OwnMobiles(store, config.wechat.selfMobiles);
+  router.register(
+    ignoreCommand({
+      scope,
+      store,
+      audit,
+      clock,
+      ...(runtime ? { findContacts: (who: string) => findWechatContacts(runtime.bot, who) } : {}),
+    }),
+  );
   const scorer = meteredScorer(createScorer(config, logger.child({ module: "scorer" })), monitoring);
   // The scheduler and the host refer to each other (scoreNow / onScored): late binding.
   let scheduler: ScoringScheduler | undefined;
@@ -150,6 +171,8 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
     logger: logger.child({ module: "scoring" }),
     timers: mode === "live",
     now: clock,
+    ownMobiles: () => ownMobiles.all(),
+    isIgnored: (contactId) => scope.isIgnored(contactId),
     onScored: async (event) => {
       host.activityFeed.push({
         at: event.at,
@@ -177,6 +200,8 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
         },
         onCommand: (candidate) => router.dispatch(candidate),
         onPickOffer,
+        scope,
+        ownMobiles,
       })
     : undefined;
   const handled = new HandledTracker();
@@ -186,6 +211,13 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
         await intake.handle(message);
       } finally {
         handled.markHandled(message.id);
+      }
+    });
+    runtime.onFriendship(async (friendship) => {
+      try {
+        await intake.handleFriendship(friendship);
+      } finally {
+        handled.markHandled(friendship.id);
       }
     });
   }

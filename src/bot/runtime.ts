@@ -1,4 +1,4 @@
-import { type Message, type Wechaty, WechatyBuilder } from "wechaty";
+import { type Friendship, type Message, type Wechaty, WechatyBuilder } from "wechaty";
 import { type mock, PuppetMock } from "wechaty-puppet-mock";
 import type { AppConfig } from "../config/schema.ts";
 import type { Logger } from "../logging/logger.ts";
@@ -29,6 +29,8 @@ export interface WechatyRuntime {
   isLoggedIn(): boolean;
   /** Every message Wechaty emits, to each handler (wrapped: a failure is logged, never thrown). */
   onMessage(handler: (message: Message) => unknown): void;
+  /** Friend requests and their acceptance (wrapped like messages). The bot never accepts one itself. */
+  onFriendship(handler: (friendship: Friendship) => unknown): void;
   /** Login and logout (a puppet reset shows as logout then login), for metrics and alerts. */
   onSession(handler: (event: SessionEvent) => unknown): void;
   /** Sends text to a contact or a room by id (`filehelper` = File Transfer). Staff and control chat only. */
@@ -65,6 +67,7 @@ export function createWechatyRuntime(config: AppConfig, logger: Logger, options:
       : undefined;
   const conversations = new ConversationKinds();
   const messageHandlers: Array<(message: Message) => void> = [];
+  const friendshipHandlers: Array<(friendship: Friendship) => void> = [];
   let lifecycle: "new" | "started" | "stopped" = "new";
   let stopping: Promise<void> | undefined;
   const session = trackSession(bot, {
@@ -75,6 +78,9 @@ export function createWechatyRuntime(config: AppConfig, logger: Logger, options:
   });
   bot.on("message", (message) => {
     for (const handler of messageHandlers) handler(message);
+  });
+  bot.on("friendship", (friendship) => {
+    for (const handler of friendshipHandlers) handler(friendship);
   });
 
   return {
@@ -104,6 +110,9 @@ export function createWechatyRuntime(config: AppConfig, logger: Logger, options:
     isLoggedIn: () => session.state.loggedIn && bot.isLoggedIn,
     onMessage(handler) {
       messageHandlers.push(safeHandler(logger, "message handler", handler));
+    },
+    onFriendship(handler) {
+      friendshipHandlers.push(safeHandler(logger, "friendship handler", handler));
     },
     onSession: session.onSession,
     async say(conversationId, text) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { normalizeMobile } from "../privacy/mobile.ts";
 
 /**
  * The configuration schema (README §6 lists the keys). Defaults live here, so `config/default.yaml`
@@ -22,6 +23,37 @@ export const tierSchema = z
   })
   .refine((t) => (t.users !== undefined) !== (t.public === true), {
     message: "a tier has either users: [ids] or public: true",
+  });
+
+const mobile = z
+  .string()
+  .refine((value) => normalizeMobile(value) !== undefined, "an 11-digit mainland mobile number, e.g. 13912345678");
+
+/**
+ * Whose 1:1 chats are customers'. `all`: every contact (WeChat's own accounts and `ignore`
+ * excepted); `tag`: contacts carrying one of `tags` (WeChat labels such as 客户); `addedAfter`:
+ * contacts whose friend request wxerp saw on or after that date.
+ */
+export const customersSchema = z
+  .strictObject({
+    scope: z.enum(["all", "tag", "addedAfter"]).default("all"),
+    tags: z.array(z.string().min(1)).default([]),
+    addedAfter: z
+      .string()
+      .refine((v) => /^\d{4}-\d{2}-\d{2}(T.+)?$/.test(v) && !Number.isNaN(Date.parse(v)), "a date like 2026-11-01")
+      .optional(),
+    /** Contacts that are never customers: WeChat id, remark or exact nickname. */
+    ignore: z.array(z.string().min(1)).default([]),
+  })
+  .superRefine((value, ctx) => {
+    if (value.scope === "tag" && value.tags.length === 0)
+      ctx.addIssue({ code: "custom", path: ["tags"], message: "scope tag needs at least one tag, e.g. tags: [客户]" });
+    if (value.scope === "addedAfter" && value.addedAfter === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["addedAfter"],
+        message: "scope addedAfter needs a date, e.g. addedAfter: 2026-11-01",
+      });
   });
 
 export const configSchema = z.strictObject({
@@ -70,6 +102,10 @@ export const configSchema = z.strictObject({
           timeoutSeconds: z.number().min(1).default(30),
         })
         .prefault({}),
+      /** Whose chats are customers' (scope, tags, a date, contacts to ignore). */
+      customers: customersSchema.prefault({}),
+      /** The salesperson's own mobile numbers: never taken as a customer's mobile. */
+      selfMobiles: z.array(mobile).default([]),
     })
     .prefault({}),
   scorer: z

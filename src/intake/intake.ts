@@ -1,19 +1,22 @@
-import type { Message } from "wechaty";
+import type { Friendship, Message } from "wechaty";
 import type { CommandOrigin } from "../commands/types.ts";
 import type { AppConfig } from "../config/schema.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { IntakeEvent } from "../plugins/types.ts";
-import { extractMobiles } from "../privacy/mobile.ts";
-import type { Thread, ThreadMessage, ThreadStore } from "../store/types.ts";
+import type { ThreadMessage, ThreadStore } from "../store/types.ts";
 import { cleanText } from "./clean-text.ts";
 import { isCommandText } from "./command-text.ts";
-import { type ContactFields, readContactFields } from "./contact-fields.ts";
+import { readContactFields } from "./contact-fields.ts";
 import { type PickOffer, readPickOffer } from "./control-pick.ts";
+import { CustomerScope } from "./customer-scope.ts";
+import { takeFriendship } from "./friendship-intake.ts";
 import { KeyedSerialQueue } from "./keyed-queue.ts";
 import { type Located, locate } from "./locate.ts";
-import { readContent } from "./message-content.ts";
-import { offerMobile } from "./mobile-rules.ts";
+import { type MessageContent, readContent } from "./message-content.ts";
+import { OwnMobiles } from "./own-mobiles.ts";
+import { splitQuote } from "./quote.ts";
 import { isListedCommandRoom, roomCommandPolicy } from "./room-commands.ts";
+import { type StoredMessage, ThreadWriter } from "./thread-writer.ts";
 import type { CommandCandidate, IgnoreReason, IntakeStats } from "./types.ts";
 
 export interface IntakeOptions {
@@ -32,13 +35,22 @@ export interface IntakeOptions {
   onCommand?: (candidate: CommandCandidate) => unknown;
   /** A 名片 or message the salesperson forwarded into the control chat: it may pick a customer. */
   onPickOffer?: (offer: PickOffer) => unknown;
+  /** Whose chats are customers' (default: `wechat.customers`); shared with `/erp ignore`. */
+  scope?: CustomerScope;
+  /** The salesperson's own numbers (default: `wechat.selfMobiles` plus what is learned); shared with scoring. */
+  ownMobiles?: OwnMobiles;
 }
 
 export interface Intake {
   /** Takes one message in; never rejects (a failure is logged and counted). */
   handle(message: Message): Promise<void>;
+  /** A friend request or its acceptance; never rejects. The bot never accepts a request. */
+  handleFriendship(friendship: Friendship): Promise<void>;
   stats(): IntakeStats;
 }
+
+/** A quoted message is context only: a long one is cut. */
+const MAX_QUOTE_CHARS = 500;
 
 interface Incoming {
   message: Message;
@@ -48,7 +60,11 @@ interface Incoming {
   backlog: boolean;
 }
 
-/** Message intake (docs/architecture.md §1.2): dedupe, backlog, threads, commands, contacts. */
+/**
+ * Message intake: dedupe, backlog, threads, commands, contacts. A message is marked seen
+ * only once it is stored, set aside or its command handed over: when taking it in fails,
+ * a redelivery is taken in again; a command is never run twice.
+ */
 export function createIntake(options: IntakeOptions): Intake {
   const { store, config, logger } = options;
   const rules = {
@@ -57,25 +73,52 @@ export function createIntake(options: IntakeOptions): Intake {
     rooms: new Set(config.wechat.rooms),
     commandRooms: new Set(config.commands.rooms),
   };
+  const scope = options.scope ?? new CustomerScope(config.wechat.customers, store);
+  const writer = new ThreadWriter({
+    store,
+    own: options.ownMobiles ?? new OwnMobiles(store, config.wechat.selfMobiles),
+    logger,
+    maxMessageChars: config.wechat.maxMessageChars,
+    locale: config.locale,
+  });
   const queue = new KeyedSerialQueue();
-  const stats: IntakeStats = { received: 0, duplicates: 0, stored: 0, backlog: 0, commands: 0, failed: 0, ignored: {} };
-  const ignore = (reason: IgnoreReason): void => {
+  const stats: IntakeStats = {
+    received: 0,
+    duplicates: 0,
+    stored: 0,
+    backlog: 0,
+    commands: 0,
+    recalled: 0,
+    failed: 0,
+    ignored: {},
+  };
+  /** Counts why a message was set aside; false: nothing was handed over. */
+  const ignore = (reason: IgnoreReason): false => {
     stats.ignored[reason] = (stats.ignored[reason] ?? 0) + 1;
+    return false;
   };
 
   async function take(message: Message): Promise<void> {
-    if (!(await store.markMessageSeen(message.id))) {
+    if (await store.hasSeenMessage(message.id)) {
       stats.duplicates++;
       return;
     }
+    const handedOver = await route(message);
+    if (!handedOver) await store.markMessageSeen(message.id);
+  }
+
+  /** true when a command was handed over (it marked the message seen itself). */
+  async function route(message: Message): Promise<boolean> {
+    if (unreadGroupMessage(message)) return ignore("room");
     const content = await readContent(message);
     if (content.kind === "none") return ignore("system");
     const located = await locate(message, rules);
     if (!located) return ignore("malformed");
-    if (located.self && options.isOwnEcho?.(located.conversationId, content.kind === "text" ? message.text() : content.text)) {
+    if (content.kind === "recall") return recall(located, content.originalId);
+    if (located.self && options.isOwnEcho?.(located.conversationId, content.kind === "text" ? message.text() : content.text))
       return ignore("echo");
-    }
-    const text = cleanText(content.text, config.wechat.maxMessageChars, config.locale);
+    const { text: raw, quoted } = content.kind === "text" ? splitQuote(content.text) : { text: content.text };
+    const text = cleanText(raw, config.wechat.maxMessageChars, config.locale);
     if (text === "") return ignore("empty");
     const at = messageTime(message);
     const incoming: Incoming = { message, located, text, at: at.toISOString(), backlog: isBacklog(at) };
@@ -89,8 +132,18 @@ export function createIntake(options: IntakeOptions): Intake {
       return ignore("control");
     }
     if (located.place === "official") return ignore("official");
-    if (!located.customer) return ignore("room");
-    await storeMessage(incoming, content.kind === "text");
+    const quote = quoted && { ...quoted, text: cleanText(quoted.text, MAX_QUOTE_CHARS, config.locale) };
+    return storeMessage(incoming, threadMessage(incoming, content, quote));
+  }
+
+  /**
+   * Without listed groups (customer or staff), a group message is dropped before any lookup
+   * (topic, members, mentions): accounts sit in hundreds of groups. A command typed there
+   * still goes on to the router, which refuses it (judged by the text alone, no lookup).
+   */
+  function unreadGroupMessage(message: Message): boolean {
+    if (rules.rooms.size > 0 || rules.commandRooms.size > 0 || !message.room()) return false;
+    return !isCommandText(message.text().trim(), config.commands.prefix);
   }
 
   function isBacklog(at: Date): boolean {
@@ -112,7 +165,7 @@ export function createIntake(options: IntakeOptions): Intake {
     return isCommandText(mentionless, prefix) ? mentionless : undefined;
   }
 
-  async function command({ message, located, text, at, backlog }: Incoming): Promise<void> {
+  async function command({ message, located, text, at, backlog }: Incoming): Promise<boolean> {
     if (backlog) {
       logger.info({ messageId: message.id, at }, "a command in the login backlog is history: not run");
       return ignore("backlog-command");
@@ -128,25 +181,48 @@ export function createIntake(options: IntakeOptions): Intake {
       ...(located.self ? { recall: () => message.recall() } : {}),
     };
     if (room) candidate.origin.room = await roomCommandPolicy(room, rules, options.selfId());
-    await callSafely("onCommand", () => options.onCommand?.(candidate));
+    // Seen once handed over, before it runs: a redelivery while it runs (or after) is a repeat.
+    const running = callSafely("onCommand", () => options.onCommand?.(candidate));
+    await store.markMessageSeen(message.id);
+    await running;
+    return true;
   }
 
-  async function storeMessage(incoming: Incoming, isText: boolean): Promise<void> {
-    const customer = incoming.located.customer!;
-    const fields = await readContactFields(customer);
+  async function storeMessage(incoming: Incoming, stored: ThreadMessage): Promise<false> {
+    const { located } = incoming;
+    if (!located.customer) {
+      if (located.place !== "room-listed" || !located.self) return ignore("room");
+      await report(await writer.writeSalesInRoom(located.roomId!, stored));
+      return false;
+    }
+    const customer = located.customer;
     const known = await store.getContact(customer.id);
+    const outside = await scope.outOfScope(customer, known);
+    if (outside) return ignore(outside);
+    const fields = await readContactFields(customer);
     await store.upsertContact(known ? fields : { ...fields, firstSeenAt: incoming.at });
-    const stored = threadMessage(incoming);
-    let appended = false;
-    const thread = await store.updateThread(customer.id, (draft) => {
-      appended = appendMessage(draft, stored);
-      if (appended) offerMobiles(draft, fields, isText ? incoming.text : "", stored);
-    });
-    if (!appended) return;
-    stats.stored++;
-    if (stored.backlog) stats.backlog++;
-    logger.debug({ threadId: thread.id, messageId: stored.id, side: stored.side, backlog: incoming.backlog }, "message stored");
-    await callSafely("onMessage", () => options.onMessage?.({ thread, message: stored }));
+    await report(await writer.write(customer.id, stored, fields.wechatPhone));
+    return false;
+  }
+
+  async function recall(located: Located, originalId: string): Promise<false> {
+    const threadIds = located.customer ? [located.customer.id] : located.roomId ? await writer.speakersOf(located.roomId) : [];
+    const remarkPhone = located.customer ? (await store.getContact(located.customer.id))?.wechatPhone : undefined;
+    const changed = await writer.recall(threadIds, originalId, remarkPhone);
+    if (changed.length === 0) return ignore("system");
+    stats.recalled++;
+    logger.info({ messageId: originalId, threads: changed }, "a message was recalled: left out of scoring from now on");
+    return false;
+  }
+
+  async function report(stored: StoredMessage[]): Promise<void> {
+    for (const event of stored) {
+      stats.stored++;
+      if (event.message.backlog) stats.backlog++;
+      const { thread, message } = event;
+      logger.debug({ threadId: thread.id, messageId: message.id, side: message.side, kind: message.kind }, "message stored");
+      await callSafely("onMessage", () => options.onMessage?.(event));
+    }
   }
 
   async function callSafely(name: string, call: () => unknown): Promise<void> {
@@ -164,14 +240,28 @@ export function createIntake(options: IntakeOptions): Intake {
         await queue.run(queueKey(message), () => take(message));
       } catch (error) {
         stats.failed++;
-        logger.error({ err: error, messageId: safeId(message) }, "intake could not take a message in");
+        logger.error({ err: error, messageId: safeId(message) }, "intake could not take a message in; a redelivery is taken in");
+      }
+    },
+    async handleFriendship(friendship) {
+      try {
+        const contactId = friendship.contact().id;
+        await queue.run(contactId, () => takeFriendship(friendship, { store, scope, writer, logger, report }));
+      } catch (error) {
+        stats.failed++;
+        logger.error({ err: error }, "intake could not take a friend request in");
       }
     },
     stats: () => ({ ...stats, ignored: { ...stats.ignored } }),
   };
 }
 
-function threadMessage({ message, located, text, at, backlog }: Incoming): ThreadMessage {
+function threadMessage(
+  { message, located, text, at, backlog }: Incoming,
+  content: MessageContent,
+  quoted: ThreadMessage["quoted"],
+): ThreadMessage {
+  const kind = content.kind === "card" ? "card" : content.kind === "placeholder" ? "media" : undefined;
   return {
     id: message.id,
     side: located.self ? "sales" : "customer",
@@ -179,25 +269,9 @@ function threadMessage({ message, located, text, at, backlog }: Incoming): Threa
     at,
     ...(backlog ? { backlog: true } : {}),
     ...(located.roomId ? { roomId: located.roomId } : {}),
+    ...(kind ? { kind } : {}),
+    ...(quoted ? { quoted } : {}),
   };
-}
-
-/** Appends in time order (a late backlog message lands where it belongs); false for a repeat. */
-function appendMessage(thread: Thread, message: ThreadMessage): boolean {
-  if (thread.messages.some((m) => m.id === message.id)) return false;
-  let index = thread.messages.length;
-  while (index > 0 && (thread.messages[index - 1] as ThreadMessage).at > message.at) index--;
-  thread.messages.splice(index, 0, message);
-  thread.messageCount++;
-  thread.unscored++;
-  if (thread.lastMessageAt === undefined || thread.lastMessageAt < message.at) thread.lastMessageAt = message.at;
-  return true;
-}
-
-function offerMobiles(thread: Thread, fields: ContactFields, text: string, message: ThreadMessage): void {
-  if (fields.wechatPhone) offerMobile(thread, fields.wechatPhone, "wechat", message.at);
-  const typed = extractMobiles(text)[0];
-  if (typed) offerMobile(thread, typed, message.side === "customer" ? "customer" : "sales", message.at);
 }
 
 function originOf(located: Located, at: string): CommandOrigin {

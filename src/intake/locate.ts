@@ -1,5 +1,6 @@
 import type { Contact, Message } from "wechaty";
 import { types } from "wechaty";
+import { isWechatAccount } from "./wechat-accounts.ts";
 
 export interface ConversationRules {
   /** The control chat id (`commands.controlChat`, default File Transfer). */
@@ -24,7 +25,8 @@ export interface Located {
 /**
  * Where a message belongs: the thread of a 1:1 chat is the customer, whoever
  * wrote (`self() ? listener() : talker()`); a listed group chat feeds each customer's own
- * thread; the control chat, staff and official accounts are not customers. Returns
+ * thread; the control chat, staff, official accounts and WeChat's own accounts are not
+ * customers. Returns
  * undefined for payloads without a talker or a counterpart.
  */
 export async function locate(message: Message, rules: ConversationRules): Promise<Located | undefined> {
@@ -38,7 +40,7 @@ export async function locate(message: Message, rules: ConversationRules): Promis
   }
   const room = message.room();
   if (room) {
-    const listed = rules.rooms.has(room.id) || rules.rooms.has(await topicOf(room));
+    const listed = await isListed(room, rules.rooms);
     const base = { talker, self, conversationId: room.id, roomId: room.id };
     if (!listed) return { ...base, place: "room-unlisted" };
     const isCustomer = !self && !rules.staff.has(talker.id) && isPerson(talker);
@@ -50,8 +52,15 @@ export async function locate(message: Message, rules: ConversationRules): Promis
   const toOwnAccount = self && counterpart.id === talker.id;
   if (toOwnAccount || counterpart.id === rules.controlChat || rules.staff.has(counterpart.id))
     return { ...base, place: "control" };
-  if (!isPerson(counterpart)) return { ...base, place: "official" };
+  if (isWechatAccount(counterpart.id) || !isPerson(counterpart)) return { ...base, place: "official" };
   return { ...base, place: "customer", customer: counterpart };
+}
+
+/** By id first; the topic is asked for only when some listed entry is a topic, not an id. */
+async function isListed(room: { id: string; topic(): Promise<string> }, rooms: ReadonlySet<string>): Promise<boolean> {
+  if (rooms.has(room.id)) return true;
+  const topics = [...rooms].filter((entry) => !entry.endsWith("@chatroom"));
+  return topics.length > 0 && topics.includes(await topicOf(room));
 }
 
 /**

@@ -1,8 +1,16 @@
 import type { Message } from "wechaty";
 import { types } from "wechaty";
 
-/** What a message contributes to a conversation: its text, a short placeholder, or nothing. */
-export type MessageContent = { kind: "text"; text: string } | { kind: "placeholder"; text: string } | { kind: "none" };
+/**
+ * What a message contributes to a conversation: its text, a forwarded 名片, a short
+ * placeholder for media, the recall of an earlier message, or nothing.
+ */
+export type MessageContent =
+  | { kind: "text"; text: string }
+  | { kind: "card"; text: string }
+  | { kind: "placeholder"; text: string }
+  | { kind: "recall"; originalId: string }
+  | { kind: "none" };
 
 const Type = types.Message;
 
@@ -14,18 +22,23 @@ const PLACEHOLDERS: Partial<Record<number, string>> = {
   [Type.Emoticon]: "[表情]",
   [Type.Transfer]: "[转账]",
   [Type.RedEnvelope]: "[红包]",
-  [Type.Contact]: "[名片]",
   [Type.ChatHistory]: "[聊天记录]",
 };
 
 /**
- * Reads the content of a message by type. System notices, recalls, unknown payloads,
- * group notes and moments carry no conversation. Details (a link's title, a file name)
- * come from the puppet and may be missing: the placeholder alone is used then.
+ * Reads the content of a message by type. System notices, unknown payloads, group notes
+ * and moments carry no conversation; a recall names the message taken back (its text is
+ * the original's id). Details (a link's title, a file name, a card's name) come from the
+ * puppet and may be missing: the placeholder alone is used then.
  */
 export async function readContent(message: Message): Promise<MessageContent> {
   const type = message.type();
   if (type === Type.Text) return { kind: "text", text: message.text() };
+  if (type === Type.Recalled) {
+    const originalId = message.text().trim();
+    return originalId ? { kind: "recall", originalId } : { kind: "none" };
+  }
+  if (type === Type.Contact) return { kind: "card", text: await cardText(message) };
   const fixed = PLACEHOLDERS[type];
   if (fixed !== undefined) return { kind: "placeholder", text: fixed };
   switch (type) {
@@ -43,6 +56,20 @@ export async function readContent(message: Message): Promise<MessageContent> {
 }
 
 /**
+ * A forwarded 名片: whose card it is (name and WeChat ID, `toContact()`). It is someone the
+ * writer points to, often a colleague, never the writer's own details.
+ */
+async function cardText(message: Message): Promise<string> {
+  const card = await detail(async () => {
+    const contact = await message.toContact();
+    const weixin = (contact.payload as { weixin?: unknown } | undefined)?.weixin;
+    const id = typeof weixin === "string" && weixin !== "" ? `（微信号 ${weixin}）` : "";
+    return `${contact.name()}${id}`;
+  });
+  return placeholderText("[名片]", card);
+}
+
+/**
  * Wechaty 1.20.2's `toLocation()` constructs its Location class directly, which throws
  * ("WUC can not be instantiated directly"), so the puppet is asked for the payload instead.
  */
@@ -55,8 +82,12 @@ async function locationName(message: Message): Promise<string | undefined> {
 }
 
 function placeholder(label: string, detailText: string | undefined): MessageContent {
+  return { kind: "placeholder", text: placeholderText(label, detailText) };
+}
+
+function placeholderText(label: string, detailText: string | undefined): string {
   const extra = detailText?.trim();
-  return { kind: "placeholder", text: extra ? `${label} ${extra}` : label };
+  return extra ? `${label} ${extra}` : label;
 }
 
 async function detail(read: () => Promise<string | undefined>): Promise<string | undefined> {

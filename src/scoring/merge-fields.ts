@@ -14,13 +14,14 @@ export function mergeExtractedFields(
   customer: ScoreResult["customer"],
   messages: readonly ThreadMessage[],
   at: string,
+  ownMobiles: ReadonlySet<string> = new Set(),
 ): ExtractedFields {
   const merged: ExtractedFields = { ...known };
   for (const field of TEXT_FIELDS) {
     const value = customer[field]?.trim();
     if (value) merged[field] = value;
   }
-  const mobile = mergeMobile(known.mobile, proposedMobile(customer.phone, messages, at));
+  const mobile = mergeMobile(known.mobile, proposedMobile(customer.phone, messages, at, ownMobiles));
   if (mobile) merged.mobile = mobile;
   if (merged.company) merged.type = "company";
   else if (customer.type) merged.type = customer.type;

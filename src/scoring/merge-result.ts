@@ -10,6 +10,8 @@ export interface MergeOptions {
   scoreHistoryLimit: number;
   /** `messageCount` when the scorer's input was read: later messages stay unscored. */
   scoredMessageCount: number;
+  /** The salesperson's own numbers: never taken as the customer's mobile. */
+  ownMobiles?: ReadonlySet<string>;
 }
 
 const MAX_REASONS = 10;
@@ -27,7 +29,7 @@ export function mergeScoreResult(thread: Thread, result: ScoreResult, options: M
   thread.summary = truncate(result.summary.trim(), options.maxSummaryChars) || thread.summary;
   thread.reasons = reasons;
   thread.unscored = Math.max(0, thread.messageCount - options.scoredMessageCount);
-  thread.extracted = mergeExtractedFields(thread.extracted, result.customer, thread.messages, options.at);
+  thread.extracted = mergeExtractedFields(thread.extracted, result.customer, thread.messages, options.at, options.ownMobiles);
 }
 
 /** Cuts at a character (not UTF-16 unit) boundary, marking the cut. */

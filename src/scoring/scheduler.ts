@@ -116,15 +116,22 @@ class DebouncedScoringScheduler implements ScoringScheduler {
   async #scoreAndMerge(threadId: string, at: string): Promise<ScoredEvent | undefined> {
     const { store, scorer, logger } = this.#options;
     const snapshot = await store.getThread(threadId);
-    if (!snapshot || snapshot.messages.length === 0) return undefined;
+    if (!snapshot) return undefined;
+    if (await this.#options.isIgnored?.(snapshot.contactId)) {
+      logger.info({ threadId }, "not scored: the contact is set aside (/erp ignore)");
+      return undefined;
+    }
     const input = scoreInputFor(snapshot, await store.getContact(snapshot.contactId), this.#settings.recentMessages);
+    if (input.messages.length === 0) return undefined;
     const result = await scorer.score(input);
+    const ownMobiles = await this.#options.ownMobiles?.();
     const thread = await store.updateThread(threadId, (draft) =>
       mergeScoreResult(draft, result, {
         at,
         maxSummaryChars: this.#settings.maxSummaryChars,
         scoreHistoryLimit: this.#options.scoreHistoryLimit ?? DEFAULT_SCORE_HISTORY,
         scoredMessageCount: snapshot.messageCount,
+        ...(ownMobiles ? { ownMobiles } : {}),
       }),
     );
     const { provider, fallback } = result;

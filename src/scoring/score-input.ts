@@ -3,7 +3,8 @@ import type { Contact, Thread } from "../store/types.ts";
 
 /**
  * What the scorer sees: the rolling summary plus the last `recentMessages` messages, so the
- * prompt stays the same size however long the thread grows.
+ * prompt stays the same size however long the thread grows. Recalled messages are left out:
+ * the writer took them back.
  */
 export function scoreInputFor(thread: Thread, contact: Contact | undefined, recentMessages: number): ScoreInput {
   const who: ScoreInput["contact"] = { id: thread.contactId, name: contact?.name ?? thread.contactId };
@@ -11,7 +12,7 @@ export function scoreInputFor(thread: Thread, contact: Contact | undefined, rece
   const input: ScoreInput = {
     contact: who,
     previousSummary: thread.summary,
-    messages: thread.messages.slice(-recentMessages),
+    messages: thread.messages.filter((m) => !m.recalled).slice(-recentMessages),
     known: thread.extracted,
   };
   // The injection ceiling compares against it: an injection must never raise a score.

@@ -19,6 +19,10 @@ export interface ScoringSchedulerOptions {
   now?: () => Date;
   /** Entries kept in `thread.scores`. */
   scoreHistoryLimit?: number;
+  /** The salesperson's own numbers, never a customer's mobile (see OwnMobiles). */
+  ownMobiles?: () => Promise<ReadonlySet<string>>;
+  /** A contact staff set aside (`/erp ignore`): their chat is never sent to a scorer. */
+  isIgnored?: (contactId: string) => Promise<boolean>;
 }
 
 export interface ScoringScheduler {

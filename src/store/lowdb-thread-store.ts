@@ -239,6 +239,11 @@ export class LowdbThreadStore implements ThreadStore {
     return this.#seen.mark(messageId);
   }
 
+  async hasSeenMessage(messageId: string): Promise<boolean> {
+    this.#assertOpen();
+    return this.#seen.has(messageId);
+  }
+
   async getValue<T>(key: string): Promise<T | undefined> {
     this.#assertOpen();
     const value = this.#meta.data.values[key];

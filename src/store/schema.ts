@@ -16,11 +16,14 @@ const threadMessageSchema = z.looseObject({
   at: isoTime,
   backlog: z.boolean().optional(),
   roomId: z.string().optional(),
+  kind: z.enum(["greeting", "card", "media"]).optional(),
+  quoted: z.looseObject({ name: z.string(), text: z.string() }).optional(),
+  recalled: z.boolean().optional(),
 });
 
 const mobileFieldSchema = z.looseObject({
   value: z.string(),
-  source: z.enum(["wechat", "customer", "sales", "staff", "llm"]),
+  source: z.enum(["remark", "wechat", "customer", "sales", "staff", "llm"]),
   verified: z.boolean(),
   at: isoTime,
 });
@@ -57,6 +60,7 @@ export const threadSchema = z.looseObject({
   messages: z.array(threadMessageSchema),
   messageCount: z.number().int().min(0),
   unscored: z.number().int().min(0),
+  customerContentCount: z.number().int().min(0).optional(),
   lastMessageAt: isoTime.optional(),
   summary: z.string(),
   reasons: z.array(z.string()),
@@ -76,6 +80,7 @@ export const contactSchema = z.looseObject({
   alias: z.string().optional(),
   weixin: z.string().optional(),
   wechatPhone: z.string().optional(),
+  addedAt: isoTime.optional(),
   localNo: z.number().int().positive().optional(),
   firstSeenAt: isoTime,
 });

@@ -49,6 +49,10 @@ export class SeenIds {
     this.#current = newest;
   }
 
+  has(id: string): boolean {
+    return this.#known.has(id);
+  }
+
   /** true the first time `id` is seen (then remembered); false for a repeat. */
   mark(id: string): boolean {
     if (this.#known.has(id)) return false;

@@ -19,15 +19,40 @@ export interface ThreadMessage {
   backlog?: boolean;
   /** Set for messages read in a listed group chat. */
   roomId?: string;
+  /**
+   * What kind of content this is when it is not words typed in the chat: a friend request's
+   * greeting (the customer's own words), a forwarded 名片 (someone's card, never the
+   * customer's own details) or media shown as a placeholder like "[图片]".
+   */
+  kind?: MessageKind;
+  /**
+   * A 引用 reply: the message it quoted, kept apart from `text`. Quoted words are often the
+   * salesperson's own ("my mobile is …"), so nothing is ever extracted from them.
+   */
+  quoted?: QuotedMessage;
+  /** The writer recalled (撤回) it: kept for the record, left out of scoring and extraction. */
+  recalled?: boolean;
 }
 
-/** Where a mobile number came from; decides the admission check `phone_verified`. */
-export type MobileSource = "wechat" | "customer" | "sales" | "staff" | "llm";
+export type MessageKind = "greeting" | "card" | "media";
+
+export interface QuotedMessage {
+  /** The display name WeChat shows for the quoted message's writer. */
+  name: string;
+  text: string;
+}
+
+/**
+ * Where a mobile number came from; decides the admission check `phone_verified`. `remark` is the number the
+ * salesperson keeps in the contact's remark (WeChat's `contact.phone()`); `wechat` is how
+ * older data files name it.
+ */
+export type MobileSource = "remark" | "wechat" | "customer" | "sales" | "staff" | "llm";
 
 export interface MobileField {
   value: string;
   source: MobileSource;
-  /** WeChat supplied it, the customer typed it, or staff ran `/erp verify`. */
+  /** The customer typed it, or the salesperson confirmed it (`/erp verify`, the contact's remark). */
   verified: boolean;
   at: string;
 }
@@ -64,8 +89,10 @@ export interface ErpLink {
   jz?: number;
   lastSyncAt?: string;
   lastFollowupAt?: string;
-  /** `messageCount` at the last follow-up: new content exists when it grew. */
+  /** `messageCount` at the last follow-up (older data; see followupContentCount). */
   followupMessageCount?: number;
+  /** `customerContentCount` at the last follow-up: new content exists when it grew. */
+  followupContentCount?: number;
   followups?: number;
   /** The summary last written to the customer record (to update only on change). */
   syncedSummary?: string;
@@ -87,8 +114,10 @@ export interface Contact {
   name: string;
   alias?: string;
   weixin?: string;
-  /** A number WeChat itself supplied (counts as verified). */
+  /** The mobile in the contact's remark (`contact.phone()`): the salesperson's own confirmation. */
   wechatPhone?: string;
+  /** When wxerp saw this contact's friend request or its acceptance (the `addedAfter` scope). */
+  addedAt?: string;
   /** Local customer number, assigned once and never reused (khid = prefix + number). */
   localNo?: number;
   firstSeenAt: string;
@@ -104,6 +133,14 @@ export interface Thread {
   messageCount: number;
   /** Messages appended since the last scoring. */
   unscored: number;
+  /**
+   * Customer messages with something to read (words, a greeting, a 名片; not media
+   * placeholders, not the salesperson's side): follow-ups are written when it grows.
+   * Absent in older data, where `messageCount` stands in for it.
+   */
+  customerContentCount?: number;
+  /** How the customer found the salesperson, from their friend request. */
+  friendRequest?: FriendRequestInfo;
   lastMessageAt?: string;
   /** Rolling summary covering the whole conversation. */
   summary: string;
@@ -120,6 +157,14 @@ export interface Thread {
   /** ERP sync state as users see it. */
   syncState?: "none" | "skipped" | "pending" | "synced" | "failed";
   lastError?: string;
+}
+
+export interface FriendRequestInfo {
+  at: string;
+  /** WeChat's scene number: 3 WeChat id search, 14 group chat, 15 phone search, 17 名片, 30 QR code… */
+  scene?: number;
+  /** Who shared the card or the group, where the puppet reports it. */
+  referrer?: { id?: string; name?: string };
 }
 
 export interface ThreadFilter {
@@ -146,6 +191,8 @@ export interface ThreadStore {
   findThreads(who: string): Promise<Thread[]>;
   /** true the first time an id is seen; persisted and bounded (dedupe across restarts). */
   markMessageSeen(messageId: string): Promise<boolean>;
+  /** Whether `markMessageSeen` was called for this id (and it is still remembered). */
+  hasSeenMessage(messageId: string): Promise<boolean>;
   /** Small persisted values (round-robin counters, last login...). */
   getValue<T>(key: string): Promise<T | undefined>;
   setValue<T>(key: string, value: T): Promise<void>;

@@ -14,7 +14,7 @@ import { HOT_MOBILE, hotLead } from "./support/lines.ts";
  */
 
 const UNVERIFIED_MOBILE = "13566660001";
-/** The salesperson typed her number: it stays unverified until staff run /erp verify. */
+/** The salesperson typed her number: it is not taken as the customer's until staff run /erp verify. */
 const UNVERIFIED: ReplayConversation = {
   contact: { id: "wxid_unverified", name: "郑丽" },
   messages: [
@@ -85,7 +85,7 @@ describe("commands from the wrong people, or with the wrong arguments", () => {
     ]);
     expect(writes(fx.snapshot())).toBe(before.writes);
     expect(fx.snapshot().customers.filter((c) => c.mobile === UNVERIFIED_MOBILE)).toEqual([]);
-    expect((await fx.thread("wxid_unverified"))?.extracted.mobile).toMatchObject({ value: UNVERIFIED_MOBILE, verified: false });
+    expect((await fx.thread("wxid_unverified"))?.extracted.mobile?.verified).not.toBe(true);
     const [hot] = fx.snapshot().customers.filter((c) => c.mobile === HOT_MOBILE);
     expect(hot).toMatchObject({ owners: ["123"], public: false });
     const denied = (await denials()).slice(before.denied);
@@ -111,7 +111,7 @@ describe("commands from the wrong people, or with the wrong arguments", () => {
       { to: "filehelper", text: expect.stringContaining(`${BOSS.name}（wxid_stranger）发了 /erp status，不是员工，未执行`) },
     ]);
     expect(writes(fx.snapshot())).toBe(before.writes);
-    expect((await fx.thread("wxid_unverified"))?.extracted.mobile?.verified).toBe(false);
+    expect((await fx.thread("wxid_unverified"))?.extracted.mobile?.verified).not.toBe(true);
     const denied = (await denials()).slice(before.denied);
     expect(denied.map((r) => r.actor)).toEqual(["wxid_stranger", "wxid_stranger", "wxid_hot"]);
   });
@@ -133,6 +133,6 @@ describe("commands from the wrong people, or with the wrong arguments", () => {
     expect(replies.map((r) => r.to)).toEqual([BOSS.id]);
     expect(replies[0]!.text).toMatch(reply);
     expect(writes(fx.snapshot())).toBe(before);
-    expect((await fx.thread("wxid_unverified"))?.extracted.mobile?.verified).toBe(false);
+    expect((await fx.thread("wxid_unverified"))?.extracted.mobile?.verified).not.toBe(true);
   });
 });

@@ -40,7 +40,7 @@ it("carries a customer's message over gRPC through intake into the thread store"
   await wechat.handled(wechat.customerSays(alice, "你好，想要一份报价"));
   const thread = await wechat.store.getThread("wxid_alice");
   expect(thread?.messages).toEqual([expect.objectContaining({ side: "customer", text: "你好，想要一份报价" })]);
-  expect(thread?.extracted.mobile).toMatchObject({ value: "13800138000", source: "wechat", verified: true });
+  expect(thread?.extracted.mobile).toMatchObject({ value: "13800138000", source: "remark", verified: true });
   expect(await wechat.store.getContact("wxid_alice")).toMatchObject({ name: "Alice" });
 });
 

@@ -173,4 +173,28 @@ describe("colleagues and later conversations", () => {
     // The customer was not touched otherwise either: still one assignment.
     expect(fx.snapshot().assignments.filter((a) => a.ord === ord)).toHaveLength(1);
   });
+
+  it("only the customer's words are new content: the salesperson's chatter alone posts no follow-up", async () => {
+    fx = await startAppFixture({ config: { followup: { minIntervalMinutes: 60 } } });
+    await fx.replay([HOT]);
+    const ord = fx.snapshot().customers.find((c) => c.mobile === HOT_MOBILE)!.ord;
+    const followups = () => fx.snapshot().followups.filter((f) => f.ord === ord);
+    expect(followups()).toHaveLength(1);
+
+    // Hours later the salesperson sends greetings and a reminder; the customer says nothing.
+    const chatter = conversation(
+      HOT.contact,
+      [
+        ["sales", "张经理，国庆快乐！", 0],
+        ["sales", "方案已经发到您邮箱了，有空看看", 5],
+      ],
+      "2026-11-02T14:00:00+08:00",
+    );
+    await fx.replay([chatter]);
+    expect(followups()).toHaveLength(1);
+
+    const answer = conversation(HOT.contact, [["customer", "看过了，下周签合同", 0]], "2026-11-02T16:00:00+08:00");
+    await fx.replay([answer]);
+    expect(followups()).toHaveLength(2);
+  });
 });

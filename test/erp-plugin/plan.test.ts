@@ -100,6 +100,28 @@ describe("planSync", () => {
     const nothingNew = plan(thread(85, { erp: { ...erp, followupMessageCount: 10 } }), new Date(Date.parse(at) + 61 * 60_000));
     expect(nothingNew).toMatchObject({ followupSkipped: "no new content" });
   });
+  it("counts only the customer's content as new: the salesperson's chatter and media placeholders are not", () => {
+    const erp = {
+      ord: "1",
+      khid: "WX000001",
+      jz: 289,
+      syncedSummary: "客户询价并约下周面谈",
+      followupMessageCount: 8,
+      followupContentCount: 5,
+    };
+    const later = new Date(Date.parse(at) + 61 * 60_000);
+    // Twelve messages now, four more than at the follow-up, none of them the customer's words.
+    const chatter = plan(thread(85, { erp, messageCount: 12, customerContentCount: 5 }), later);
+    expect(chatter).toMatchObject({ followupSkipped: "no new content" });
+    const answered = plan(thread(85, { erp, messageCount: 13, customerContentCount: 6 }), later);
+    expect(answered).toMatchObject({ action: "update", followup: "客户询价并约下周面谈" });
+  });
+  it("reads data from before content was counted by its message counts", () => {
+    const erp = { ord: "1", khid: "WX000001", jz: 289, syncedSummary: "客户询价并约下周面谈", followupMessageCount: 10 };
+    const later = new Date(Date.parse(at) + 61 * 60_000);
+    expect(plan(thread(85, { erp }), later)).toMatchObject({ followupSkipped: "no new content" });
+    expect(plan(thread(85, { erp, messageCount: 11 }), later)).toMatchObject({ followup: "客户询价并约下周面谈" });
+  });
   it("updates jz and summary when they changed, and moves out of the public pool, never away from a user", () => {
     const erp = { ord: "1", khid: "WX000001", jz: 290, syncedSummary: "old", public: true, followupMessageCount: 10 };
     expect(plan(thread(92, { erp }))).toMatchObject({

@@ -41,6 +41,7 @@ describe("the sync pass and a linked customer's unsynced conversation", () => {
     // As if the bot stored and scored two new messages, then died before queueing the job.
     await fx.app.store.updateThread("wxid_zhang3", (t) => {
       t.messageCount += 2;
+      t.customerContentCount = (t.customerContentCount ?? 0) + 2;
       t.summary = `${t.summary}\n客户确认下周签合同`;
     });
     await fx.app.erpControl.syncPending("cli");

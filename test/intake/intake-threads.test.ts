@@ -78,7 +78,7 @@ describe("intake: threads", () => {
     expect(wechat.intake?.stats().ignored["backlog-command"]).toBe(1);
   });
 
-  it("reads a listed group chat into each customer's own thread and ignores other groups", async () => {
+  it("reads a listed group chat into each customer's own thread, with the salesperson's side, and ignores other groups", async () => {
     const erin = wechat.createCustomer({ id: "wxid_erin", name: "Erin" });
     const frank = wechat.createCustomer({ id: "wxid_frank", name: "Frank" });
     const vip = wechat.createRoom({ topic: "VIP客户群", members: [erin, frank] });
@@ -88,11 +88,13 @@ describe("intake: threads", () => {
       wechat.customerSays(erin, "群里问一下交期", vip),
       wechat.customerSays(frank, "我也要报价", byId),
       wechat.customerSays(erin, "晚饭吃什么", other),
-      wechat.selfSays(vip, "大家好，我是小王"),
     );
-    expect(await wechat.store.getThread("wxid_erin")).toMatchObject({ messages: [{ text: "群里问一下交期", roomId: vip.id }] });
+    await wechat.handled(wechat.selfSays(vip, "大家好，我是小王，交期两周"));
+    expect(await texts("wxid_erin")).toEqual(["customer:群里问一下交期", "sales:大家好，我是小王，交期两周"]);
+    expect((await wechat.store.getThread("wxid_erin"))?.messages.every((m) => m.roomId === vip.id)).toBe(true);
+    // Frank spoke in another group: the salesperson's words in the VIP group are not his.
     expect(await texts("wxid_frank")).toEqual(["customer:我也要报价"]);
-    expect(wechat.intake?.stats().ignored.room).toBe(2);
+    expect(wechat.intake?.stats().ignored.room).toBe(1);
   });
 
   it("hands a command typed in a group that is not a staff group on as one that must not run", async () => {
@@ -153,19 +155,25 @@ describe("intake: threads", () => {
     expect(wechat.sent("filehelper")).toContain("/erp sync 的结果：已同步 1 个客户");
   });
 
-  it("records where a mobile number came from", async () => {
+  it("records where a mobile number came from, and never takes the salesperson's own numbers", async () => {
     const hank = wechat.createCustomer({ id: "wxid_hank", name: "Hank" });
     const ivy = wechat.createCustomer({ id: "wxid_ivy", name: "Ivy", phone: ["+86 137-1234-5678"] });
     const mobile = async (id: string) => (await wechat.store.getThread(id))?.extracted.mobile;
-    await wechat.handled(wechat.selfSays(hank, "您的电话是13912345678吗？"));
-    expect(await mobile("wxid_hank")).toMatchObject({ value: "13912345678", source: "sales", verified: false });
-    await wechat.handled(wechat.customerSays(hank, "不是，打这个 138 0013 8000"));
+    await wechat.handled(wechat.selfSays(hank, "有事打我手机 13912345678"));
+    expect(await mobile("wxid_hank")).toBeUndefined();
+    await wechat.handled(wechat.customerSays(hank, "好，打这个找我 138 0013 8000"));
     expect(await mobile("wxid_hank")).toMatchObject({ value: "13800138000", source: "customer", verified: true });
-    await wechat.handled(wechat.selfSays(hank, "好的，备用 13600000000"));
+    // The customer retypes the salesperson's number: still not theirs.
+    await wechat.handled(wechat.customerSays(hank, "你的号 13912345678 存了"));
     expect(await mobile("wxid_hank")).toMatchObject({ value: "13800138000", source: "customer" });
+    // Echoing the customer's number back to confirm it does not make it the salesperson's.
+    await wechat.handled(wechat.selfSays(hank, "您的号码 13800138000 对吧？"));
+    await wechat.handled(wechat.customerSays(hank, "换号了，新号 13500135000"));
+    expect(await mobile("wxid_hank")).toMatchObject({ value: "13500135000", source: "customer" });
 
+    // The remark's number is the salesperson's own confirmation; another number the customer types does not replace it.
     await wechat.handled(wechat.customerSays(ivy, "你好，我的另一个号是 13500000000"));
-    expect(await mobile("wxid_ivy")).toMatchObject({ value: "13712345678", source: "wechat", verified: true });
+    expect(await mobile("wxid_ivy")).toMatchObject({ value: "13712345678", source: "remark", verified: true });
     expect(await wechat.store.getContact("wxid_ivy")).toMatchObject({ wechatPhone: "13712345678" });
   });
 

@@ -74,6 +74,32 @@ describe("LLM scorer against an OpenAI-compatible server", () => {
     ]);
   });
 
+  it("sends a 引用 reply's quoted message only as labelled context, and says what greetings, cards and media are", async () => {
+    const quoting = conversation([
+      ["customer", "好的，收到"],
+      ["customer", "[名片] 李四（微信号 lisi_wx）"],
+      ["customer", "我是远航科技的张三"],
+    ]);
+    quoting.messages[0] = { ...quoting.messages[0]!, quoted: { name: "销售小王", text: "我的手机 13987654321，有事打我" } };
+    quoting.messages[1] = { ...quoting.messages[1]!, kind: "card" };
+    quoting.messages[2] = { ...quoting.messages[2]!, kind: "greeting" };
+    const { requests } = await scoreWith(undefined, quoting);
+    const [system, user] = requests[0]!.messages;
+    expect(system!.content).toContain("quoting：该消息引用（回复）的旧消息");
+    expect(system!.content).toContain("type 为 card：转发的名片");
+    const quoted = user!.content.split("\n").find((line) => line.startsWith("{"))!;
+    expect(JSON.parse(quoted).messages).toEqual([
+      {
+        from: "customer",
+        at: quoting.messages[0]!.at,
+        quoting: { name: "销售小王", text: "我的手机 139****4321，有事打我" },
+        text: "好的，收到",
+      },
+      { from: "customer", at: quoting.messages[1]!.at, type: "card", text: "[名片] 李四（微信号 lisi_wx）" },
+      { from: "customer", at: quoting.messages[2]!.at, type: "greeting", text: "我是远航科技的张三" },
+    ]);
+  });
+
   it("retries once after an answer that is not JSON, then falls back to the heuristic", async () => {
     const { result, requests } = await scoreWith(() => ({ content: "好的，我觉得这个客户大概七十分。" }), keen);
     expect(requests).toHaveLength(2);

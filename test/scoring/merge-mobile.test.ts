@@ -29,6 +29,21 @@ describe("proposedMobile", () => {
     expect(proposedMobile("13700137000", messages, AT)).toEqual({ value: "13700137000", source: "llm", verified: false, at: AT });
   });
 
+  it("never proposes the salesperson's own number, even one the customer retyped", () => {
+    const retyped = [message("customer", "你的号码 13700137000 我存了")];
+    expect(proposedMobile("13700137000", retyped, AT, new Set(["13700137000"]))).toBeUndefined();
+  });
+
+  it("does not count a number in a quoted, recalled or card message as typed by the customer", () => {
+    const notTheirs: ThreadMessage[] = [
+      { ...message("customer", "好的"), quoted: { name: "销售小王", text: "我的手机 13600136000" } },
+      { ...message("customer", "我手机 13500135000"), recalled: true },
+      { ...message("customer", "[名片] 李四（微信号 13400134000）"), kind: "card" },
+    ];
+    for (const number of ["13600136000", "13500135000", "13400134000"])
+      expect(proposedMobile(number, notTheirs, AT)?.source).toBe("llm");
+  });
+
   it("counts an invented number as the model's, and ignores what is not a mobile", () => {
     expect(proposedMobile("13600136000", messages, AT)?.source).toBe("llm");
     expect(proposedMobile("010-62345678", messages, AT)).toBeUndefined();
@@ -62,6 +77,24 @@ describe("mergeMobile", () => {
       known("13912345678", "wechat"),
     ],
     ["a new number the customer typed replaces the old one", known("13800138000", "customer"), customerTyped, customerTyped],
+    [
+      "the remark's number is kept against a customer number",
+      known("13800138000", "remark"),
+      customerTyped,
+      known("13800138000", "remark"),
+    ],
+    [
+      "a remark number never replaces a customer number",
+      known("13912345678", "customer"),
+      { value: "13800138000", source: "remark", verified: true, at: AT } as MobileField,
+      known("13912345678", "customer"),
+    ],
+    [
+      "the same number from the remark confirms a customer number",
+      known("13912345678", "customer"),
+      { value: "13912345678", source: "remark", verified: true, at: AT } as MobileField,
+      { value: "13912345678", source: "remark", verified: true, at: AT },
+    ],
     ["nothing proposed keeps what is known", known("13800138000", "wechat"), undefined, known("13800138000", "wechat")],
   ])("%s", (_case, before, proposed, expected) => {
     expect(mergeMobile(before, proposed)).toEqual(expected);

@@ -70,7 +70,7 @@ export interface MockWechat {
   redeliver(messageId: string): void;
   /** Texts the bot sent (through `runtime.say`) to a contact or room. */
   sent(conversationId: string): string[];
-  /** Resolves once intake has finished with these message ids. */
+  /** Resolves once intake has finished with these message (or friendship) ids. */
   handled(...messageIds: string[]): Promise<void>;
   waitFor<T>(predicate: () => T | Promise<T>, what?: string, timeoutMs?: number): Promise<NonNullable<T>>;
   /** Closes the store and opens a new one on the same directory (a restart of the process's data). */
@@ -119,6 +119,10 @@ export async function startMockWechat(options: MockWechatOptions = {}): Promise<
   runtime.onMessage(async (message) => {
     await intake?.handle(message);
     done.add(message.id);
+  });
+  runtime.onFriendship(async (friendship) => {
+    await intake?.handleFriendship(friendship);
+    done.add(friendship.id);
   });
 
   await runtime.start();

@@ -90,6 +90,30 @@ describe("loadConfig", () => {
     });
   });
 
+  it("names the key of a customer scope that cannot work, and of a number that is not a mobile", () => {
+    const scope = (yaml: string) => problem(() => loadConfig({ env: {}, files: [file(`wechat:\n  customers:\n${yaml}`)] }));
+    expect(scope("    scope: tag\n")).toMatch(/wechat\.customers\.tags: scope tag needs at least one tag/);
+    expect(scope("    scope: addedAfter\n")).toMatch(/wechat\.customers\.addedAfter: scope addedAfter needs a date/);
+    expect(scope("    scope: addedAfter\n    addedAfter: last year\n")).toMatch(
+      /wechat\.customers\.addedAfter: a date like 2026-11-01/,
+    );
+    expect(scope("    scope: label\n")).toMatch(/wechat\.customers\.scope/);
+    const mobiles = problem(() =>
+      loadConfig({ env: {}, files: [file("wechat:\n  selfMobiles: ['13912345678', '010-1234567']\n")] }),
+    );
+    expect(mobiles).toMatch(/wechat\.selfMobiles\.1: an 11-digit mainland mobile number/);
+  });
+
+  it("reads a customer scope and the salesperson's numbers", () => {
+    const path = file(
+      "wechat:\n  customers:\n    scope: tag\n    tags: [客户]\n    addedAfter: 2026-11-01\n    ignore: [老妈]\n  selfMobiles: ['139 1234 5678']\n",
+    );
+    expect(loadConfig({ env: {}, files: [path] }).wechat).toMatchObject({
+      customers: { scope: "tag", tags: ["客户"], addedAfter: "2026-11-01", ignore: ["老妈"] },
+      selfMobiles: ["139 1234 5678"],
+    });
+  });
+
   it("names the variable of a bad environment value", () => {
     expect(problem(() => loadConfig({ env: { WXERP_PUPPET: "padlocal" } }))).toMatch(/WXERP_PUPPET \(wechat\.puppet\)/);
     expect(problem(() => loadConfig({ env: { WXERP_SYNC_AUTO: "maybe" } }))).toMatch(/WXERP_SYNC_AUTO/);

@@ -1,11 +1,16 @@
 import type { CommandDefinition } from "../../../src/commands/types.ts";
+import { OwnMobiles } from "../../../src/intake/own-mobiles.ts";
 import { maskText } from "../../../src/privacy/mask.ts";
 import { ADMISSION_CHECKS } from "../admission/admission.ts";
 import { tierForScore } from "../mapping/erp-mapping.ts";
 import { type CommandDeps, t } from "./command-deps.ts";
+import { friendRequestLine, mobileLines } from "./status-lines.ts";
 import { label, resolveWho } from "./who.ts";
 
-/** `/erp status [who]`: score, summary, the five checks, khid, ord, owner, last sync, jobs. */
+/**
+ * `/erp status [who]`: score, summary, the mobile (and any number that disagrees with it),
+ * the five checks, khid, ord, owner, last sync, jobs.
+ */
 export function statusCommand(deps: CommandDeps): CommandDefinition {
   return {
     name: "status",
@@ -25,10 +30,14 @@ export function statusCommand(deps: CommandDeps): CommandDefinition {
       const jobs = await deps.outbox.list({ key: thread.id, states: ["pending", "running", "failed"] });
       const erp = thread.erp;
       const owner = erp ? (erp.public ? t(l, "公海", "public pool") : (erp.owners ?? []).join(",") || "–") : "–";
+      const own = await new OwnMobiles(deps.store, deps.config.wechat.selfMobiles).all();
+      const source = friendRequestLine(l, thread);
       const lines = [
         label(contact, thread),
         `${t(l, "评分", "Score")} ${thread.score ?? "–"}${tier ? `（${tier}）` : ""} · ${t(l, "同步", "sync")}：${thread.syncState ?? "none"}`,
         `${t(l, "摘要", "Summary")}：${maskText(thread.summary || "–").slice(0, 300)}`,
+        ...mobileLines(l, thread, contact, own),
+        ...(source ? [source] : []),
         `${t(l, "准入", "Checks")}：${checkLine}${thread.admission?.overriddenBy ? t(l, "（评分由员工放行）", " (score overridden by staff)") : ""}`,
         erp
           ? `ERP：${erp.khid || "–"} · ord ${erp.ord} · ${t(l, "负责人", "owner")} ${owner} · ${t(l, "跟进", "follow-ups")} ${erp.followups ?? 0} · ${t(l, "最近同步", "last sync")} ${erp.lastSyncAt?.slice(0, 16).replace("T", " ") ?? "–"}`

@@ -75,13 +75,29 @@ function planUpdate(input: PlanInput, score: number, intro: string): SyncPlan {
   const neverAssigned = !erp.linked && erp.owners === undefined && erp.public === undefined;
   if (neverAssigned || (erp.public && target.mode === "users" && !erp.personOrd)) plan.assignment = target;
 
-  const hasNewContent = thread.messageCount > (erp.followupMessageCount ?? 0);
+  const hasNewContent = hasNewCustomerContent(thread);
   const last = erp.lastFollowupAt ? Date.parse(erp.lastFollowupAt) : undefined;
   const intervalMs = config.followup.minIntervalMinutes * 60_000;
   if (!hasNewContent) plan.followupSkipped = "no new content";
   else if (last !== undefined && now.getTime() - last < intervalMs) plan.followupSkipped = "rate limited";
   else plan.followup = intro;
   return plan;
+}
+
+/**
+ * The customer wrote something since the last follow-up (words, a greeting, a 名片; not the
+ * salesperson's chatter, not media placeholders). Data from before content was counted
+ * compares message counts, which the content count starts from.
+ */
+export function hasNewCustomerContent(thread: Thread): boolean {
+  const erp = thread.erp;
+  if (!erp) return true;
+  const followedUp = erp.followupContentCount ?? erp.followupMessageCount ?? 0;
+  return customerContentOf(thread) > followedUp;
+}
+
+export function customerContentOf(thread: Thread): number {
+  return thread.customerContentCount ?? thread.messageCount;
 }
 
 export function assignmentFor(config: AppConfig, score: number): AssignmentTarget {

@@ -4,7 +4,7 @@ import { identityOf } from "../admission/customer-identity.ts";
 import { assignStep } from "./assign-step.ts";
 import { createOrLink } from "./create-or-link.ts";
 import { followupStep } from "./followup-step.ts";
-import { planSync } from "./plan.ts";
+import { customerContentOf, planSync } from "./plan.ts";
 import type { SyncDeps, SyncJobRun, SyncOutcome } from "./sync-context.ts";
 
 /** What a sync job carries in the outbox. */
@@ -133,6 +133,7 @@ async function postFollowup(deps: SyncDeps, run: SyncJobRun, threadId: string, o
     t.erp!.followups = Math.max(t.erp!.followups ?? 0, posted);
     t.erp!.lastFollowupAt = run.now.toISOString();
     t.erp!.followupMessageCount = thread.messageCount;
+    t.erp!.followupContentCount = customerContentOf(thread);
     t.erp!.lastSyncAt = run.now.toISOString();
     t.syncState = "synced";
   });

@@ -1,6 +1,7 @@
+import type { ThreadMessage } from "../../store/types.ts";
 import { html } from "../html.ts";
 import type { DashboardSources } from "../sources.ts";
-import { labels } from "./labels.ts";
+import { type Labels, labels } from "./labels.ts";
 import { page } from "./layout.ts";
 import { jobsTable } from "./outbox-page.ts";
 import { checkBadges, shortTime, syncBadge } from "./threads-page.ts";
@@ -27,6 +28,13 @@ export async function threadPage(sources: DashboardSources, id: string): Promise
 </tbody></table>
 ${jobs.length > 0 ? html`<h3>${l.outbox}</h3>${jobsTable(jobs, sources)}` : ""}
 <h3>${l.conversation} (${thread.messageCount})</h3>
-<div id="conversation">${thread.messages.map((m) => html`<div class="msg ${m.side}"><span class="muted">${shortTime(m.at)}</span><br>${m.text}</div>`)}</div>`;
+<div id="conversation">${thread.messages.map((m) => messageHtml(m, l))}</div>`;
   return page(name, l, body);
+}
+
+/** One message: a quote's block muted above the reply, a recalled message struck through. */
+function messageHtml(m: ThreadMessage, l: Labels) {
+  const quoted = m.quoted ? html`<span class="muted">「${m.quoted.name}：${m.quoted.text}」</span><br>` : "";
+  const text = m.recalled ? html`<s>${m.text}</s> <span class="badge warn">${l.recalled}</span>` : m.text;
+  return html`<div class="msg ${m.side}"><span class="muted">${shortTime(m.at)}</span><br>${quoted}${text}</div>`;
 }

@@ -50,7 +50,8 @@ export function analyseThread(input: ScoreInput): ThreadAnalysis {
     if (kept.length === 0 && clauses.length > 0) return;
     engagement.customerMessages += 1;
     if (input.messages[index - 1]?.side === "sales") engagement.replies += 1;
-    if (PLACEHOLDER.test(message.text.trim())) return;
+    // Media and a forwarded 名片 (someone else's card) carry no words of the customer's own.
+    if (message.kind === "media" || message.kind === "card" || PLACEHOLDER.test(message.text.trim())) return;
     engagement.questions += Math.min(2, kept.filter((clause) => clause.question).length);
     for (const clause of kept) hits.push(...signalsInClause(clause, ALL_RULES, position++));
     cleanTexts.push(kept.map((clause) => clause.raw).join(""));

@@ -36,7 +36,8 @@ export interface ScoreParts {
 export function contactFieldsPresent(analysis: ThreadAnalysis, known: ExtractedFields): Array<keyof typeof WEIGHTS.contact> {
   const fields: Array<keyof typeof WEIGHTS.contact> = [];
   const { extracted } = analysis;
-  if (extracted.phone !== undefined || (known.mobile !== undefined && known.mobile.source !== "wechat")) fields.push("phone");
+  const givenInChat = known.mobile !== undefined && known.mobile.source !== "wechat" && known.mobile.source !== "remark";
+  if (extracted.phone !== undefined || givenInChat) fields.push("phone");
   if (extracted.company !== undefined || known.company !== undefined) fields.push("company");
   if (extracted.email !== undefined || known.email !== undefined) fields.push("email");
   if (extracted.address !== undefined || known.address !== undefined) fields.push("address");

@@ -14,6 +14,7 @@ import { systemPrompt, userPrompt } from "./rubric.ts";
 /** Longest message text quoted; a pasted contract or log is cut, the conversation is not. */
 export const MAX_MESSAGE_CHARS = 500;
 const MAX_NAME_CHARS = 64;
+const MAX_QUOTE_CHARS = 200;
 
 export interface PromptOptions {
   recentMessages: number;
@@ -38,7 +39,17 @@ export function buildPrompt(input: ScoreInput, options: PromptOptions): BuiltPro
   const window = input.messages.slice(-options.recentMessages);
   const messages = window.map((message) => {
     if (message.side === "customer") customerInjections += neutraliseInjections(message.text).removed;
-    return { from: message.side, at: message.at, text: clean(message.text, MAX_MESSAGE_CHARS) };
+    return {
+      from: message.side,
+      at: message.at,
+      // greeting, card or media: what the message is when not typed words (the rubric explains each).
+      ...(message.kind ? { type: message.kind } : {}),
+      // A quote is labelled context: the words are often the salesperson's own.
+      ...(message.quoted
+        ? { quoting: { name: clean(message.quoted.name, MAX_NAME_CHARS), text: clean(message.quoted.text, MAX_QUOTE_CHARS) } }
+        : {}),
+      text: clean(message.text, MAX_MESSAGE_CHARS),
+    };
   });
   const mobile = input.known.mobile?.value;
   const knownText = (value: string | undefined) => (value === undefined ? null : clean(value, MAX_NAME_CHARS * 2));
