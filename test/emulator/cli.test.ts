@@ -66,6 +66,7 @@ describe("wxerp erp emulator run", () => {
     expect(lines).toContain("  export WXERP_ERP_USERNAME=wxerp");
     expect(lines).toContain("  export WXERP_ERP_PASSWORD=wxerp123");
     expect(lines.some((line) => line.includes(`curl -X POST ${url}/__emulator/faults`))).toBe(true);
+    expect(lines).toContain(`  curl -X POST ${url}/__emulator/unlock`);
     const state = (await (await fetch(`${url}/__emulator/state`)).json()) as EmulatorSnapshot;
     expect(state.customers).toEqual([]);
     stop();

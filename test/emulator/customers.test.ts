@@ -218,6 +218,35 @@ describe("validation failures come back as message texts with status 0 (docs/zhi
     expect(await save({ ord, name: "戊公司", khid: "WX000010", sort1: "17,146", person_name: "戊" })).toBe("保存成功");
   });
 
+  it("treats khids that differ only in case as the same number (the database collation ignores case)", async () => {
+    await createCustomer(emu, session, { name: "戊公司", khid: "WX000011", person_name: "戊" });
+    const { ord: other } = await allocate();
+    expect(await save({ ord: other, name: "己公司", khid: "wx000011", sort1: "17,146", person_name: "己" })).toBe(
+      "客户编号已被使用，不能保存！",
+    );
+    expect(emu.snapshot().customers.some((c) => c.ord === other)).toBe(false);
+    // Looked up in either case, the list finds the one holder.
+    for (const khid of ["wx000011", "WX000011"]) {
+      expect(rowsById(await listCustomers(emu, session, { khid })).map((r) => r.name)).toEqual(["戊公司"]);
+    }
+  });
+
+  it.each(["1380013800", "138001380001", "23800138000", "138-0013-8000", "+8613800138000", "138001380ab"])(
+    "refuses the malformed mobile %s with 手机号码格式不正确！ and stores nothing",
+    async (mobile) => {
+      const { ord } = await allocate();
+      expect(await save({ ord, name: "丑公司", sort1: "17,146", person_name: "丑", mobile })).toBe("手机号码格式不正确！");
+      expect(emu.snapshot().customers.some((c) => c.ord === ord)).toBe(false);
+    },
+  );
+
+  it("accepts an 11-digit mobile, or none", async () => {
+    const { ord } = await allocate();
+    expect(await save({ ord, name: "寅公司", sort1: "17,146", person_name: "寅", mobile: "19912345678" })).toBe("保存成功");
+    const { ord: without } = await allocate();
+    expect(await save({ ord: without, name: "卯公司", sort1: "17,146", person_name: "卯" })).toBe("保存成功");
+  });
+
   it("answers a detail of an unknown ord with a message", async () => {
     const reply = await zsml(emu, `${ADD}?edit=1`, { session, datas: { edit: "1", ord: "424242" } });
     expect(reply.body).toMatchObject({ model: "message", message: { text: "该客户不存在或已被删除！" } });
@@ -251,6 +280,10 @@ describe("validation failures come back as message texts with status 0 (docs/zhi
     expect((await contact({ person_name: "甲" })).body.message.text).toBe("关联客户不能为空！");
     expect((await contact({ company: "888888", person_name: "甲" })).body.message.text).toBe("关联客户不存在或已被删除！");
     expect((await contact({ company: "101" })).body.message.text).toBe("联系人姓名不能为空！");
+    expect((await contact({ company: "101", person_name: "甲", mobile: "0571-8888888" })).body.message.text).toBe(
+      "手机号码格式不正确！",
+    );
+    expect(emu.snapshot().contacts.some((c) => c.person_name === "甲")).toBe(false);
   });
 });
 

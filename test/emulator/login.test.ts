@@ -59,8 +59,13 @@ describe("login (docs/zhibang-protocol.md §4.1)", () => {
     expect(tooLong.body.action).toBe("fail");
   });
 
-  it("asks for the captcha after three failures and accepts the right one", async () => {
-    for (let attempt = 0; attempt < 3; attempt += 1) await loginWith("/webapi/v3/ov1/login", "txt:wxerp", "txt:bad");
+  it("asks for the captcha only after more than three failures, and accepts the right one", async () => {
+    const failures: Json[] = [];
+    for (let attempt = 0; attempt < 4; attempt += 1)
+      failures.push(await loginWith("/webapi/v3/ov1/login", "txt:wxerp", "txt:bad"));
+    // Failures 1 to 3 are plain refusals; the 4th is the one that is "more than 3" and draws a captcha.
+    expect(failures.map((f) => f.header.message)).toEqual(Array(4).fill("用户名或密码错误"));
+    expect(failures.map((f) => f.body.fail.newrndcode === "")).toEqual([true, true, true, false]);
     const withoutCode = await loginWith("/webapi/v3/ov1/login", "txt:wxerp", "txt:wxerp123");
     expect(withoutCode.header.message).toBe("请输入验证码");
     expect(withoutCode.body.fail.newrndcode).toMatch(/^\/sysa\/mobilephone\/getyzm\.asp\?/);
@@ -80,8 +85,44 @@ describe("login (docs/zhibang-protocol.md §4.1)", () => {
     expect(again.body.fail.newrndcode).toBe("");
   });
 
+  it("lets the right password in after exactly three failures, without a captcha", async () => {
+    for (let attempt = 0; attempt < 3; attempt += 1) await loginWith("/webapi/v3/ov1/login", "txt:wxerp", "txt:bad");
+    const fourth = await loginWith("/webapi/v3/ov1/login", "txt:wxerp", "txt:wxerp123");
+    expect(fourth.header.status).toBe(0);
+  });
+
+  it("POST /__emulator/unlock clears a captcha lock and keeps the data", async () => {
+    const session = await login(emu);
+    await zsml(emu, `${MOBILE}/salesmanage/custom/add.asp`, { session, datas: { edit: "0", intsort: 1 } });
+    const before = emu.snapshot();
+    for (let attempt = 0; attempt < 4; attempt += 1) await loginWith("/webapi/v3/ov1/login", "txt:wxerp", "txt:bad");
+    expect((await loginWith("/webapi/v3/ov1/login", "txt:wxerp", "txt:wxerp123")).header.message).toBe("请输入验证码");
+
+    const unlock = await fetch(`${emu.url}/__emulator/unlock`, { method: "POST" });
+    expect(unlock.status).toBe(200);
+    expect(await unlock.json()).toEqual({ ok: true, unlocked: ["wxerp"] });
+    const after = emu.snapshot();
+    expect(after.captchas).toEqual({});
+    expect(after.customers).toEqual(before.customers);
+    expect(after.allocatedOrds).toBe(before.allocatedOrds);
+    expect((await loginWith("/webapi/v3/ov1/login", "txt:wxerp", "txt:wxerp123")).header.status).toBe(0);
+    // The earlier session survived too: nothing but the failure count was touched.
+    expect((await zsml(emu, `${MOBILE}/source.asp?enumid=13`, { session })).header.status).toBe(0);
+  });
+
+  it("POST /__emulator/unlock takes one user name, and refuses a malformed one", async () => {
+    for (const user of ["txt:wxerp", "txt:someone"])
+      for (let attempt = 0; attempt < 4; attempt += 1) await loginWith("/webapi/v3/ov1/login", user, "txt:bad");
+    const one = await fetch(`${emu.url}/__emulator/unlock`, { method: "POST", body: JSON.stringify({ user: "someone" }) });
+    expect(await one.json()).toEqual({ ok: true, unlocked: ["someone"] });
+    expect(Object.keys(emu.snapshot().captchas)).toEqual(["wxerp"]);
+    const bad = await fetch(`${emu.url}/__emulator/unlock`, { method: "POST", body: JSON.stringify({ user: 7 }) });
+    expect(bad.status).toBe(400);
+    expect(Object.keys(emu.snapshot().captchas)).toEqual(["wxerp"]);
+  });
+
   it("serves the captcha image for the newrndcode URL", async () => {
-    for (let attempt = 0; attempt < 3; attempt += 1) await loginWith(`${MOBILE}/login.asp`, "txt:wxerp", "txt:bad");
+    for (let attempt = 0; attempt < 4; attempt += 1) await loginWith(`${MOBILE}/login.asp`, "txt:wxerp", "txt:bad");
     const image = await fetch(`${emu.url}${MOBILE}/getyzm.asp?user=wxerp`);
     expect(image.headers.get("content-type")).toBe("image/svg+xml");
     expect(await image.text()).toContain(emu.currentCaptcha("wxerp"));

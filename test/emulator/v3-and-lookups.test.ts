@@ -51,13 +51,21 @@ describe("v3 customer edit and add (docs/zhibang-protocol.md §6)", () => {
     expect((await v3(emu, EDIT, session, { ord: 424242, intro: "x" })).Code).toBe(300);
     expect((await v3(emu, EDIT, session, { intro: "x" })).Code).toBe(300);
     const bad: Json = await v3(emu, EDIT, session, { ord: 101, mobile: "12345" });
-    expect(bad.Code).toBe(300);
-    expect(bad.Msg).toContain("手机号码");
+    expect(bad).toEqual({ Code: 300, Msg: "手机号码格式不正确！" });
     expect(await v3(emu, EDIT, session, { ord: 102, khid: "KH0001" })).toEqual({
       Code: 300,
       Msg: "客户编号已被使用，不能保存！",
     });
     expect(emu.snapshot().customers.find((c) => c.ord === "101")!.mobile).toBe("13911112222");
+    const held = emu.snapshot().customers.find((c) => c.ord === "101")!.khid;
+    expect(await v3(emu, EDIT, session, { ord: 102, khid: held.toLowerCase() })).toEqual({
+      Code: 300,
+      Msg: "客户编号已被使用，不能保存！",
+    });
+    expect(await v3(emu, ADD, session, { sort2: 1, name: "子公司", khid: held.toLowerCase() })).toEqual({
+      Code: 300,
+      Msg: "客户编号已被使用，不能保存！",
+    });
   });
 
   it("adds a customer with sort2 and name", async () => {

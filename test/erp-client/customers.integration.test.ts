@@ -85,6 +85,13 @@ describe("dedupe lookups are exact, whatever the fuzzy list filter returns", () 
     expect(await erp.findByKhid("WX00000")).toEqual([]);
   });
 
+  it("findByKhid finds a khid keyed in another case, as the ERP's database compares them", async () => {
+    const { erp } = await withEmulator({ seedDemo: false });
+    const keyedIn = await erp.createCustomer(companyInput("wx000003"));
+    expect((await erp.findByKhid("WX000003")).map((c) => [c.ord, c.khid])).toEqual([[keyedIn.ord, "wx000003"]]);
+    expect((await erp.findByKhid("Wx000003")).map((c) => c.ord)).toEqual([keyedIn.ord]);
+  });
+
   it("findByMobile matches the mobile exactly, not a customer whose follow-up mentions it", async () => {
     const { erp } = await withEmulator({ seedDemo: false });
     const owner = await erp.createCustomer(companyInput("WX000011", { mobile: "13900001111" }));

@@ -38,6 +38,8 @@ describe("login", () => {
     const errors: ErpAuthError[] = [];
     for (let i = 0; i < 4; i++) errors.push((await wrong.login().catch((e: unknown) => e)) as ErpAuthError);
     expect(emulator.snapshot().calls.login).toBe(4);
+    // Three failures are allowed; the fourth is answered with the captcha demand.
+    expect(errors.slice(0, 3).map((e) => e.captchaRequired)).toEqual([false, false, false]);
     const last = errors.at(-1)!;
     expect(last).toBeInstanceOf(ErpAuthError);
     expect(last.captchaRequired).toBe(true);

@@ -138,6 +138,29 @@ describe("replaying the same conversations again", () => {
     }
   });
 
+  it("a khid keyed in lower case (wx000002) is the same number to the ERP: a conflict, never a failed save", async () => {
+    const fx = await startAppFixture({ erpUrl: emulator.url, dataDir: await dataDir() });
+    try {
+      await fx.replay([HOT]);
+      const stranger = await fx.app.erp.client.createCustomer({
+        intsort: 2,
+        name: "路人乙",
+        khid: "wx000002",
+        sort1: "17,146",
+        mobile: "13300002222",
+      });
+      const report = await fx.replay([WARM]);
+      expect(report.threads[0]!.erp).toMatchObject({ status: "created", khid: "WX000003" });
+      const snapshot = emulator.snapshot();
+      expect(snapshot.customers.find((c) => c.ord === stranger.ord)).toMatchObject({ khid: "wx000002", name: "路人乙" });
+      expect(snapshot.customers.filter((c) => c.khid.toUpperCase() === "WX000002")).toHaveLength(1);
+      const audit = await fx.audit();
+      expect(audit.filter((r) => r.operation === "decision.khid_conflict").map((r) => r.khid)).toEqual(["WX000002"]);
+    } finally {
+      await fx.stop();
+    }
+  });
+
   it("sessions expiring during the replay: everything lands once, the re-logins show in the report", async () => {
     // Every session dies each 0.4 s; 10 ms a call makes the replay span several periods.
     emulator.setFaults({ sessionExpireEverySeconds: 0.4, latencyMs: 10 });

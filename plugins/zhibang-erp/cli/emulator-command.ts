@@ -114,6 +114,9 @@ function usageLines(url: string, options: EmulatorOptions): string[] {
     `  curl -X POST ${url}/__emulator/reset`,
     `  curl ${url}/__emulator/state`,
     "",
+    "After more than 3 wrong passwords a login needs the captcha; clear that and keep the data:",
+    `  curl -X POST ${url}/__emulator/unlock`,
+    "",
     "Press Ctrl+C to stop.",
   ];
 }

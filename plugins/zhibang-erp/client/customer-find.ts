@@ -19,15 +19,24 @@ export interface FindContext {
   pageSize: number;
 }
 
-/** Customers whose 客户编号 is exactly `khid`. The list has no khid column, so each candidate's detail is read. */
+/**
+ * Customers whose 客户编号 is `khid`, compared as the ERP's database does: case-insensitively
+ * (SQL Server's usual collation), so a wx000001 someone keyed in holds WX000001 too. The list
+ * has no khid column, so each candidate's detail is read.
+ */
 export async function findByKhid(context: FindContext, khid: string): Promise<CustomerDetail[]> {
   const wanted = khid.trim();
   if (wanted === "") return [];
   const listed = await listCustomers(context.runner, { khid: wanted }, {}, context.pageSize);
   // Some installs may show a khid column: then it narrows exactly before any detail read.
-  const candidates = listed.items.filter((c) => c.record.khid === undefined || c.record.khid.trim() === wanted);
+  const candidates = listed.items.filter((c) => c.record.khid === undefined || sameKhid(c.record.khid, wanted));
   const details = await pMap(candidates, (c) => getCustomer(context.runner, c.ord), { concurrency: DETAIL_READS_IN_FLIGHT });
-  return details.filter((d): d is CustomerDetail => d !== undefined && d.khid === wanted);
+  return details.filter((d): d is CustomerDetail => d !== undefined && sameKhid(d.khid, wanted));
+}
+
+/** The same customer number to the ERP: equal after trimming, ignoring case. */
+export function sameKhid(a: string, b: string): boolean {
+  return a.trim().toUpperCase() === b.trim().toUpperCase();
 }
 
 /**

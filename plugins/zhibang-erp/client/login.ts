@@ -8,7 +8,7 @@ import type { ErpLoginInfo } from "./types.ts";
 /**
  * Login (docs/zhibang-protocol.md §4.1): `/webapi/v3/ov1/login`, falling back to
  * `/sysa/mobilephone/login.asp` when the first path is missing. Plain-text credentials carry
- * the `txt:` prefix. A refusal is never retried: after 3 failures the ERP demands a captcha.
+ * the `txt:` prefix. A refusal is never retried: after more than 3 failures the ERP demands a captcha.
  */
 
 export interface Credentials {

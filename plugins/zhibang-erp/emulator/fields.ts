@@ -4,6 +4,17 @@
  * lower-case id is mapped back to the canonical one before it is stored.
  */
 
+/**
+ * A mainland mobile as the vendor requires it: "格式需满足11位的有效手机号码" (docs/zhibang-protocol.md §6).
+ * Empty means no mobile; anything else that is not 11 digits starting 13-19 is refused.
+ */
+const MOBILE = /^1[3-9]\d{9}$/;
+export const MOBILE_MALFORMED = "手机号码格式不正确！";
+
+export function malformedMobile(value: string | undefined): boolean {
+  return value !== undefined && value !== "" && !MOBILE.test(value);
+}
+
 const BANK_FIELDS = [1, 2, 3, 4, 5, 6, 7].flatMap((n) => [`bank_${n}`, `bank2_${n}`]);
 const CUSTOM_FIELDS = [1, 2, 3, 4, 5, 6].map((n) => `zdy${n}`);
 

@@ -7,7 +7,7 @@ import type { ContactSnapshot, CustomerSnapshot, EmulatorFaults, EmulatorSnapsho
 /**
  * The inspection API for tests and the soak (never subject to faults or latency):
  * GET /__emulator/state, GET|POST /__emulator/faults, POST /__emulator/expire-sessions,
- * POST /__emulator/reset.
+ * POST /__emulator/unlock (clears a captcha lock, keeps the data), POST /__emulator/reset.
  */
 
 function iso(epochMs: number): string {
@@ -102,10 +102,25 @@ export function handleInspection(
   else if (action === "POST /__emulator/expire-sessions") {
     core.sessions.expireAll();
     sendJson(response, 200, { ok: true });
-  } else if (action === "POST /__emulator/reset") {
+  } else if (action === "POST /__emulator/unlock") unlock(core, response, bodyText);
+  else if (action === "POST /__emulator/reset") {
     core.reset();
     sendJson(response, 200, { ok: true });
   } else sendJson(response, 404, { error: `no inspection endpoint ${action}` });
+}
+
+/** `{}` unlocks every username, `{"user": "wxerp"}` one; answers which were locked. */
+function unlock(core: EmulatorCore, response: ServerResponse, bodyText: string): void {
+  let user: unknown;
+  try {
+    user = (parseJson(bodyText) as { user?: unknown } | null)?.user;
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    return sendJson(response, 400, { error: error.message });
+  }
+  if (user !== undefined && (typeof user !== "string" || user.trim() === ""))
+    return sendJson(response, 400, { error: "user must be a user name, or left out to unlock every user" });
+  sendJson(response, 200, { ok: true, unlocked: core.guard.unlock(user?.trim()) });
 }
 
 function setFaults(core: EmulatorCore, response: ServerResponse, bodyText: string): void {

@@ -1,5 +1,9 @@
-/** Failed logins per username before a captcha (rndcode) is required (docs/zhibang-protocol.md §4.1). */
-export const CAPTCHA_AFTER_FAILURES = 3;
+/**
+ * Failed logins a username may have without a captcha: the vendor's rndcode is "only needed
+ * after more than 3 failed logins" (只有用户名和密码失败次数超过3次才会需要输入, docs/zhibang-protocol.md §4.1).
+ * So the 4th failure draws a captcha, and the 5th attempt must carry it.
+ */
+export const FAILURES_WITHOUT_CAPTCHA = 3;
 
 interface FailureRecord {
   failures: number;
@@ -9,8 +13,9 @@ interface FailureRecord {
 export type GuardVerdict = { ok: true } | { ok: false; message: "请输入验证码" | "验证码错误" };
 
 /**
- * Counts failed logins per username. From the third failure on, a login must also carry
- * the current captcha code; every failed attempt draws a new code, a success clears all.
+ * Counts failed logins per username. Once more than three have failed, a login must also
+ * carry the current captcha code; every failed attempt draws a new code, a success (or an
+ * unlock through the inspection API) clears all.
  */
 export class LoginGuard {
   private readonly records = new Map<string, FailureRecord>();
@@ -30,7 +35,7 @@ export class LoginGuard {
   recordFailure(username: string): void {
     const record = this.records.get(username) ?? { failures: 0 };
     record.failures += 1;
-    if (record.failures >= CAPTCHA_AFTER_FAILURES) record.captcha = this.drawCode();
+    if (record.failures > FAILURES_WITHOUT_CAPTCHA) record.captcha = this.drawCode();
     this.records.set(username, record);
   }
 
@@ -50,6 +55,14 @@ export class LoginGuard {
     const result: Record<string, string> = {};
     for (const [username, record] of this.records) if (record.captcha) result[username] = record.captcha;
     return result;
+  }
+
+  /** Forgets the failures of one username, or of all; returns the usernames whose captcha was due. */
+  unlock(username?: string): string[] {
+    const names = username === undefined ? [...this.records.keys()] : [username];
+    const locked = names.filter((name) => this.records.get(name)?.captcha !== undefined);
+    for (const name of names) this.records.delete(name);
+    return locked;
   }
 
   clear(): void {

@@ -189,6 +189,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     setFaults: (partial: Partial<EmulatorFaults>) => core.setFaults(partial),
     expireAllSessions: () => core.sessions.expireAll(),
     currentCaptcha: (username: string) => core.guard.currentCaptcha(username),
+    unlockLogins: (username?: string) => core.guard.unlock(username),
     close: async () => {
       await http.close();
       persistence?.close();

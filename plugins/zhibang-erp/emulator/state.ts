@@ -175,9 +175,14 @@ export class EmulatorState {
     return { ord, khid };
   }
 
+  /**
+   * The customer holding this 客户编号. SQL Server's usual collation (Chinese_PRC_CI_AS) is
+   * case-insensitive, so wx000001 and WX000001 are the same number there, and here.
+   */
   customerByKhid(khid: string, exceptOrd?: number): CustomerRecord | undefined {
+    const wanted = khid.toUpperCase();
     for (const customer of this.customers.values()) {
-      if (customer.khid === khid && customer.ord !== exceptOrd) return customer;
+      if (customer.khid.toUpperCase() === wanted && customer.ord !== exceptOrd) return customer;
     }
     return undefined;
   }

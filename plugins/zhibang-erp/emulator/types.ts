@@ -109,6 +109,8 @@ export interface RunningEmulator {
   setFaults(partial: Partial<EmulatorFaults>): void;
   expireAllSessions(): void;
   currentCaptcha(username: string): string | undefined;
+  /** Forgets failed logins (of one username, or all), so no captcha is due; the data stays. */
+  unlockLogins(username?: string): string[];
   /** Stops listening and ends every open socket, hanging ones included. */
   close(): Promise<void>;
 }
@@ -209,7 +211,7 @@ export interface EmulatorSnapshot {
   silentNonSaves: number;
   sessionExpiries: number;
   allocatedOrds: number;
-  /** username → the captcha code a login must send now (after 3 failures). */
+  /** username → the captcha code a login must send now (after more than 3 failures). */
   captchas: Record<string, string>;
   faults: EmulatorFaults;
 }

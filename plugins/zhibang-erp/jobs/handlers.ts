@@ -24,7 +24,7 @@ export interface FollowupJobPayload {
 
 /**
  * After the ERP refuses our password, every further job would try to log in again, and
- * the ERP asks for a captcha after three failures: one refusal stops all ERP work until a
+ * the ERP asks for a captcha after more than three failures: one refusal stops all ERP work until a
  * person fixes the credentials and runs `/erp retry` (or restarts).
  */
 export class LoginLatch {

@@ -1,6 +1,6 @@
 import { param, type ZbRequest } from "../body-parser.ts";
 import { field, type Reply, zbBill, zbMessage, zbReply, zbSource } from "../envelope.ts";
-import { CONTACT_FIELDS, pickFields } from "../fields.ts";
+import { CONTACT_FIELDS, MOBILE_MALFORMED, malformedMobile, pickFields } from "../fields.ts";
 import type { ContactRecord, EmulatorState } from "../state.ts";
 import { parseDateTime } from "../time.ts";
 import type { AuthedContext } from "./context.ts";
@@ -91,6 +91,7 @@ export function handleContactSave(context: AuthedContext): Reply {
   if (company === undefined || !state.customers.has(company)) return zbMessage(token, CONTACT_TEXTS.companyNotFound);
   const form = pickFields(request.datas, "contact");
   if (!form.person_name) return zbMessage(token, CONTACT_TEXTS.nameMissing);
+  if (malformedMobile(form.mobile)) return zbMessage(token, MOBILE_MALFORMED);
   const ordText = param(request, "ord");
   if (ordText !== "" && ordText !== "0") {
     const ord = parseOrd(ordText);

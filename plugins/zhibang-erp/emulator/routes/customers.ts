@@ -1,7 +1,7 @@
 import { param } from "../body-parser.ts";
 import { describeSort1, JZ_ENUM, LY_ENUM, resolveEnum, TRADE_ENUM } from "../catalog.ts";
 import { type Reply, zbBill, zbMessage } from "../envelope.ts";
-import { pickFields } from "../fields.ts";
+import { MOBILE_MALFORMED, malformedMobile, pickFields } from "../fields.ts";
 import { parseDateTime } from "../time.ts";
 import type { AuthedContext } from "./context.ts";
 import { allocateBill, detailBill } from "./customer-form.ts";
@@ -24,6 +24,7 @@ export const CUSTOMER_TEXTS = {
   introTooLong: "备注不能超过4000个字！",
   khidTooLong: "客户编号不能超过50个字！",
   khidInUse: "客户编号已被使用，不能保存！",
+  mobileMalformed: MOBILE_MALFORMED,
   /** Detail of an ord that is not a saved customer (our choice; the real text is unknown). */
   notFound: "该客户不存在或已被删除！",
 } as const;
@@ -58,6 +59,7 @@ export function validateCustomerForm(form: Record<string, string>, intsort: numb
   const stageId = sort1.split(",")[1]?.trim() ?? "";
   if (!category || (stageId !== "" && !stage)) return CUSTOMER_TEXTS.sort1Unknown;
   if (intsort === 1 && !form.person_name) return CUSTOMER_TEXTS.personMissing;
+  if (malformedMobile(form.mobile)) return CUSTOMER_TEXTS.mobileMalformed;
   if (form.ly && !resolveEnum(LY_ENUM, form.ly)) return CUSTOMER_TEXTS.lyUnknown;
   if (form.jz && !resolveEnum(JZ_ENUM, form.jz)) return CUSTOMER_TEXTS.jzUnknown;
   if (form.trade && !resolveEnum(TRADE_ENUM, form.trade)) return CUSTOMER_TEXTS.tradeUnknown;

@@ -1,7 +1,7 @@
 import { asText } from "../body-parser.ts";
 import { CATEGORIES, describeSort1, findCategory, JZ_ENUM, LY_ENUM, resolveEnum, TRADE_ENUM } from "../catalog.ts";
 import { type Reply, v3Reply } from "../envelope.ts";
-import { CUSTOMER_FIELDS } from "../fields.ts";
+import { CUSTOMER_FIELDS, malformedMobile } from "../fields.ts";
 import type { CustomerRecord } from "../state.ts";
 import type { AuthedContext } from "./context.ts";
 import { CUSTOMER_TEXTS, parseOrd } from "./customers.ts";
@@ -12,7 +12,6 @@ import { CUSTOMER_TEXTS, parseOrd } from "./customers.ts";
  * ly/jz/trade/sort/sort1 take an id or a display name, since which one is UNKNOWN.
  */
 
-const MOBILE = /^1[3-9]\d{9}$/;
 const canonicalFields = new Map(CUSTOMER_FIELDS.filter((id) => id !== "sort1").map((id) => [id.toLowerCase(), id]));
 const ENUM_FIELDS: Readonly<Record<string, string>> = { ly: LY_ENUM, jz: JZ_ENUM, trade: TRADE_ENUM };
 
@@ -56,7 +55,7 @@ function readChanges(values: Map<string, string>, currentSort1: string): V3Chang
     } else form[id] = value;
   }
   if (form.name !== undefined && form.name === "") return { failure: CUSTOMER_TEXTS.nameMissing };
-  if (form.mobile && !MOBILE.test(form.mobile)) return { failure: "手机号码格式不正确，需为11位有效手机号码！" };
+  if (malformedMobile(form.mobile)) return { failure: CUSTOMER_TEXTS.mobileMalformed };
   const sort1 = sortPair(values, currentSort1);
   if (typeof sort1 !== "string") return sort1;
   if (sort1 !== "") form.sort1 = sort1;
