@@ -116,11 +116,12 @@ function unlock(core: EmulatorCore, response: ServerResponse, bodyText: string):
     user = (parseJson(bodyText) as { user?: unknown } | null)?.user;
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
-    return sendJson(response, 400, { error: error.message });
+    sendJson(response, 400, { error: error.message });
+    return;
   }
-  if (user !== undefined && (typeof user !== "string" || user.trim() === ""))
-    return sendJson(response, 400, { error: "user must be a user name, or left out to unlock every user" });
-  sendJson(response, 200, { ok: true, unlocked: core.guard.unlock(user?.trim()) });
+  if (user === undefined || (typeof user === "string" && user.trim() !== ""))
+    sendJson(response, 200, { ok: true, unlocked: core.guard.unlock(user?.trim()) });
+  else sendJson(response, 400, { error: "user must be a user name, or left out to unlock every user" });
 }
 
 function setFaults(core: EmulatorCore, response: ServerResponse, bodyText: string): void {
