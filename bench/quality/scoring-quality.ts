@@ -124,7 +124,9 @@ export function formatQuality(result: ScoringQualityResult): string {
     line("Spearman: score vs labelled band", `≥ ${TARGETS.spearman}`, (f) => f.spearman.toFixed(3)),
     line("scores at exactly 100", `≤ ${percent(TARGETS.atHundredAtMost)}`, (f) => percent(f.atHundred)),
     line("score inside its labelled band", "", (f) => percent(f.inBand)),
-    line("mean score hot / warm / cold", "", (f) => ["hot", "warm", "cold"].map((t) => f.meanScore[t as "hot"].toFixed(0)).join(" / ")),
+    line("mean score hot / warm / cold", "", (f) =>
+      ["hot", "warm", "cold"].map((t) => f.meanScore[t as "hot"].toFixed(0)).join(" / "),
+    ),
   ].join("\n");
 }
 

@@ -53,19 +53,56 @@ describe("heuristic scorer on the labelled conversations", () => {
     }
   });
 
-  it("puts a quote-and-meeting customer at 80 or more and a 不需要 customer at 20 or less", async () => {
-    const keen = await scorer.score(
-      thread(
-        ["sales", "您好，这是我们的产品介绍"],
-        ["customer", "看了，能发个报价单吗？"],
-        ["customer", "下周约个时间来我们公司面谈吧"],
-      ),
-    );
+  it("puts a quote-and-meeting customer with no sum named at 60-74, and at 75-89 with a ¥50万 budget", async () => {
+    const lines: Array<["customer" | "sales", string]> = [
+      ["sales", "您好，这是我们的产品介绍"],
+      ["customer", "看了，能发个报价单吗？"],
+      ["customer", "下周约个时间来我们公司面谈吧"],
+    ];
+    const keen = await scorer.score(thread(...lines));
+    const budgeted = await scorer.score(thread(...lines, ["customer", "今年预算50万"]));
     const refusing = await scorer.score(thread(["sales", "您好，这是我们的产品介绍"], ["customer", "不需要"]));
-    expect(keen.score).toBeGreaterThanOrEqual(80);
+    expect(keen.score).toBeGreaterThanOrEqual(60);
+    expect(keen.score).toBeLessThan(75);
+    expect(budgeted.score).toBeGreaterThanOrEqual(75);
+    expect(budgeted.score).toBeLessThan(90);
     expect(refusing.score).toBeLessThanOrEqual(20);
     expect(keen.reasons).toEqual(expect.arrayContaining(["要报价单", "约见面"]));
+    expect(budgeted.reasons).toContain("金额约¥50万");
     expect(refusing.reasons).toContain("明确拒绝：不需要");
+  });
+
+  it("keeps a ¥4,000 household order out of the top tier that an ¥800,000 factory project in negotiation reaches", async () => {
+    const household = await scorer.score(
+      thread(
+        ["customer", "智能门锁家里用，要两套，多少钱？"],
+        ["sales", "一套2000，两套4000含安装"],
+        ["customer", "可以，那就下单，我的手机13712345678，地址：杭州市西湖区文三路1号"],
+      ),
+    );
+    const factory = await scorer.score(
+      thread(
+        ["customer", "我是宏达机械有限公司的张伟，我们工厂的MES项目你们报价80万"],
+        ["customer", "付款能不能分三期？合同按我们的模板签，电话13812345678"],
+      ),
+    );
+    expect(household.score).toBeGreaterThanOrEqual(60); // admitted, the normal tier
+    expect(household.score).toBeLessThan(75);
+    expect(factory.score).toBeGreaterThanOrEqual(80); // the top tier (assignment.tiers default: 80)
+    expect(factory.score).toBeLessThan(90);
+  });
+
+  it("moves the score with the deal's size at the same stage, and never to 100 for a small one", async () => {
+    const order = (amount: string) =>
+      scorer.score(thread(["customer", `那就按${amount}的报价下单，合同已签，电话13812345678，远航科技有限公司`]));
+    const scores = await Promise.all(["4000元", "5万", "80万", "300万"].map(order));
+    const values = scores.map((result) => result.score);
+    expect(values).toEqual([...values].sort((a, b) => a - b));
+    expect(values[0]).toBeLessThan(75); // 60-74
+    expect(values[1]).toBeGreaterThanOrEqual(75); // 75-89
+    expect(values[1]).toBeLessThan(90);
+    expect(values[3]).toBeGreaterThanOrEqual(90); // 90-100
+    expect(values[3]).toBeLessThan(100);
   });
 
   it("gives no points for instructions aimed at the scorer, in any phrasing", async () => {

@@ -1,5 +1,5 @@
 import type { Clause } from "../clauses.ts";
-import { NEGATION_BEFORE, type SignalRule } from "./signals.ts";
+import { NEGATION_BEFORE, type SignalRule, type Stage } from "./signals.ts";
 
 export interface SignalHit {
   rule: SignalRule;
@@ -7,7 +7,12 @@ export interface SignalHit {
   matched: string;
   /** Position of the clause in the whole input (later = more recent). */
   position: number;
+  /** The rule's stage; a commitment on a condition ("价格合适就下单") is still negotiation. */
+  stage: Stage;
 }
+
+/** A clause that states a condition: its commitment is not made yet. */
+const CONDITIONAL = /如果|的话|要是|假如|合适就|满意就|没问题就|\bif\b/i;
 
 /**
  * Every rule that fires in a clause. Intent words right after a negation do not count
@@ -20,7 +25,8 @@ export function signalsInClause(clause: Clause, rules: readonly SignalRule[], po
     if (match === null) continue;
     if (rule.kind === "intent" && NEGATION_BEFORE.test(clause.text.slice(0, match.index).trimEnd())) continue;
     if (rule.kind !== "intent" && clause.question) continue;
-    hits.push({ rule, matched: match[0].trim(), position });
+    const stage = rule.stage === 5 && CONDITIONAL.test(clause.text) ? 4 : rule.stage;
+    hits.push({ rule, matched: match[0].trim(), position, stage });
   }
   return hits;
 }

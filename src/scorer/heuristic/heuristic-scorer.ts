@@ -63,6 +63,7 @@ export function customerFields(analysis: ThreadAnalysis, input: ScoreInput): Sco
   if (extracted.phone !== undefined) merged.phone = extracted.phone;
   if (email !== undefined) merged.email = email;
   if (address !== undefined) merged.address = address;
-  merged.type = company !== undefined ? "company" : "personal";
+  // "我们厂要…" with no name given is still a company: admission then waits for the name.
+  merged.type = company !== undefined || analysis.forCompany ? "company" : "personal";
   return merged;
 }

@@ -16,6 +16,7 @@ export const TEXT = {
     fieldNames: { phone: "手机号", company: "公司", email: "邮箱", address: "地址", name: "姓名" },
     known: (fields: string) => `已有联系方式（${fields}）`,
     engagement: (messages: number, questions: number) => `客户发言${messages}条、提问${questions}个`,
+    deal: (amount: string) => `金额约${amount}`,
     injection: "疑似操控评分的内容（已忽略）",
     noSignal: "暂无明确意向",
     listSeparator: "、",
@@ -32,6 +33,7 @@ export const TEXT = {
     fieldNames: { phone: "mobile", company: "company", email: "email", address: "address", name: "name" },
     known: (fields: string) => `contact details on file (${fields})`,
     engagement: (messages: number, questions: number) => `customer wrote ${messages} messages, asked ${questions} questions`,
+    deal: (amount: string) => `deal about ${amount}`,
     injection: "suspected attempt to manipulate the score (ignored)",
     noSignal: "no clear intent yet",
     listSeparator: ", ",
@@ -45,6 +47,7 @@ export function buildReasons(analysis: ThreadAnalysis, known: ExtractedFields, l
   const negative = analysis.signals.filter((hit) => hit.rule.kind !== "intent");
   reasons.push(...positive.map((hit) => labelOf(hit, locale)));
   reasons.push(...analysis.carried.map((hit) => text.earlier(labelOf(hit, locale))));
+  if (analysis.dealYuan !== undefined) reasons.push(text.deal(formatYuan(analysis.dealYuan)));
   const fields = contactFieldsPresent(analysis, known);
   const givenNow = fields.filter((field) => analysis.extracted[field] !== undefined);
   const onFile = fields.filter((field) => analysis.extracted[field] === undefined);
@@ -56,4 +59,11 @@ export function buildReasons(analysis: ThreadAnalysis, known: ExtractedFields, l
   if (customerMessages > 0) reasons.push(text.engagement(customerMessages, questions));
   if (positive.length === 0 && analysis.carried.length === 0 && negative.length === 0) reasons.push(text.noSignal);
   return reasons;
+}
+
+/** "¥180万", "¥1.2亿", "¥4500": short, and read back as the same sum by amounts.ts. */
+export function formatYuan(yuan: number): string {
+  if (yuan >= 1e8) return `¥${Number((yuan / 1e8).toFixed(2))}亿`;
+  if (yuan >= 1e4) return `¥${Number((yuan / 1e4).toFixed(1))}万`;
+  return `¥${Math.round(yuan)}`;
 }

@@ -11,7 +11,7 @@ import type { ScoreInput } from "../types.ts";
 import type { ThreadAnalysis } from "./analyse.ts";
 import { carriedSignals } from "./analyse.ts";
 import { labelOf } from "./detect-signals.ts";
-import { type Locale, TEXT } from "./reasons.ts";
+import { formatYuan, type Locale, TEXT } from "./reasons.ts";
 
 const WORDS = {
   zh: {
@@ -53,6 +53,9 @@ function newFacts(previous: string, input: ScoreInput, analysis: ThreadAnalysis,
   if (previous === "") facts.push(...opening(input, analysis, locale));
   const labels = analysis.signals.map((hit) => labelOf(hit, locale)).filter((label) => !previous.includes(label));
   if (labels.length > 0) facts.push(labels.join(TEXT[locale].listSeparator));
+  // The sum is kept in the summary so a later scoring still knows the deal's size.
+  const deal = analysis.dealYuan === undefined ? undefined : TEXT[locale].deal(formatYuan(analysis.dealYuan));
+  if (deal !== undefined && !previous.includes(deal)) facts.push(deal);
   for (const field of ["name", "company", "phone", "email", "address"] as const) {
     const value = analysis.extracted[field];
     if (value === undefined || previous.includes(maskText(value))) continue;

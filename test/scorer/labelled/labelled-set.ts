@@ -44,7 +44,8 @@ export function readLabels(): ConversationLabel[] {
   const columns = (header ?? "").split(",");
   return rows.map((row, index) => {
     const cells = row.split(",");
-    if (cells.length !== columns.length) throw new Error(`labels.csv line ${index + 2}: ${cells.length} cells, expected ${columns.length}`);
+    if (cells.length !== columns.length)
+      throw new Error(`labels.csv line ${index + 2}: ${cells.length} cells, expected ${columns.length}`);
     const cell = (name: string) => cells[columns.indexOf(name)] ?? "";
     const deal = cell("deal_yuan");
     const label: ConversationLabel = {
@@ -59,7 +60,9 @@ export function readLabels(): ConversationLabel[] {
       customer: cell("customer") as ConversationLabel["customer"],
       mobile: cell("mobile") as ConversationLabel["mobile"],
       industry: cell("industry"),
-      traits: cell("traits").split(" ").filter((trait) => trait !== ""),
+      traits: cell("traits")
+        .split(" ")
+        .filter((trait) => trait !== ""),
     };
     if (deal !== "") label.dealYuan = Number(deal);
     return label;
