@@ -8,7 +8,7 @@
  *   npm run bench                     full sizes (~4-5 minutes on 2 cores)
  *   npm run bench -- --quick          small sizes, a fast check
  *   npm run bench -- --json           the results as JSON on stdout
- *   npm run bench -- --only 1,3       some figures only (5 and 7 share the sync run)
+ *   npm run bench -- --only 1,3       some figures only (5 and 7 share the sync run; 8 is scoring quality)
  *   npm run bench -- --report F.json  print the report of a run saved with --json
  */
 import { readFileSync } from "node:fs";
@@ -25,7 +25,7 @@ function parseArgs(argv: string[]): { quick: boolean; json: boolean; only: Figur
     (a, i) => a.startsWith("--") && !["--quick", "--json", "--only"].includes(a) && argv[i - 1] !== "--only",
   );
   if (unknown.length > 0 || flags.length > 0) {
-    process.stderr.write("usage: npm run bench -- [--quick] [--json] [--only 1,2,...7] | --report saved.json\n");
+    process.stderr.write("usage: npm run bench -- [--quick] [--json] [--only 1,2,...8] | --report saved.json\n");
     process.exit(2);
   }
   return { quick, json, only: only as FigureId[] };

@@ -1,4 +1,5 @@
 import { type OutboxBenchResult, runOutboxBench } from "../outbox.ts";
+import { measureScoringQuality, type ScoringQualityResult } from "../quality/scoring-quality.ts";
 import { type EndToEndResult, measureEndToEnd } from "./end-to-end.ts";
 import { type ErpCallsResult, measureErpCalls } from "./erp-calls.ts";
 import { type IntakeMemoryResult, measureIntakeMemory } from "./intake-memory.ts";
@@ -58,7 +59,7 @@ export const QUICK_SIZES: BenchSizes = {
   outboxChanges: 200,
 };
 
-export const FIGURE_IDS = ["1", "2", "3", "4", "5", "6", "7"] as const;
+export const FIGURE_IDS = ["1", "2", "3", "4", "5", "6", "7", "8"] as const;
 export type FigureId = (typeof FIGURE_IDS)[number];
 
 export interface BenchRun {
@@ -76,6 +77,8 @@ export interface BenchRun {
   sync?: SyncThroughputResult;
   endToEnd?: EndToEndResult;
   outbox?: OutboxBenchResult;
+  /** Figure 8: the offline scorer against the labelled conversations. */
+  scoringQuality?: ScoringQualityResult;
 }
 
 /** Runs the chosen figures one after the other (never side by side in time: they share the CPU). */
@@ -127,6 +130,7 @@ export async function runBench(options: {
   await step("7", "outbox", "outbox throughput and state changes", () =>
     runOutboxBench({ jobs: sizes.outboxJobs, changes: sizes.outboxChanges }),
   );
+  await step("8", "scoringQuality", "scoring quality on the labelled conversations", () => measureScoringQuality());
   run.seconds.total = round((performance.now() - started) / 1000, 1);
   run.machine.loadEnd = currentLoad();
   return run;

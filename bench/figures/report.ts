@@ -1,3 +1,4 @@
+import { formatQuality } from "../quality/scoring-quality.ts";
 import type { BenchRun } from "./bench-run.ts";
 import { CALL_PURPOSE } from "./erp-calls.ts";
 import { summaryRows } from "./summary.ts";
@@ -100,6 +101,12 @@ function details(run: BenchRun): string[] {
     );
   }
   if (run.outbox) out.push(...outboxDetails(run));
+  if (run.scoringQuality) {
+    out.push(
+      "## 8. Scoring quality: the offline scorer on the labelled conversations (test/scorer/labelled)",
+      formatQuality(run.scoringQuality),
+    );
+  }
   return out;
 }
 

@@ -23,12 +23,14 @@ export interface ReplayedConversation {
 export async function replayConversations(
   conversations: readonly ReplayConversation[],
   config: Record<string, unknown> = {},
+  /** OPENAI_API_KEY and OPENAI_BASE_URL for the LLM scorer; nothing else is read from the environment. */
+  env: Record<string, string> = {},
 ): Promise<Map<string, ReplayedConversation>> {
   const dataDir = await mkdtemp(join(tmpdir(), "wxerp-quality-"));
   try {
     const appConfig = loadConfig({
       withoutDefaultFile: true,
-      env: {},
+      env,
       overrides: { dataDir, dashboard: { enabled: false }, wechat: { demo: false }, ...config },
     });
     const app = await createApp(appConfig, { logger: silentLogger(), mode: "replay" });

@@ -122,6 +122,11 @@ export const configSchema = z.strictObject({
       maskMobiles: z.boolean().default(true),
       /** Use the endpoint's JSON-schema structured output; false for servers that lack it. */
       structuredOutput: z.boolean().default(true),
+      /**
+       * The LLM's score never exceeds the offline score of the same messages by more than
+       * this: customer text that talks the model into a score gains at most this much.
+       */
+      maxAboveOffline: z.number().int().min(0).max(100).default(10),
       concurrency: z.number().int().min(1).default(2),
     })
     .prefault({}),

@@ -36,6 +36,7 @@ export function createScorer(config: AppConfig, logger: Logger): Scorer {
     maxSummaryChars: scorer.maxSummaryChars,
     maskMobiles: scorer.maskMobiles,
     structuredOutput: scorer.structuredOutput,
+    maxAboveOffline: scorer.maxAboveOffline,
     fallback: heuristic,
     logger: logger.child({ module: "scorer" }),
     locale: config.locale,

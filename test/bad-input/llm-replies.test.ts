@@ -86,9 +86,11 @@ describe("LLM replies the scorer must not trust", { timeout: CHILD_PROCESS_TIMEO
       const erp = customers.filter((customer) => customer.mobile === c.mobile);
       expect(erp, id).toHaveLength(1);
       if (id === "good") {
-        expect(last).toMatchObject({ provider: "openai", score: 85 });
+        // The model's 85 stands, up to scorer.maxAboveOffline (10) above the offline score.
+        const bounded = Math.min(85, baselineScore("wxid_good") + 10);
+        expect(last).toMatchObject({ provider: "openai", score: bounded });
         expect(last.fallback).toBeUndefined();
-        expect(erp[0]!.jz).toBe("289");
+        expect(erp[0]!.jz).toBe(bounded >= 75 ? "289" : "176");
         continue;
       }
       expect(last, id).toMatchObject({ provider: "heuristic", score: baselineScore(`wxid_${id}`) });
@@ -132,7 +134,9 @@ describe("LLM replies the scorer must not trust", { timeout: CHILD_PROCESS_TIMEO
     const threads = await store.listThreads();
     await store.close();
     const last = (id: string) => threads.find((t) => t.id === id)!.scores.at(-1)!;
-    expect(last("wxid_good")).toMatchObject({ provider: "openai", score: 85 });
+    // The model said 85; the score is bounded by the offline score + scorer.maxAboveOffline.
+    expect(last("wxid_good")).toMatchObject({ provider: "openai" });
+    expect(last("wxid_good").score).toBeLessThan(85);
     expect(last("wxid_notJson")).toMatchObject({ provider: "heuristic", fallback: expect.any(String) });
     expect(last("wxid_late")).toMatchObject({ provider: "heuristic", fallback: expect.stringMatching(/time/i) });
   });

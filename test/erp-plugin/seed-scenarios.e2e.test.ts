@@ -76,7 +76,8 @@ describe("the seed's scenarios, replayed", () => {
     const [wang, ...more] = customer("13712345678");
     expect(more).toEqual([]);
     // A personal customer has no contact person: the customer is the person (docs/zhibang-protocol.md §5.2).
-    expect(wang).toMatchObject({ intsort: 2, name: "王五", ly: "171", owners: ["123"] });
+    // Three door locks for his home: a small order, so the normal tier, not the gold one.
+    expect(wang).toMatchObject({ intsort: 2, name: "王五", ly: "171", owners: ["456"] });
   });
 
   it("puts nothing in the ERP for the cold lead and the unverified mobile", () => {

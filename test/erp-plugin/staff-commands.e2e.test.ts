@@ -70,7 +70,8 @@ describe("staff commands end to end", () => {
     const synced = await fx.command("/erp sync 孙七");
     const [sun] = customersWith(UNVERIFIED_MOBILE);
     expect(synced.map((r) => r.text)).toEqual([
-      `✅ 已创建 孙七-鼎盛建材：${sun!.khid}（ord ${sun!.ord}），指派给 123，跟进 1 条`,
+      // Asked for a quotation and a meeting, no sum named: an evaluation, the normal tier.
+      `✅ 已创建 孙七-鼎盛建材：${sun!.khid}（ord ${sun!.ord}），指派给 456，跟进 1 条`,
     ]);
     expect(fx.snapshot().customers.filter((c) => c.mobile === "13800138000")).toEqual([]);
   });

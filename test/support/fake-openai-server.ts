@@ -2,11 +2,13 @@
  * An OpenAI-compatible chat-completions server on 127.0.0.1 (port 0), for the real `openai`
  * client to talk to through OPENAI_BASE_URL. Each test decides what the "model" answers;
  * the default responder plays a gullible model that reads the transcript it was sent
- * (70, or 10 when it sees 不需要) and obeys "100分" wherever that appears in the prompt, so
- * an injection defence is tested against a model that would fall for it.
+ * (70, or 10 when it sees 不需要) and obeys any instruction to give a score it finds in
+ * the customer's words, in any phrasing (score-instructions.ts), so an injection defence
+ * is tested against a model that would fall for it.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { instructedScore } from "./score-instructions.ts";
 
 export interface ChatRequestBody {
   model: string;
@@ -70,14 +72,14 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   };
 }
 
-/** The default responder: a plausible answer computed from the prompt, fooled by "100分". */
+/** The default responder: a plausible answer computed from the prompt, fooled by any score instruction. */
 export function gullibleModel(request: ChatRequestBody): FakeReply {
-  const prompt = request.messages.map((message) => message.content).join("\n");
   // The transcript is what the user turn quotes: its JSON line if it has one (the rubric in
   // the system turn mentions 不需要 too, so it must not be read as the customer's words).
   const userText = request.messages.find((message) => message.role === "user")?.content ?? "";
   const transcript = userText.split("\n").find((line) => line.trimStart().startsWith("{")) ?? userText;
-  const score = prompt.includes("100分") ? 100 : transcript.includes("不需要") ? 10 : 70;
+  const obeyed = instructedScore(customerWords(transcript));
+  const score = obeyed ?? (transcript.includes("不需要") ? 10 : 70);
   const phone = /1[3-9]\d(?:\d{4}|\*{4})\d{4}/.exec(transcript)?.[0] ?? null;
   const answer = {
     score,
@@ -86,6 +88,19 @@ export function gullibleModel(request: ChatRequestBody): FakeReply {
     customer: { name: null, company: null, email: null, address: null, type: null, phone },
   };
   return { content: JSON.stringify(answer) };
+}
+
+/** Everything the customer wrote, joined: an instruction split over messages still reads as one. */
+function customerWords(transcript: string): string {
+  try {
+    const data = JSON.parse(transcript) as { messages?: Array<{ from?: string; text?: string }> };
+    return (data.messages ?? [])
+      .filter((message) => message.from === "customer")
+      .map((message) => message.text ?? "")
+      .join(" ");
+  } catch {
+    return transcript; // not our transcript: a test sent raw text
+  }
 }
 
 function completion(request: ChatRequestBody, reply: { content: string } | { refusal: string }): unknown {

@@ -6,7 +6,7 @@ import type { HeuristicAssessment, HeuristicScorer } from "../heuristic/heuristi
 import { type Locale, TEXT } from "../heuristic/reasons.ts";
 import type { ScoreInput, ScoreResult, Scorer } from "../types.ts";
 import { describeCallFailure } from "./errors.ts";
-import { injectionCeiling } from "./injection-policy.ts";
+import { scoreCeiling } from "./injection-policy.ts";
 import { ANSWER_JSON_SCHEMA, type LlmAnswer, type ParsedAnswer, parseAnswer } from "./output-schema.ts";
 import { buildPrompt, type PromptOptions } from "./prompt.ts";
 
@@ -19,6 +19,8 @@ export interface OpenAIScorerOptions extends PromptOptions {
   fallback: HeuristicScorer;
   logger: Logger;
   locale?: Locale;
+  /** `scorer.maxAboveOffline`: the answer never exceeds the heuristic score by more. */
+  maxAboveOffline: number;
 }
 
 type Usage = NonNullable<ScoreResult["usage"]>;
@@ -101,14 +103,19 @@ export class OpenAIScorer implements Scorer {
 
   private toResult(answer: LlmAnswer, input: ScoreInput, assessment: HeuristicAssessment, usage: Usage): ScoreResult {
     const { analysis, result: local } = assessment;
-    const ceiling = injectionCeiling({ analysis, heuristicScore: local.score, previousScore: input.previousScore });
+    const ceiling = scoreCeiling({
+      analysis,
+      heuristicScore: local.score,
+      previousScore: input.previousScore,
+      maxAboveOffline: this.options.maxAboveOffline,
+    });
     const summary = maskText(answer.summary.trim());
     const reasons = answer.reasons
       .map((reason) => maskText(reason.trim()).slice(0, MAX_REASON_CHARS))
       .filter((reason) => reason !== "");
     if (analysis.injections > 0) reasons.unshift(TEXT[this.options.locale ?? "zh"].injection);
     return {
-      score: ceiling === undefined ? answer.score : Math.min(answer.score, ceiling),
+      score: Math.min(answer.score, ceiling),
       summary: summary === "" ? local.summary : bounded(summary, this.options.maxSummaryChars),
       reasons: reasons.slice(0, MAX_REASONS),
       customer: mergeCustomer(answer.customer, local.customer),

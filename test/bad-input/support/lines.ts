@@ -5,7 +5,8 @@ import type { ReplayConversation } from "../../../src/replay/replay-format.ts";
 export const HOT_MOBILE = "13812340001";
 
 /**
- * A company lead with a number she typed herself: admitted, created, gold tier. Leads of
+ * A company lead with a number she typed herself, committing to a ¥60万 order: admitted,
+ * created, gold tier. Leads of
  * one company are colleagues (docs/architecture.md §3.7): give each lead its own `company` when they
  * must be separate customers.
  */
@@ -14,10 +15,10 @@ export function hotLead(id = "wxid_hot", mobile = HOT_MOBILE, minute = 0, compan
   return {
     contact: { id, name: "林海燕" },
     messages: [
-      { from: "customer", text: `你好，我是${company}的林海燕，想了解一下你们的MES系统`, at: at(0) },
+      { from: "customer", text: `你好，我是${company}的林海燕，你们MES系统的方案我们看过了`, at: at(0) },
       { from: "sales", text: "林总您好，方便留个手机吗？", at: at(1) },
-      { from: "customer", text: `${mobile}，麻烦发一份正式报价单，我们要10台`, at: at(2) },
-      { from: "customer", text: "下周可以来我们公司面谈吗？", at: at(3) },
+      { from: "customer", text: `${mobile}，60万的报价我们定了，合同按我们的模板签`, at: at(2) },
+      { from: "customer", text: "下周可以来我们公司签约吗？", at: at(3) },
     ],
   };
 }
@@ -37,7 +38,7 @@ export function jsonl(lines: Array<ReplayConversation | string>): string {
   return `${lines.map((l) => (typeof l === "string" ? l : JSON.stringify(l))).join("\n")}\n`;
 }
 
-/** A customer who asks the price and leaves a number: the heuristic scorer gives her 60-74. */
+/** A customer who asks for a quotation and leaves a number: the heuristic scorer gives her 60-74. */
 export function warmLead(id: string, mobile: string, company: string, minute = 0): ReplayConversation {
   const at = (m: number) => `2026-11-03T09:${String(minute + m).padStart(2, "0")}:00+08:00`;
   return {
@@ -45,7 +46,7 @@ export function warmLead(id: string, mobile: string, company: string, minute = 0
     messages: [
       { from: "customer", text: `你好，我是${company}的周婷，想了解一下仓储管理软件的价格`, at: at(0) },
       { from: "sales", text: "您好，方便留个联系方式吗？我把资料发您", at: at(1) },
-      { from: "customer", text: `${mobile}，先发资料看看吧`, at: at(2) },
+      { from: "customer", text: `${mobile}，麻烦先发一份报价单`, at: at(2) },
     ],
   };
 }
