@@ -23,6 +23,7 @@ import type { Notice, NoticeOptions, NoticeOutcome } from "../sending/notice.ts"
 import type { SendQueue } from "../sending/send-queue.ts";
 import { type SendQueueOverrides, wechatSendQueue } from "../sending/wechat-sends.ts";
 import type { ThreadStore } from "../store/types.ts";
+import { type CommandRuns, commandRuns } from "./command-runs.ts";
 import { commandWiring } from "./command-wiring.ts";
 import { HandledTracker } from "./handled-tracker.ts";
 import { meteredScorer } from "./metered-scorer.ts";
@@ -63,6 +64,8 @@ export interface App {
   readonly erpControl: ZhibangErpControl;
   readonly host: CorePluginHost;
   readonly router: DispatchingRouter;
+  /** Commands typed and their replies, as they happen (the demo's console, the replay report). */
+  readonly commandRuns: CommandRuns;
   readonly scheduler: ScoringScheduler;
   /** Absent in `sync` mode. */
   readonly runtime?: WechatyRuntime;
@@ -164,6 +167,11 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
       text: `→ ${config.commands.controlChat}: ${text.replace(/\n/g, " ⏎ ")}`,
       source: "commands",
     });
+  const commands = commandRuns(
+    router,
+    (event) => host.activityFeed.push({ at: clock().toISOString(), ...event }),
+    (error) => logger.warn({ err: error }, "a command-run listener failed"),
+  );
   scheduler = createScoringScheduler({
     store,
     scorer,
@@ -198,7 +206,7 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
           await host.emitMessage(event);
           scheduler!.noteMessage(event.thread.id, event.message.at);
         },
-        onCommand: (candidate) => router.dispatch(candidate),
+        onCommand: (candidate) => commands.dispatch(candidate),
         onPickOffer,
         scope,
         ownMobiles,
@@ -242,6 +250,7 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
     erpControl: erpPlugin.control,
     host,
     router,
+    commandRuns: commands,
     scheduler,
     ...(runtime ? { runtime } : {}),
     ...(wechat ? { wechat } : {}),

@@ -1,8 +1,9 @@
 import { renderTable } from "../cli/table.ts";
 import { maskText } from "../privacy/mask.ts";
+import { renderReplayCommands } from "./print-commands.ts";
 import type { ReplayReport } from "./replay-report.ts";
 
-/** The human-readable replay summary: one row per customer, then the totals. */
+/** The human-readable replay summary: one row per customer, the commands typed and their replies, then the totals. */
 export function printReplayReport(
   report: ReplayReport,
   locale: "zh" | "en",
@@ -24,6 +25,8 @@ export function printReplayReport(
     ? ["customer", "score", "admission", "ERP", "khid", "owner", "follow-ups", "error"]
     : ["客户", "评分", "准入", "ERP", "客户编号", "负责人", "跟进", "错误"];
   out(`\n${renderTable(header, rows)}\n`);
+  const commands = renderReplayCommands(report.commands, locale);
+  if (commands) out(`\n${commands}\n\n`);
   const t = report.totals;
   out(
     en

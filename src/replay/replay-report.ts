@@ -1,3 +1,4 @@
+import type { DispatchOutcome } from "../commands/types.ts";
 import type { OutboxJob } from "../outbox/index.ts";
 import type { Thread } from "../store/types.ts";
 
@@ -21,8 +22,24 @@ export interface ReplayThreadReport {
   followups: number;
 }
 
+/** A command typed in a replayed conversation, and the replies staff would have read. */
+export interface ReplayCommand {
+  /** The conversation it was typed in. */
+  contact: string;
+  name: string;
+  /** Conversation time of the message. */
+  at: string;
+  /** As typed (mobiles masked). */
+  text: string;
+  /** `done`, `help`, `unknown` (no such command), `usage` (wrong arguments), `failed`, or why it did not run. */
+  status: DispatchOutcome["status"];
+  replies: string[];
+}
+
 export interface ReplayReport {
   threads: ReplayThreadReport[];
+  /** Commands in the order typed, with their replies. */
+  commands: ReplayCommand[];
   totals: {
     threads: number;
     created: number;

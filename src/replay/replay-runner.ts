@@ -2,6 +2,7 @@ import { types } from "wechaty";
 import type { App } from "../app/app.ts";
 import { ensureMockContact, loginMock } from "../bot/mock-contacts.ts";
 import { normalizeMobile } from "../privacy/mobile.ts";
+import { replayCommandLog } from "./replay-commands.ts";
 import { type ParsedReplay, type ReplayConversation, replayMessageId } from "./replay-format.ts";
 import { type ReplayReport, threadReport, totals } from "./replay-report.ts";
 
@@ -31,6 +32,7 @@ export async function runReplay(app: App, parsed: ParsedReplay, progress?: Repla
   const llmBefore = app.llmCalls();
   const touched = new Map<string, { name: string; followupsBefore: number }>();
   const runStartedAt = new Date().toISOString();
+  const commandLog = replayCommandLog(app.commandRuns);
   let messages = 0;
 
   for (const [index, { conversation }] of parsed.conversations.entries()) {
@@ -52,6 +54,7 @@ export async function runReplay(app: App, parsed: ParsedReplay, progress?: Repla
       if (lastAt !== undefined && at - lastAt > app.config.scorer.idleSeconds * 1000) await scoreAndSync(app, contact.id);
       const id = replayMessageId(contact.id, message.from, message.at, message.text);
       const fromCustomer = message.from === "customer";
+      commandLog.delivering(id, { contact: contact.id, name: contact.alias ?? contact.name, at: message.at });
       deliver(mocker, {
         id,
         talkerId: fromCustomer ? contact.id : selfId,
@@ -66,6 +69,7 @@ export async function runReplay(app: App, parsed: ParsedReplay, progress?: Repla
     await scoreAndSync(app, contact.id);
   }
   await settleOutbox(app);
+  const commands = commandLog.finish();
 
   const threads = [];
   for (const [contactId, facts] of touched) {
@@ -80,6 +84,7 @@ export async function runReplay(app: App, parsed: ParsedReplay, progress?: Repla
   const stats = app.erp.client.stats();
   return {
     threads,
+    commands,
     totals: totals(threads, stats.calls - statsBefore.calls, app.llmCalls() - llmBefore),
     errors: parsed.errors,
     stats: {
