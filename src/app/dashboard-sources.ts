@@ -1,3 +1,4 @@
+import { ErpUserNames } from "../../plugins/zhibang-erp/erp-user-names.ts";
 import { tierForScore } from "../../plugins/zhibang-erp/mapping/erp-mapping.ts";
 import { qrAsSvg } from "../bot/login-qr.ts";
 import type { DashboardSources, WechatView } from "../dashboard/sources.ts";
@@ -7,6 +8,8 @@ import type { App } from "./app.ts";
 /** The dashboard's view of a running app. */
 export function dashboardSources(app: App): DashboardSources {
   const { store, outbox, config } = app;
+  // Read from the ERP's user list now and then, not per page.
+  const userNames = new ErpUserNames(() => app.erp.client.listUsers(), { logger: app.logger });
   const withContact = async (threadId: string) => {
     const thread = await store.getThread(threadId);
     return thread ? { thread, contact: await store.getContact(thread.contactId) } : undefined;
@@ -41,6 +44,7 @@ export function dashboardSources(app: App): DashboardSources {
     wechat: () => wechatView(app),
     health: () => app.wechat?.health.verdict() ?? { ok: true },
     tierName: (score) => (score === undefined ? "" : (tierForScore(config.assignment.tiers, score)?.tier.name ?? "")),
+    erpUserNames: () => userNames.current(),
   };
 }
 

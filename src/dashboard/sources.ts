@@ -65,4 +65,6 @@ export interface DashboardSources {
   health?(): HealthVerdict;
   /** Tier name for a score ("gold", "normal", "public"). */
   tierName(score: number | undefined): string;
+  /** ERP user id → name, to show beside the owner ids; absent or empty shows ids only. */
+  erpUserNames?(): Promise<ReadonlyMap<string, string>>;
 }

@@ -82,9 +82,19 @@ describe.skipIf(!hasChromium && !inCI)("dashboard in a real browser", { timeout:
     expect(rowText).toContain("synced");
     await row.locator("a").click();
     await page.waitForURL(/\/threads\/wxid_zhang3$/);
+    // The default locale is zh: the five checks in Chinese, the owner by name beside the id.
     const checks = await page.locator("#checks").innerText();
-    for (const name of ["has_mobile", "has_name", "has_company", "phone_verified", "score_pass"])
-      expect(checks).toContain(`✓ ${name}`);
+    for (const label of ["有手机号", "有姓名", "有公司名", "手机号已核实", "评分达标"]) expect(checks).toContain(`✓ ${label}`);
+    // The names come from the ERP's user list, read in the background once the first page asked.
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return page.locator("#owners").innerText();
+        },
+        { timeout: 30_000 },
+      )
+      .toBe("王金牌 (123)");
     const thread = await app.store.getThread("wxid_zhang3");
     expect(await page.locator("#summary").innerText()).toBe(thread!.summary.trim());
     expect(await page.locator("#conversation").innerText()).toContain("想了解一下你们的MES系统");

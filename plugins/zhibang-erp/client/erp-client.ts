@@ -31,6 +31,7 @@ import type {
   ListOptions,
   ListResult,
 } from "./types.ts";
+import { type ErpUser, listUsers } from "./user-list.ts";
 
 export const ERP_CLIENT_DEFAULTS = {
   serialnum: "wxerp-bot-0001",
@@ -169,6 +170,11 @@ export class ErpClient {
   /** A partial update through the v3 webapi (docs/zhibang-protocol.md §6); returns the ERP's Msg. */
   editCustomerV3(ord: string, fields: Record<string, string | number>): Promise<string> {
     return editCustomerV3(this.runner, ord, fields);
+  }
+
+  /** The ERP's users (id and name), for showing names beside the ids in `assignment.tiers`. */
+  listUsers(): Promise<ErpUser[]> {
+    return listUsers(this.runner);
   }
 
   stats(): ErpStats {

@@ -24,3 +24,4 @@ export { followupListUnavailable } from "./followup-list.ts";
 export type { ErpMessage } from "./message.ts";
 export type { ErpRecord } from "./table.ts";
 export type * from "./types.ts";
+export type { ErpUser } from "./user-list.ts";

@@ -23,6 +23,8 @@ export const ERP_PATHS = {
   contactForm: "/sysa/mobilephone/salesmanage/person/add.asp",
   contactList: "/sysa/mobilephone/salesmanage/person/list.asp",
   customerEditV3: "/webapi/v3/sales/customer/edit",
+  /** The users (gate) as a department tree (docs/zhibang-protocol.md §5.9): names for the ids wxerp assigns to. */
+  userList: "/sysa/mobilephone/systemmanage/gate_list.asp",
 } as const;
 
 /** cmdkey values (docs/zhibang-protocol.md §2.2). */

@@ -1,48 +1,63 @@
 import type { Contact, Thread } from "../../store/types.ts";
-import { ADMISSION_CHECK_NAMES } from "../check-names.ts";
+import { ADMISSION_CHECK_NAMES, checkLabel } from "../check-names.ts";
 import { type Html, html } from "../html.ts";
 import type { DashboardSources } from "../sources.ts";
 import { alertsBox, figureCharts } from "./figures-page.ts";
-import { labels } from "./labels.ts";
+import { type Labels, labels } from "./labels.ts";
 import { page } from "./layout.ts";
 import { sparkline } from "./svg.ts";
 
 export async function threadsPage(sources: DashboardSources): Promise<string> {
   const l = labels(sources.locale);
   const rows = await sources.listThreads(500);
+  const names = (await sources.erpUserNames?.()) ?? new Map<string, string>();
   const body = html`${alertsBox(sources)}
 ${figureCharts(sources)}
 <h2>${l.threads} (${rows.length})</h2>
-${rows.length === 0 ? html`<p class="muted">${l.noThreads}</p>` : threadTable(rows, sources)}`;
+${rows.length === 0 ? html`<p class="muted">${l.noThreads}</p>` : threadTable(rows, sources, names)}`;
   return page(l.threads, l, body);
 }
 
-function threadTable(rows: Array<{ thread: Thread; contact: Contact | undefined }>, sources: DashboardSources): Html {
+type UserNames = ReadonlyMap<string, string>;
+
+function threadTable(
+  rows: Array<{ thread: Thread; contact: Contact | undefined }>,
+  sources: DashboardSources,
+  names: UserNames,
+): Html {
   const l = labels(sources.locale);
   return html`<table id="threads"><thead><tr><th>${l.contact}</th><th>${l.score}</th><th>${l.tier}</th><th>${l.checks}</th>
 <th>${l.erp}</th><th>${l.khid}</th><th>${l.owner}</th><th>${l.lastFollowup}</th></tr></thead><tbody>
-${rows.map(({ thread, contact }) => threadRow(thread, contact, sources))}</tbody></table>`;
+${rows.map(({ thread, contact }) => threadRow(thread, contact, sources, names))}</tbody></table>`;
 }
 
-function threadRow(thread: Thread, contact: Contact | undefined, sources: DashboardSources): Html {
+function threadRow(thread: Thread, contact: Contact | undefined, sources: DashboardSources, names: UserNames): Html {
   const l = labels(sources.locale);
   const erp = thread.erp;
-  const owner = erp ? (erp.public ? l.publicPool : (erp.owners ?? []).join(", ")) : "";
   return html`<tr data-thread="${thread.id}">
 <td><a href="/threads/${encodeURIComponent(thread.id)}">${contact?.alias || contact?.name || thread.id}</a></td>
 <td>${thread.score ?? "–"} ${sparkline(thread.scores.map((s) => s.score))}</td>
 <td>${thread.score === undefined ? "" : sources.tierName(thread.score)}</td>
-<td>${checkBadges(thread)}</td>
+<td>${checkBadges(thread, sources.locale)}</td>
 <td>${syncBadge(thread)}</td>
 <td>${erp?.khid ?? ""}</td>
-<td>${owner}</td>
+<td>${ownersText(thread, l, names)}</td>
 <td class="muted">${erp?.lastFollowupAt ? shortTime(erp.lastFollowupAt) : ""}</td></tr>`;
 }
 
-export function checkBadges(thread: Thread): Html {
+/** The five checks as badges, labelled for the locale; the seed's name stays in the tooltip. */
+export function checkBadges(thread: Thread, locale: "zh" | "en"): Html {
   const checks = thread.admission?.checks;
   if (!checks) return html`<span class="muted">–</span>`;
-  return html`${ADMISSION_CHECK_NAMES.map((name) => html`<span class="badge ${checks[name] ? "" : "bad"}" title="${name}">${checks[name] ? "✓" : "✗"} ${name}</span> `)}`;
+  return html`${ADMISSION_CHECK_NAMES.map((name) => html`<span class="badge ${checks[name] ? "" : "bad"}" title="${name}">${checks[name] ? "✓" : "✗"} ${checkLabel(name, locale)}</span> `)}`;
+}
+
+/** "王金牌 (123), 456": the ERP's name beside each owner id it knows; the public pool by name. */
+export function ownersText(thread: Thread, l: Labels, names: UserNames): string {
+  const erp = thread.erp;
+  if (!erp) return "";
+  if (erp.public) return l.publicPool;
+  return (erp.owners ?? []).map((id) => (names.has(id) ? `${names.get(id)} (${id})` : id)).join(", ");
 }
 
 export function syncBadge(thread: Thread): Html {
