@@ -10,5 +10,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores, so keep workers few.
     maxWorkers: 2,
+    // One PostgreSQL server for the run: the machine's on 127.0.0.1:5432, or a throwaway one.
+    globalSetup: ["test/support/postgres-global-setup.ts"],
   },
 });
