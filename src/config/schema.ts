@@ -184,6 +184,14 @@ export const configSchema = z.strictObject({
       maxAttempts: z.number().int().min(1).default(8),
       backoffBaseMs: z.number().int().min(1).default(2_000),
       backoffMaxMs: z.number().int().min(1).default(300_000),
+      /**
+       * PostgreSQL (several processes): how long a process holds a job it took. When the process
+       * dies, another one takes the job over this long after it was taken, from its checkpoint.
+       * Longer than any one job runs (ERP calls time out well before).
+       */
+      leaseSeconds: z.number().int().min(5).max(86_399).default(300),
+      /** PostgreSQL: how often expired leases are looked for (by one of the processes). */
+      leaseCheckSeconds: z.number().int().min(1).max(3_600).default(30),
     })
     .prefault({}),
   followup: z

@@ -1,9 +1,15 @@
+import { readdirSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { createPool, MIGRATIONS_TABLE, migrateDatabase, type Pool } from "../../src/db/index.ts";
+import { createPool, MIGRATIONS_DIR, MIGRATIONS_TABLE, migrateDatabase, type Pool } from "../../src/db/index.ts";
 import { silentLogger } from "../../src/logging/logger.ts";
 import { usePostgresDatabase } from "../support/postgres.ts";
 
 const db = usePostgresDatabase();
+/** Every migration file, in the order they apply: 0001_store, 0002_audit-monitoring, … */
+const ALL_MIGRATIONS = readdirSync(MIGRATIONS_DIR)
+  .filter((file) => file.endsWith(".sql"))
+  .sort()
+  .map((file) => file.replace(/\.sql$/, ""));
 const pools: Pool[] = [];
 
 function pool(): Pool {
@@ -28,7 +34,7 @@ describe("versioned migrations", () => {
     const p = pool();
     expect(await tables(p)).toEqual([]);
     const first = await migrateDatabase(p, silentLogger());
-    expect(first).toEqual(["0001_store", "0002_audit-monitoring"]);
+    expect(first).toEqual(ALL_MIGRATIONS);
     expect(await tables(p)).toEqual(
       expect.arrayContaining([
         "audit_log",
@@ -42,7 +48,7 @@ describe("versioned migrations", () => {
     );
     expect(await migrateDatabase(p, silentLogger())).toEqual([]);
     const { rows } = await p.query(`SELECT name FROM ${MIGRATIONS_TABLE} ORDER BY id`);
-    expect(rows.map((row) => row.name)).toEqual(["0001_store", "0002_audit-monitoring"]);
+    expect(rows.map((row) => row.name)).toEqual(ALL_MIGRATIONS);
   });
 
   it("run by several processes at once, each migration is applied exactly once (the others wait on the lock)", async () => {
@@ -53,9 +59,9 @@ describe("versioned migrations", () => {
       const racers = [1, 2, 3].map(() => createPool({ url: fresh.url, logger: silentLogger() }));
       pools.push(...racers);
       const results = await Promise.all(racers.map((p) => migrateDatabase(p, silentLogger())));
-      expect(results.flat().sort()).toEqual(["0001_store", "0002_audit-monitoring"]);
+      expect(results.flat().sort()).toEqual(ALL_MIGRATIONS);
       const { rows } = await racers[0]!.query(`SELECT count(*)::int AS n FROM ${MIGRATIONS_TABLE}`);
-      expect(rows[0].n).toBe(2);
+      expect(rows[0].n).toBe(ALL_MIGRATIONS.length);
       await Promise.all(racers.map((p) => p.end()));
       pools.length = 0;
     } finally {

@@ -24,7 +24,9 @@ describe("throwaway PostgreSQL for machines without a server", () => {
         const database = await createTestDatabase(server.url);
         const pool = createPool({ url: database.url, logger: silentLogger() });
         try {
-          expect(await migrateDatabase(pool, silentLogger())).toEqual(["0001_store", "0002_audit-monitoring"]);
+          expect(await migrateDatabase(pool, silentLogger())).toEqual(
+            expect.arrayContaining(["0001_store", "0002_audit-monitoring"]),
+          );
           const { rows } = await pool.query("SELECT current_setting('server_version_num')::int AS version");
           expect(rows[0].version).toBeGreaterThanOrEqual(130000);
         } finally {

@@ -1,5 +1,5 @@
-import PgBoss from "pg-boss";
 import type { Pool, PoolClient } from "pg";
+import PgBoss from "pg-boss";
 import type { Logger } from "../../logging/logger.ts";
 import { silentLogger } from "../../logging/logger.ts";
 import type { BackoffSettings } from "../backoff.ts";
@@ -233,10 +233,11 @@ export class PostgresOutbox implements Outbox {
       const bossId = await this.#heldAttempt(client, id, "complete");
       if (bossId) await boss.complete(OUTBOX_QUEUE, bossId, {}, { db: adapter(client) });
       const now = this.#clock().toISOString();
-      await client.query(
-        `UPDATE outbox_jobs SET state = 'done', result = $2, updated_at = $3, finished_at = $3 WHERE id = $1`,
-        [id, result === undefined ? null : JSON.stringify(result), now],
-      );
+      await client.query(`UPDATE outbox_jobs SET state = 'done', result = $2, updated_at = $3, finished_at = $3 WHERE id = $1`, [
+        id,
+        result === undefined ? null : JSON.stringify(result),
+        now,
+      ]);
       await this.#releaseNext(client, job.key);
     });
     this.#leases.delete(id);
@@ -348,7 +349,12 @@ export class PostgresOutbox implements Outbox {
    * A job never claimed (an operator's call) has no attempt running and may be finished.
    */
   async #heldAttempt(client: PoolClient, id: string, action: string): Promise<string | undefined> {
-    const { rows } = await client.query<{ state: string; boss_id: string | null; boss_state: string | null; retry_count: number }>(
+    const { rows } = await client.query<{
+      state: string;
+      boss_id: string | null;
+      boss_state: string | null;
+      retry_count: number;
+    }>(
       `SELECT o.state, o.boss_id, b.state AS boss_state, b.retry_count FROM outbox_jobs o
        LEFT JOIN ${BOSS_SCHEMA}.job b ON b.name = '${OUTBOX_QUEUE}' AND b.id = o.boss_id
        WHERE o.id = $1 FOR UPDATE OF o`,
@@ -360,7 +366,6 @@ export class PostgresOutbox implements Outbox {
     const lease = this.#leases.get(id);
     if (lease) {
       if (row.boss_id !== lease.bossId || row.boss_state !== "active" || row.retry_count !== lease.retryCount) {
-        this.#leases.delete(id);
         throw new OutboxLeaseLostError(id, action);
       }
       return lease.bossId;
@@ -374,7 +379,6 @@ export class PostgresOutbox implements Outbox {
     if (!job) throw new OutboxJobNotFoundError(id);
     if (job.state === "done" || job.state === "failed")
       throw new OutboxStateError(`cannot ${action} outbox job ${id}: it is already ${job.state}`);
-    this.#leases.delete(id);
     throw new OutboxLeaseLostError(id, action);
   }
 
