@@ -94,12 +94,19 @@ export function rowsOf(set: readonly LabelledConversation[], replayed: Map<strin
   });
 }
 
-/** Replays the whole labelled set once and computes the figures (config: keys over the defaults). */
-export async function measureScoringQuality(config: Record<string, unknown> = {}): Promise<ScoringQualityResult> {
+/**
+ * Replays the whole labelled set once and computes the figures (config: keys over the defaults;
+ * env: OPENAI_API_KEY and OPENAI_BASE_URL when the config names the LLM scorer).
+ */
+export async function measureScoringQuality(
+  config: Record<string, unknown> = {},
+  env: Record<string, string> = {},
+): Promise<ScoringQualityResult> {
   const set = labelledSet();
   const replayed = await replayConversations(
     set.map((item) => item.conversation),
     config,
+    env,
   );
   const rows = rowsOf(set, replayed);
   const bySplit = (split: Split) => figuresOf(rows.filter((row) => row.split === split));

@@ -120,6 +120,17 @@ export const configSchema = z.strictObject({
       maxSummaryChars: z.number().int().min(100).default(1000),
       /** Replace mobile numbers by 138****8000 in what is sent to the LLM. */
       maskMobiles: z.boolean().default(true),
+      /**
+       * Placeholders (⟨姓名1⟩, ⟨邮箱1⟩…) for names, addresses, emails and personal numbers in what
+       * is sent to the LLM, restored in its answer; amounts are never masked. `true`/`false` is
+       * short for `{ enabled }`; `companies` masks company names too.
+       */
+      maskPersonalData: z
+        .preprocess(
+          (value) => (typeof value === "boolean" ? { enabled: value } : value),
+          z.strictObject({ enabled: z.boolean().default(true), companies: z.boolean().default(false) }),
+        )
+        .prefault({}),
       /** Use the endpoint's JSON-schema structured output; false for servers that lack it. */
       structuredOutput: z.boolean().default(true),
       /**

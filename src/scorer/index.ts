@@ -35,6 +35,7 @@ export function createScorer(config: AppConfig, logger: Logger): Scorer {
     recentMessages: scorer.recentMessages,
     maxSummaryChars: scorer.maxSummaryChars,
     maskMobiles: scorer.maskMobiles,
+    maskPersonalData: scorer.maskPersonalData,
     structuredOutput: scorer.structuredOutput,
     maxAboveOffline: scorer.maxAboveOffline,
     fallback: heuristic,

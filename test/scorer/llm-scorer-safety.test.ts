@@ -120,6 +120,7 @@ describe("customer text is data, never instructions", () => {
   });
 });
 
+// scorer.maskMobiles on its own: with scorer.maskPersonalData (llm-personal-data.test.ts) a mobile becomes ⟨手机1⟩.
 describe("privacy", () => {
   const thread = conversation([
     ["sales", "我是销售小李，有事打我电话13700001111"],
@@ -128,7 +129,7 @@ describe("privacy", () => {
 
   it("masks mobiles in what is sent and returns the customer's phone from local extraction", async () => {
     const server = await start();
-    const result = await createScorer(llmConfig(server.url), silentLogger()).score(thread);
+    const result = await createScorer(llmConfig(server.url, { maskPersonalData: false }), silentLogger()).score(thread);
     expect(sent(server)).not.toMatch(/13800138000|138-0013-8000|13700001111/);
     expect(sent(server)).toContain("138****8000");
     expect(result.customer.phone).toBe("13800138000"); // the fake model answered "138****8000"
@@ -143,7 +144,10 @@ describe("privacy", () => {
         customer: { name: "张三", company: null, email: null, address: null, type: null, phone: "13912345678" },
       }),
     }));
-    const result = await createScorer(llmConfig(server.url, { maskMobiles: false }), silentLogger()).score(thread);
+    const result = await createScorer(
+      llmConfig(server.url, { maskMobiles: false, maskPersonalData: false }),
+      silentLogger(),
+    ).score(thread);
     expect(sent(server)).toContain("138-0013-8000");
     expect(result.customer).toMatchObject({ phone: "13800138000", name: "张三", type: "personal" });
     expect(result.summary).toBe("客户手机139****5678");

@@ -83,7 +83,8 @@ describe("LLM scorer against an OpenAI-compatible server", () => {
     quoting.messages[0] = { ...quoting.messages[0]!, quoted: { name: "销售小王", text: "我的手机 13987654321，有事打我" } };
     quoting.messages[1] = { ...quoting.messages[1]!, kind: "card" };
     quoting.messages[2] = { ...quoting.messages[2]!, kind: "greeting" };
-    const { requests } = await scoreWith(undefined, quoting);
+    // As written (personal data masking off; llm-personal-data.test.ts shows cards and quotes masked).
+    const { requests } = await scoreWith(undefined, quoting, { maskPersonalData: false });
     const [system, user] = requests[0]!.messages;
     expect(system!.content).toContain("quoting：该消息引用（回复）的旧消息");
     expect(system!.content).toContain("type 为 card：转发的名片");

@@ -48,6 +48,8 @@ export interface AppFixtureOptions {
   puppet?: unknown;
   /** The send queue's pacing and clock. Default: the offline mock's (no pauses, nothing gathered). */
   sending?: SendQueueOverrides;
+  /** Environment variables the config reads (e.g. OPENAI_API_KEY and OPENAI_BASE_URL of a fake model). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -121,7 +123,7 @@ function testConfig(dataDir: string, options: AppFixtureOptions): AppConfig {
   };
   return loadConfig({
     withoutDefaultFile: true,
-    env: options.erpUrl ? ERP_CREDENTIALS : {},
+    env: { ...(options.erpUrl ? ERP_CREDENTIALS : {}), ...options.env },
     overrides: deepMerge(base, options.config ?? {}),
   });
 }

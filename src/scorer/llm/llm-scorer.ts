@@ -2,6 +2,7 @@ import type OpenAI from "openai";
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import type { Logger } from "../../logging/logger.ts";
 import { maskText } from "../../privacy/mask.ts";
+import type { PersonalDataMask } from "../../privacy/personal-data-mask.ts";
 import type { HeuristicAssessment, HeuristicScorer } from "../heuristic/heuristic-scorer.ts";
 import { type Locale, TEXT } from "../heuristic/reasons.ts";
 import type { ScoreInput, ScoreResult, Scorer } from "../types.ts";
@@ -41,7 +42,8 @@ export class OpenAIScorer implements Scorer {
 
   async score(input: ScoreInput): Promise<ScoreResult> {
     const assessment = this.options.fallback.assess(input);
-    const { messages } = buildPrompt(input, this.options);
+    const { messages, mask } = buildPrompt(input, this.options);
+    if (mask) this.options.logger.debug({ contact: input.contact.id, masked: mask.counts() }, "personal data masked for the LLM");
     const usage: Usage = { llmCalls: 0, promptTokens: 0, completionTokens: 0 };
     const outcome = await this.ask(messages, usage);
     if (!outcome.ok) {
@@ -51,7 +53,7 @@ export class OpenAIScorer implements Scorer {
       );
       return { ...assessment.result, fallback: outcome.reason, usage };
     }
-    return this.toResult(outcome.answer, input, assessment, usage);
+    return this.toResult(mask ? restoreAnswer(outcome.answer, mask) : outcome.answer, input, assessment, usage);
   }
 
   /** One request, and one more if the answer was unusable. Transport errors are final. */
@@ -123,6 +125,26 @@ export class OpenAIScorer implements Scorer {
       usage,
     };
   }
+}
+
+/**
+ * The answer with the originals back in place of the placeholders sent (⟨姓名1⟩ → 张伟), before
+ * anything is stored or reaches the ERP. A field naming a placeholder that was never sent is dropped.
+ */
+function restoreAnswer(answer: LlmAnswer, mask: PersonalDataMask): LlmAnswer {
+  const field = (value: string | null | undefined) => mask.restoreField(value) ?? null;
+  return {
+    ...answer,
+    summary: mask.restore(answer.summary),
+    reasons: answer.reasons.map((reason) => mask.restore(reason)),
+    customer: {
+      ...answer.customer,
+      name: field(answer.customer.name),
+      company: field(answer.customer.company),
+      email: field(answer.customer.email),
+      address: field(answer.customer.address),
+    },
+  };
 }
 
 /** The model's reading of name, company, email and address over the local one; the phone is local only. */
