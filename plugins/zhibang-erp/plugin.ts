@@ -1,5 +1,4 @@
 import type { AuditLog } from "../../src/audit/index.ts";
-import { KeyedSerialQueue } from "../../src/intake/keyed-queue.ts";
 import type { Monitoring } from "../../src/monitoring/monitoring.ts";
 import { type DrainSummary, type Outbox, OutboxWorker, StoreOrderedOutbox } from "../../src/outbox/index.ts";
 import type { PluginHost, ScoredEvent, WxerpPlugin } from "../../src/plugins/types.ts";
@@ -69,7 +68,7 @@ export function zhibangErpPlugin(options: ZhibangErpPluginOptions): { plugin: Wx
         config,
         erp: clientPort(options.connection.client),
         events: syncEvents(host, options),
-        identityLocks: new KeyedSerialQueue(),
+        identityLocks: host.locks,
         recentLinks: new RecentLinks(() => clock().getTime()),
       };
       worker = new OutboxWorker({

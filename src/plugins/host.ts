@@ -1,6 +1,7 @@
 import type { Registry } from "prom-client";
 import type { CommandRouter } from "../commands/types.ts";
 import type { AppConfig } from "../config/schema.ts";
+import { InProcessKeyedLocks, type KeyedLocks } from "../locking/keyed-locks.ts";
 import type { Logger } from "../logging/logger.ts";
 import { maskText } from "../privacy/mask.ts";
 import type { NoticeOptions } from "../sending/notice.ts";
@@ -23,6 +24,8 @@ export interface PluginHostOptions {
   activity?: ActivityFeed;
   /** Longest wait for one shutdown handler or uninstaller. */
   shutdownTimeoutMs?: number;
+  /** `host.locks`: advisory locks on PostgreSQL; in-process keyed locks when omitted. */
+  locks?: KeyedLocks;
 }
 
 /** The core's side of the host: install plugins, feed them events, shut them down. */
@@ -58,10 +61,12 @@ class PluginRuntime implements CorePluginHost {
   readonly #messageHooks: Array<Hook<Handler<IntakeEvent>>> = [];
   readonly #scoredHooks: Array<Hook<Handler<ScoredEvent>>> = [];
   readonly #shutdownHooks: Array<Hook<() => Promise<void> | void>> = [];
+  readonly #locks: KeyedLocks;
   #shuttingDown: Promise<void> | undefined;
 
   constructor(options: PluginHostOptions) {
     this.#options = options;
+    this.#locks = options.locks ?? new InProcessKeyedLocks();
     this.activityFeed = options.activity ?? createActivityFeed();
     this.#timeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
   }
@@ -118,6 +123,14 @@ class PluginRuntime implements CorePluginHost {
       activity: (event) =>
         this.activityFeed.push({ ...event, at: event.at ?? new Date().toISOString(), source: event.source ?? plugin }),
       scoreNow: (threadId) => options.scoreNow(threadId),
+      // Each plugin's names are its own: two plugins never lock each other out by accident.
+      locks: {
+        withKeys: (keys, fn) =>
+          this.#locks.withKeys(
+            keys.map((key) => `${plugin}:${key}`),
+            fn,
+          ),
+      },
     };
   }
 

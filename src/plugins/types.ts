@@ -1,6 +1,7 @@
 import type { Registry } from "prom-client";
 import type { CommandRouter } from "../commands/types.ts";
 import type { AppConfig } from "../config/schema.ts";
+import type { KeyedLocks } from "../locking/keyed-locks.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { ScoreResult } from "../scorer/types.ts";
 import type { NoticeOptions } from "../sending/notice.ts";
@@ -54,6 +55,11 @@ export interface PluginHost {
   activity(event: Omit<ActivityEvent, "at"> & { at?: string }): void;
   /** Asks the core to score a thread now (e.g. `/erp score`). */
   scoreNow(threadId: string): Promise<ScoredEvent | undefined>;
+  /**
+   * Named locks for work that must not run twice at once, in this process and, on
+   * PostgreSQL, in every process on the database (advisory locks).
+   */
+  readonly locks: KeyedLocks;
 }
 
 /** A plugin: validates its config in the factory, then installs on a host. */

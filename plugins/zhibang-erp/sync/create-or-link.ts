@@ -71,14 +71,14 @@ function claimLink(deps: SyncDeps, contactId: string, identity: CustomerIdentity
 /**
  * Two threads of one new company (colleagues writing at the same time) or of one mobile
  * would each miss the other's record and create the customer twice: their look-up and
- * creation run one at a time per company name and per mobile (in this process; always
- * mobile first, so two jobs never wait for each other in a cycle).
+ * creation run one at a time per company name and per mobile, through the host's locks
+ * (in one process, or on PostgreSQL across every process on the database).
  */
 function oneAtATime<T>(deps: SyncDeps, identity: CustomerIdentity, draft: CustomerDraft, body: () => Promise<T>): Promise<T> {
   const keys: string[] = [];
   if (identity.mobile) keys.push(`mobile:${identity.mobile}`);
   if (draft.intsort === 1 && identity.company) keys.push(`company:${companyKey(identity.company)}`);
-  return keys.reduceRight<() => Promise<T>>((inner, key) => () => deps.identityLocks.run(key, inner), body)();
+  return deps.identityLocks.withKeys(keys, body);
 }
 
 /** A company name as the colleague rule compares it (see sameCompanyName): folded, no spaces. */

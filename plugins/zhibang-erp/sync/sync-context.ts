@@ -1,5 +1,5 @@
 import type { AppConfig } from "../../../src/config/schema.ts";
-import type { KeyedSerialQueue } from "../../../src/intake/keyed-queue.ts";
+import type { PluginHost } from "../../../src/plugins/types.ts";
 import type { Contact, Thread, ThreadStore } from "../../../src/store/types.ts";
 import type { AssignTarget, ErpCustomer, ErpPort } from "./erp-port.ts";
 import type { RecentLinks } from "./link-guard.ts";
@@ -53,7 +53,8 @@ export interface SyncDeps {
   config: AppConfig;
   events: SyncEvents;
   /** Serialises look-up-then-create per company name and per mobile (create-or-link.ts). */
-  identityLocks: KeyedSerialQueue;
+  /** The host's locks: customer look-up and creation one at a time per mobile and company. */
+  identityLocks: PluginHost["locks"];
   /** Links decided here that their threads may not have recorded yet (link-guard.ts). */
   recentLinks: RecentLinks;
 }
