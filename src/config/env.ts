@@ -1,3 +1,5 @@
+import { DatabaseUrlError, databaseUrlFromEnv } from "../db/database-url.ts";
+import { ConfigError } from "./errors.ts";
 import type { Secrets } from "./schema.ts";
 
 /**
@@ -36,5 +38,15 @@ export function readSecrets(env: NodeJS.ProcessEnv): Secrets {
   set("puppetEndpoint", pick("WECHATY_PUPPET_SERVICE_ENDPOINT"));
   set("dashboardToken", pick("WXERP_DASHBOARD_TOKEN"));
   set("alertWebhookUrl", pick("WXERP_ALERT_WEBHOOK_URL"));
+  set("databaseUrl", databaseUrl(env));
   return secrets;
+}
+
+function databaseUrl(env: NodeJS.ProcessEnv): string | undefined {
+  try {
+    return databaseUrlFromEnv(env);
+  } catch (error) {
+    if (error instanceof DatabaseUrlError) throw new ConfigError(error.message);
+    throw error;
+  }
 }

@@ -18,6 +18,7 @@ const SECRET_FILE_KEYS: Record<string, string> = {
   "wechat.token": "WECHATY_PUPPET_SERVICE_TOKEN",
   "wechat.endpoint": "WECHATY_PUPPET_SERVICE_ENDPOINT",
   "dashboard.token": "WXERP_DASHBOARD_TOKEN",
+  "database.url": "WXERP_DATABASE_URL",
 };
 
 /** The outside services whose secrets a command may need. */

@@ -267,6 +267,8 @@ export interface Secrets {
   dashboardToken?: string;
   /** A WeCom, DingTalk or Feishu group robot's webhook for alerts that must not need WeChat. */
   alertWebhookUrl?: string;
+  /** WXERP_DATABASE_URL: PostgreSQL holds the store, the audit log and the figures; unset = lowdb files. */
+  databaseUrl?: string;
 }
 
 export type AppConfig = FileConfig & { secrets: Secrets; configFiles: string[] };

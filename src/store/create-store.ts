@@ -1,7 +1,9 @@
 import { join } from "node:path";
 import type { AppConfig } from "../config/schema.ts";
+import type { Pool } from "../db/pool.ts";
 import type { Logger } from "../logging/logger.ts";
 import { LowdbThreadStore, type LowdbThreadStoreOptions } from "./lowdb-thread-store.ts";
+import { PostgresThreadStore } from "./postgres-thread-store.ts";
 
 /** The configured thread store, not yet opened: files under `<dataDir>/store/`. */
 export function createThreadStore(
@@ -15,5 +17,21 @@ export function createThreadStore(
     dedupeCapacity: config.wechat.dedupeCapacity,
     logger,
     ...overrides,
+  });
+}
+
+/** The thread store on PostgreSQL (WXERP_DATABASE_URL set), not yet opened. */
+export function createPostgresThreadStore(
+  config: Pick<AppConfig, "wechat">,
+  pool: Pool,
+  logger: Logger,
+  options: { readOnly?: boolean } = {},
+): PostgresThreadStore {
+  return new PostgresThreadStore({
+    pool,
+    historyPerThread: config.wechat.historyPerThread,
+    dedupeCapacity: config.wechat.dedupeCapacity,
+    logger,
+    ...options,
   });
 }

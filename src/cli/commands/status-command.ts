@@ -1,13 +1,15 @@
 import { Registry } from "prom-client";
 import { readMonitoringSnapshot } from "../../app/monitoring-file.ts";
 import type { AppConfig } from "../../config/schema.ts";
+import { type Database, openDatabase } from "../../db/open-database.ts";
 import { createLogger } from "../../logging/logger.ts";
 import { DAY, HOUR, Monitoring } from "../../monitoring/monitoring.ts";
 import { createOutbox, type Outbox } from "../../outbox/index.ts";
 import { maskText } from "../../privacy/mask.ts";
-import { createThreadStore } from "../../store/create-store.ts";
+import { createPostgresThreadStore, createThreadStore } from "../../store/create-store.ts";
 import { StoreNotFoundError } from "../../store/errors.ts";
-import type { LowdbThreadStore } from "../../store/lowdb-thread-store.ts";
+import { DatabaseStoreNotFoundError } from "../../store/postgres-thread-store.ts";
+import type { ThreadStore } from "../../store/types.ts";
 import { UsageError } from "../exit.ts";
 import { configFromOptions, type GlobalOptions } from "../options.ts";
 import { renderTable } from "../table.ts";
@@ -20,7 +22,7 @@ import { renderTable } from "../table.ts";
 export async function runStatus(options: GlobalOptions & { json: boolean }): Promise<void> {
   // Reads the data directory only: no secret is needed.
   const config = configFromOptions(options, []);
-  const { store, outbox } = await openReadOnly(config);
+  const { store, outbox, database } = await openReadOnly(config);
   try {
     const threads = await store.listThreads();
     threads.sort((a, b) => (b.lastMessageAt ?? "").localeCompare(a.lastMessageAt ?? ""));
@@ -98,19 +100,29 @@ export async function runStatus(options: GlobalOptions & { json: boolean }): Pro
   } finally {
     await outbox.close();
     await store.close();
+    await database?.close();
   }
 }
 
-/** The store and the outbox, read-only; a directory without wxerp data is a usage error (exit 2). */
-async function openReadOnly(config: AppConfig): Promise<{ store: LowdbThreadStore; outbox: Outbox }> {
+/** The store and the outbox, read-only; a directory or database without wxerp data is a usage error (exit 2). */
+async function openReadOnly(config: AppConfig): Promise<{ store: ThreadStore; outbox: Outbox; database?: Database }> {
   const quiet = config.log.level === "silent";
   const logger = createLogger({ level: config.log.level, stderrLevel: quiet ? "silent" : "warn" });
-  const store = createThreadStore(config, logger, { readOnly: true });
+  const url = config.secrets.databaseUrl;
+  // Reading only: the schema is not migrated (an older bot may still be running on it).
+  const database = url ? await openDatabase(url, logger, { migrate: false }) : undefined;
+  const store = database
+    ? createPostgresThreadStore(config, database.pool, logger, { readOnly: true })
+    : createThreadStore(config, logger, { readOnly: true });
   try {
     await store.open();
   } catch (error) {
+    await database?.close();
     if (error instanceof StoreNotFoundError) {
       throw new UsageError(`no wxerp data in ${config.dataDir}: check --data or WXERP_DATA_DIR`);
+    }
+    if (error instanceof DatabaseStoreNotFoundError) {
+      throw new UsageError(`no wxerp data in the database ${database?.where}: check WXERP_DATABASE_URL`);
     }
     throw error;
   }
@@ -119,7 +131,8 @@ async function openReadOnly(config: AppConfig): Promise<{ store: LowdbThreadStor
     await outbox.open();
   } catch (error) {
     await store.close();
+    await database?.close();
     throw error;
   }
-  return { store, outbox };
+  return { store, outbox, ...(database ? { database } : {}) };
 }

@@ -1,0 +1,111 @@
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SAMPLE_CONVERSATIONS } from "../../src/demo/demo-player.ts";
+import { createTestDatabase, type TestDatabase } from "../support/postgres.ts";
+import { CHILD_PROCESS_TIMEOUT_MS } from "../support/timeouts.ts";
+
+const MAIN = join(import.meta.dirname, "../../src/main.ts");
+
+/** Runs `wxerp …` as a user would, returning the exit code and both streams. */
+function wxerp(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      "npx",
+      ["tsx", MAIN, ...args],
+      { env: { ...process.env, WXERP_LOG_LEVEL: "warn", ...env }, timeout: 100_000, encoding: "utf8" },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe("wxerp on PostgreSQL (WXERP_DATABASE_URL)", { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {
+  let dir: string;
+  let database: TestDatabase;
+  let empty: TestDatabase;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "wxerp-pg-cli-"));
+    database = await createTestDatabase();
+    empty = await createTestDatabase();
+  }, CHILD_PROCESS_TIMEOUT_MS);
+  afterAll(async () => {
+    await database?.drop();
+    await empty?.drop();
+    await rm(dir, { recursive: true, force: true });
+  }, CHILD_PROCESS_TIMEOUT_MS);
+
+  it("replay keeps threads, contacts and seen message ids in the database, not in the data directory", async () => {
+    const sample = (await readFile(SAMPLE_CONVERSATIONS, "utf8")).trim().split("\n");
+    const file = join(dir, "input.jsonl");
+    await writeFile(file, [sample[0], sample[3]].join("\n"));
+    const result = await wxerp(["replay", file, "--json", "--data", join(dir, "data")], { WXERP_DATABASE_URL: database.url });
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.totals).toMatchObject({ threads: 2, created: 1, skipped: 1, failed: 0 });
+
+    const threads = await query<{ id: string; sync_state: string; khid: string | null }>(
+      database.url,
+      "SELECT id, sync_state, data->'erp'->>'khid' AS khid FROM threads ORDER BY id",
+    );
+    expect(threads).toEqual([
+      { id: "wxid_zhang3", sync_state: "synced", khid: "WX000001" },
+      { id: "wxid_zhao6", sync_state: "skipped", khid: null },
+    ]);
+    const [contact] = await query<{ local_no: number }>(database.url, "SELECT local_no FROM contacts WHERE id = 'wxid_zhang3'");
+    expect(contact?.local_no).toBe(1);
+    const [seen] = await query<{ n: number }>(database.url, "SELECT count(*)::int AS n FROM seen_messages");
+    expect(seen?.n).toBeGreaterThan(0);
+    expect(existsSync(join(dir, "data", "store"))).toBe(false);
+  });
+
+  it("status reads the threads from the database", async () => {
+    const result = await wxerp(["status", "--json", "--data", join(dir, "status-data")], { WXERP_DATABASE_URL: database.url });
+    expect(result.code, result.stderr).toBe(0);
+    const status = JSON.parse(result.stdout);
+    expect(status.threads.map((t: { khid: string }) => t.khid)).toContain("WX000001");
+    expect(status.threads).toHaveLength(2);
+  });
+
+  it("status on a database without wxerp data exits 2 naming WXERP_DATABASE_URL, and creates nothing there", async () => {
+    const result = await wxerp(["status", "--data", join(dir, "status-data")], { WXERP_DATABASE_URL: empty.url });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("WXERP_DATABASE_URL");
+    const tables = await query(empty.url, "SELECT 1 FROM information_schema.tables WHERE table_schema = 'public'");
+    expect(tables).toEqual([]);
+  });
+
+  it("a wrong WXERP_DATABASE_URL exits 2 naming the variable, and the password never shows", async () => {
+    const result = await wxerp(["status", "--data", join(dir, "status-data")], {
+      WXERP_DATABASE_URL: "mysql://wxerp:Very5ecret@127.0.0.1/wxerp",
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("WXERP_DATABASE_URL");
+    expect(result.stdout + result.stderr).not.toContain("Very5ecret");
+  });
+
+  it("an unreachable server fails the start with the URL masked", async () => {
+    const result = await wxerp(["status", "--data", join(dir, "status-data")], {
+      WXERP_DATABASE_URL: "postgres://wxerp:Very5ecret@127.0.0.1:1/wxerp",
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain("postgres://wxerp:***@127.0.0.1:1/wxerp");
+    expect(result.stdout + result.stderr).not.toContain("Very5ecret");
+  });
+});
