@@ -22,7 +22,7 @@ export interface OpenedData {
  * writing, so a refused `wxerp sync` has changed nothing. The directory lock also covers what
  * the app writes beside them: the audit log and the figures.
  *
- * With WXERP_DATABASE_URL set the threads, contacts and seen message ids are in PostgreSQL
+ * With WXERP_DATABASE_URL set the threads, contacts, seen message ids and outbox jobs are in PostgreSQL
  * (schema migrated here, before anything reads it); the data directory still holds this
  * process's own files (logs, the JSONL audit copy) and stays locked for this process.
  */
@@ -44,7 +44,10 @@ export async function openDataDirectory(config: AppConfig, logger: Logger): Prom
     const store = database
       ? createPostgresThreadStore(config, database.pool, storeLogger)
       : createThreadStore(config, storeLogger);
-    const outbox = createOutbox(config, { logger: logger.child({ module: "outbox" }) });
+    const outbox = createOutbox(config, {
+      logger: logger.child({ module: "outbox" }),
+      ...(database ? { pool: database.pool } : {}),
+    });
     await store.open();
     try {
       await outbox.open();

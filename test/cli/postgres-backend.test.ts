@@ -51,7 +51,7 @@ describe("wxerp on PostgreSQL (WXERP_DATABASE_URL)", { timeout: CHILD_PROCESS_TI
     await rm(dir, { recursive: true, force: true });
   }, CHILD_PROCESS_TIMEOUT_MS);
 
-  it("replay keeps threads, contacts and seen message ids in the database, not in the data directory", async () => {
+  it("replay keeps threads, contacts, seen message ids and outbox jobs in the database, not in the data directory", async () => {
     const sample = (await readFile(SAMPLE_CONVERSATIONS, "utf8")).trim().split("\n");
     const file = join(dir, "input.jsonl");
     await writeFile(file, [sample[0], sample[3]].join("\n"));
@@ -72,7 +72,13 @@ describe("wxerp on PostgreSQL (WXERP_DATABASE_URL)", { timeout: CHILD_PROCESS_TI
     expect(contact?.local_no).toBe(1);
     const [seen] = await query<{ n: number }>(database.url, "SELECT count(*)::int AS n FROM seen_messages");
     expect(seen?.n).toBeGreaterThan(0);
+    const jobs = await query<{ state: string; n: number }>(
+      database.url,
+      "SELECT state, count(*)::int AS n FROM outbox_jobs GROUP BY state",
+    );
+    expect(jobs).toEqual([{ state: "done", n: expect.any(Number) }]);
     expect(existsSync(join(dir, "data", "store"))).toBe(false);
+    expect(existsSync(join(dir, "data", "outbox"))).toBe(false);
   });
 
   it("status reads the threads from the database", async () => {

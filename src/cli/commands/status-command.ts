@@ -126,7 +126,7 @@ async function openReadOnly(config: AppConfig): Promise<{ store: ThreadStore; ou
     }
     throw error;
   }
-  const outbox = createOutbox(config, { logger, readOnly: true });
+  const outbox = createOutbox(config, { logger, readOnly: true, ...(database ? { pool: database.pool } : {}) });
   try {
     await outbox.open();
   } catch (error) {
