@@ -71,7 +71,7 @@ export function buildProgram(): Command {
       await runErpList({ ...globals(cmd), source: o.source, limit: o.limit });
     });
 
-  erp
+  const emulator = erp
     .command("emulator")
     .description("run the local 智邦 ERP emulator on 127.0.0.1")
     .addOption(new Option("--port <n>", "port (0 = any free port)").default("18080"))
@@ -83,9 +83,21 @@ export function buildProgram(): Command {
     .option("--session-ttl <s>", "idle seconds before a session expires", "3600")
     .option("--silent-non-save-rate <r>", "share of saves answered ok but not stored (0..1)", "0")
     .option("--no-demo", "start without the demo customers")
+    .option("--stages <list>", "planned 跟进程度 moves, khid=stage,… (e.g. WX000001=重点客户)")
     .action(async (_opts, cmd: Command) => {
       const { runEmulatorCommand } = await import("../../plugins/zhibang-erp/cli/emulator-command.ts");
       await runEmulatorCommand(cmd.opts());
+    });
+
+  emulator
+    .command("stage")
+    .description("move a customer of a running emulator to a 跟进程度 (潜在客户, 多次接触, 重点客户, 已成交…)")
+    .argument("<customer>", "khid (WX000001) or ord")
+    .argument("<stage>", "stage name or id")
+    .option("--url <url>", "the emulator (default WXERP_ERP_BASE_URL, else http://127.0.0.1:18080)")
+    .action(async (customer: string, stage: string, opts: { url?: string }) => {
+      const { runEmulatorStage } = await import("../../plugins/zhibang-erp/cli/emulator-stage-command.ts");
+      await runEmulatorStage(customer, stage, opts);
     });
 
   return program;

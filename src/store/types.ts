@@ -87,6 +87,14 @@ export interface ErpLink {
   /** For a colleague linked to an existing company: the ERP contact (person) id. */
   personOrd?: string;
   jz?: number;
+  /**
+   * When wxerp first created or linked this customer (conversation time of that sync), with
+   * the score it had then and the tier that score gave: what `wxerp report calibration`
+   * compares with the customer's later 跟进程度. Absent in data written before it was kept.
+   */
+  linkedAt?: string;
+  linkScore?: number;
+  linkTier?: string;
   lastSyncAt?: string;
   lastFollowupAt?: string;
   /** `messageCount` at the last follow-up (older data; see followupContentCount). */

@@ -4,6 +4,8 @@ import {
   type EmulatorOptions,
   FAILURE_KINDS,
   type FailureKind,
+  parseStagePlan,
+  StageMoveError,
   startEmulator,
 } from "../emulator/index.ts";
 
@@ -18,6 +20,8 @@ export interface EmulatorCommandOptions {
   sessionTtl?: string;
   silentNonSaveRate?: string;
   demo?: boolean;
+  /** "WX000001=重点客户,WX000002=已成交": planned 跟进程度 moves. */
+  stages?: string;
 }
 
 /** Seams for tests: where lines go, and what ends the run (default SIGINT/SIGTERM). */
@@ -78,7 +82,17 @@ export function emulatorOptionsFromFlags(flags: EmulatorCommandOptions): Emulato
     sessionTtlSeconds: integerFlag("--session-ttl", flags.sessionTtl, 3600, 1),
     silentNonSaveRate: rateFlag("--silent-non-save-rate", flags.silentNonSaveRate),
     seedDemo: flags.demo !== false,
+    ...(flags.stages === undefined ? {} : { stages: stagesFlag(flags.stages) }),
   };
+}
+
+function stagesFlag(value: string): Record<string, string> {
+  try {
+    return parseStagePlan(value);
+  } catch (error) {
+    if (error instanceof StageMoveError) throw new UsageError(`--stages: ${error.message}`);
+    throw error;
+  }
 }
 
 function untilSignal(): Promise<void> {
@@ -100,6 +114,13 @@ function usageLines(url: string, options: EmulatorOptions): string[] {
     `智邦 ERP emulator listening on ${url}`,
     `  credentials: ${username} / ${password}`,
     `  data: ${options.seedDemo ? "demo users and 5 demo customers" : "users only (--no-demo)"}`,
+    ...(options.stages && Object.keys(options.stages).length > 0
+      ? [
+          `  planned stages: ${Object.entries(options.stages)
+            .map(([khid, stage]) => `${khid}=${stage}`)
+            .join(", ")}`,
+        ]
+      : []),
     `  faults: ${faults}`,
     "",
     "Point wxerp at it (then run: wxerp erp check):",
@@ -114,6 +135,10 @@ function usageLines(url: string, options: EmulatorOptions): string[] {
     `  curl -X POST ${url}/__emulator/reset`,
     `  curl ${url}/__emulator/state`,
     "",
+    "Move a customer along its 跟进程度 (潜在客户 → 多次接触 → 重点客户 → 已成交), as a salesperson would:",
+    `  wxerp erp emulator stage WX000001 重点客户 --url ${url}`,
+    `  curl -X POST ${url}/__emulator/stage -H 'content-type: application/json' -d '{"khid":"WX000001","stage":"重点客户"}'`,
+    "",
     "After more than 3 wrong passwords a login needs the captcha; clear that and keep the data:",
     `  curl -X POST ${url}/__emulator/unlock`,
     "",
@@ -126,6 +151,7 @@ export async function runEmulatorCommand(flags: unknown, io?: EmulatorCommandIo)
   const options = emulatorOptionsFromFlags((flags ?? {}) as EmulatorCommandOptions);
   const print = io?.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const emulator = await startEmulator(options).catch((error: NodeJS.ErrnoException) => {
+    if (error instanceof StageMoveError) throw new UsageError(`--${error.message}`);
     if (error.code === "EADDRINUSE")
       throw new CliFailure(`port ${options.port} on ${options.host} is in use; pick another with --port`, { cause: error });
     throw error;

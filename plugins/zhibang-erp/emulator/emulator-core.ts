@@ -1,4 +1,5 @@
 import type { ZbRequest } from "./body-parser.ts";
+import { CATEGORIES } from "./catalog.ts";
 import { type Reply, v3TokenError, zbSessionError } from "./envelope.ts";
 import { faultsFromOptions, parseFaults } from "./faults.ts";
 import { buildSnapshot } from "./inspect.ts";
@@ -7,6 +8,7 @@ import type { Route, RouteContext } from "./routes/context.ts";
 import { headerToken } from "./routes/login.ts";
 import { seedDemoData } from "./seed.ts";
 import { SessionStore } from "./sessions.ts";
+import { customerByRef, moveToStage, type StageMove, StageMoveError } from "./stages.ts";
 import { EmulatorState } from "./state.ts";
 import {
   DEFAULT_FAULTS,
@@ -44,6 +46,11 @@ export class EmulatorCore {
       ...faultsFromOptions({ ...options }),
     };
     this.state = new EmulatorState(this.credentials.username);
+    for (const [khid, stage] of Object.entries(options.stages ?? {})) {
+      if (!CATEGORIES.some((category) => category.stages.some((option) => option.id === stage || option.text === stage)))
+        throw new StageMoveError(`stages: no category has the stage "${stage}" (planned for ${khid})`);
+      this.state.plannedStages.set(khid.trim().toUpperCase(), stage);
+    }
     this.guard = new LoginGuard(this.random);
     const timing = () => ({
       ttlSeconds: this.currentFaults.sessionTtlSeconds,
@@ -69,6 +76,19 @@ export class EmulatorCore {
     this.state.clear();
     this.guard.clear();
     if (this.seedDemo) seedDemoData(this.state, this.now());
+    for (const [khid, stage] of this.state.plannedStages) {
+      const customer = this.state.customerByKhid(khid);
+      if (customer) moveToStage(customer, stage, this.now());
+    }
+  }
+
+  /** Moves a customer (khid or ord) to a stage of its category; throws StageMoveError saying why not. */
+  moveStage(ref: string, stage: string): StageMove {
+    const customer = customerByRef(this.state, ref);
+    if (!customer) throw new StageMoveError(`no customer with khid or ord "${ref}"`);
+    const move = moveToStage(customer, stage, this.now());
+    this.state.inspectionChanges += 1;
+    return move;
   }
 
   snapshot(): EmulatorSnapshot {

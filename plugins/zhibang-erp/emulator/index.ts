@@ -2,6 +2,7 @@
 
 export { EmulatorFaultsError, parseFaults } from "./faults.ts";
 export { startEmulator } from "./server.ts";
+export { parseStagePlan, StageMoveError } from "./stages.ts";
 export { EmulatorState } from "./state.ts";
 export {
   type AppliedCall,

@@ -1,13 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EmulatorCore } from "./emulator-core.ts";
 import { EmulatorFaultsError } from "./faults.ts";
+import { StageMoveError } from "./stages.ts";
 import type { ContactRecord, CustomerRecord, EmulatorState } from "./state.ts";
 import type { ContactSnapshot, CustomerSnapshot, EmulatorFaults, EmulatorSnapshot } from "./types.ts";
 
 /**
  * The inspection API for tests and the soak (never subject to faults or latency):
  * GET /__emulator/state, GET|POST /__emulator/faults, POST /__emulator/expire-sessions,
- * POST /__emulator/unlock (clears a captcha lock, keeps the data), POST /__emulator/reset.
+ * POST /__emulator/unlock (clears a captcha lock, keeps the data), POST /__emulator/reset,
+ * POST /__emulator/stage {khid|ord, stage} (moves a customer's 跟进程度, stages.ts).
  */
 
 function iso(epochMs: number): string {
@@ -103,6 +105,7 @@ export function handleInspection(
     core.sessions.expireAll();
     sendJson(response, 200, { ok: true });
   } else if (action === "POST /__emulator/unlock") unlock(core, response, bodyText);
+  else if (action === "POST /__emulator/stage") moveStage(core, response, bodyText);
   else if (action === "POST /__emulator/reset") {
     core.reset();
     sendJson(response, 200, { ok: true });
@@ -131,5 +134,35 @@ function setFaults(core: EmulatorCore, response: ServerResponse, bodyText: strin
   } catch (error) {
     if (!(error instanceof SyntaxError || error instanceof EmulatorFaultsError)) throw error;
     sendJson(response, 400, { error: error.message });
+  }
+}
+
+/** `{"khid": "WX000001", "stage": "重点客户"}` (or `"ord"`; the stage by id or name); 404 for an unknown customer. */
+function moveStage(core: EmulatorCore, response: ServerResponse, bodyText: string): void {
+  let body: { khid?: unknown; ord?: unknown; stage?: unknown };
+  try {
+    body = (parseJson(bodyText) ?? {}) as typeof body;
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    sendJson(response, 400, { error: error.message });
+    return;
+  }
+  const ref =
+    typeof body.khid === "string"
+      ? body.khid
+      : typeof body.ord === "string" || typeof body.ord === "number"
+        ? String(body.ord)
+        : "";
+  if (ref.trim() === "" || typeof body.stage !== "string" || body.stage.trim() === "") {
+    sendJson(response, 400, {
+      error: 'send {"khid": "WX000001", "stage": "重点客户"} (or "ord" instead of "khid"; the stage by id or name)',
+    });
+    return;
+  }
+  try {
+    sendJson(response, 200, { ok: true, ...core.moveStage(ref, body.stage) });
+  } catch (error) {
+    if (!(error instanceof StageMoveError)) throw error;
+    sendJson(response, error.message.startsWith("no customer") ? 404 : 400, { error: error.message });
   }
 }

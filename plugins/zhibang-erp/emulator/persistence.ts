@@ -32,8 +32,9 @@ export class StatePersistence {
   }
 
   saveIfChanged(): void {
-    if (this.state.calls.total === this.lastSavedCalls) return;
-    this.lastSavedCalls = this.state.calls.total;
+    const changes = this.state.calls.total + this.state.inspectionChanges;
+    if (changes === this.lastSavedCalls) return;
+    this.lastSavedCalls = changes;
     writeFileSync(`${this.file}.tmp`, JSON.stringify(this.state.toData()));
     renameSync(`${this.file}.tmp`, this.file);
   }

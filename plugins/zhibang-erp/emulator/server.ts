@@ -190,6 +190,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     expireAllSessions: () => core.sessions.expireAll(),
     currentCaptcha: (username: string) => core.guard.currentCaptcha(username),
     unlockLogins: (username?: string) => core.guard.unlock(username),
+    moveStage: (ref: string, stage: string) => core.moveStage(ref, stage),
     close: async () => {
       await http.close();
       persistence?.close();

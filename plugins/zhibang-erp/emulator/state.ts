@@ -1,5 +1,6 @@
 import { defaultUsers, type UserRecord } from "./catalog.ts";
 import { mainContactFields } from "./fields.ts";
+import { moveToStage, StageMoveError } from "./stages.ts";
 import {
   type AssignmentRecord,
   CALL_CATEGORIES,
@@ -82,6 +83,13 @@ export class EmulatorState {
   /** Ords handed out by the allocate call and not saved yet → their pre-generated khid. */
   readonly reservedOrds = new Map<number, string>();
   calls: CallCounts = zeroCalls();
+  /** Changes made through the inspection API (stage moves): saved like calls are. */
+  inspectionChanges = 0;
+  /**
+   * khid (upper case) → the stage a customer with that khid moves to when saved: the
+   * emulator's `stages` option, kept across resets.
+   */
+  readonly plannedStages = new Map<string, string>();
   failuresInjected = 0;
   failuresByKind: Record<FailureKind, number> = zeroFailures();
   silentNonSaves = 0;
@@ -205,6 +213,15 @@ export class EmulatorState {
     };
     this.customers.set(customer.ord, customer);
     this.syncMainContact(customer, input.createdAt);
+    const planned = this.plannedStages.get(customer.khid.toUpperCase());
+    if (planned !== undefined) {
+      try {
+        moveToStage(customer, planned, input.createdAt);
+      } catch (error) {
+        // A planned stage another category lacks leaves this customer where it was saved.
+        if (!(error instanceof StageMoveError)) throw error;
+      }
+    }
     return customer;
   }
 

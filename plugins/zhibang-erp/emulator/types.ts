@@ -75,6 +75,12 @@ export interface EmulatorOptions extends Partial<EmulatorFaults> {
   port?: number;
   /** Default true: demo users' customers, contacts and follow-ups. */
   seedDemo?: boolean;
+  /**
+   * Planned 跟进程度 moves, khid → stage id or name (e.g. { WX000001: "重点客户" }): a customer
+   * saved with that khid lands at that stage, one already there moves at start. For demos and
+   * tests of the calibration report; POST /__emulator/stage moves customers while it runs.
+   */
+  stages?: Record<string, string>;
   credentials?: EmulatorCredentials;
   /** Seedable randomness for tests (faults, jitter, captcha codes). */
   random?: () => number;
@@ -109,6 +115,8 @@ export interface RunningEmulator {
   setFaults(partial: Partial<EmulatorFaults>): void;
   expireAllSessions(): void;
   currentCaptcha(username: string): string | undefined;
+  /** Moves a customer (khid or ord) to a 跟进程度 of its category, like POST /__emulator/stage. */
+  moveStage(ref: string, stage: string): { ord: string; khid: string; from: string; to: { id: string; text: string } };
   /** Forgets failed logins (of one username, or all), so no captcha is due; the data stays. */
   unlockLogins(username?: string): string[];
   /** Stops listening and ends every open socket, hanging ones included. */

@@ -31,6 +31,16 @@ export function tierForScore(tiers: Tier[], score: number): { tier: Tier; index:
   return tier ? { tier, index } : undefined;
 }
 
+/**
+ * How reports name a tier: its configured name, else its place and floor ("tier 2 (≥ 60)"),
+ * so a customer keeps the tier it was given even after the tiers are edited.
+ */
+export function tierLabel(tiers: Tier[], score: number): string {
+  const found = tierForScore(tiers, score);
+  if (!found) return "none";
+  return found.tier.name ?? `tier ${found.index + 1} (≥ ${found.tier.minScore})`;
+}
+
 /** The sort1 pair "客户分类id,跟进程度id" (docs/zhibang-protocol.md §5.2). */
 export function sort1Value(sort1: { category: number; stage: number }): string {
   return `${sort1.category},${sort1.stage}`;

@@ -1,6 +1,7 @@
 import type { ErpLink, Thread } from "../../../src/store/types.ts";
 import { checkAdmission } from "../admission/admission.ts";
 import { identityOf } from "../admission/customer-identity.ts";
+import { tierLabel } from "../mapping/erp-mapping.ts";
 import { assignStep } from "./assign-step.ts";
 import { createOrLink } from "./create-or-link.ts";
 import { followupStep } from "./followup-step.ts";
@@ -54,7 +55,7 @@ export async function runSyncJob(deps: SyncDeps, run: SyncJobRun, payload: SyncJ
 
   if (plan.action === "create") {
     const link = await createOrLink(deps, run, { thread, contact }, identity, plan.draft);
-    await writeLink(deps, thread, link, admission, plan.draft);
+    await writeLink(deps, thread, link, admission, plan.draft, run.now);
     if (!link.createdNew) return syncLinked(deps, run, payload, admission);
     await assignStep(deps, run, link.ord, plan.assignment);
     const target = run.checkpoint.assignTarget;
@@ -146,9 +147,19 @@ async function writeLink(
   link: NonNullable<SyncJobRun["checkpoint"]["link"]>,
   admission: Thread["admission"],
   draft: { jz: number; intro: string },
+  now: Date,
 ): Promise<void> {
   await record(deps, thread.id, (t) => {
     const erp: ErpLink = t.erp ?? { ord: link.ord, khid: link.khid };
+    // The first creation or link only (a resumed job keeps it): the calibration report
+    // compares the score and tier of this moment with how far the customer got since.
+    if (erp.linkedAt === undefined) {
+      erp.linkedAt = now.toISOString();
+      if (t.score !== undefined) {
+        erp.linkScore = t.score;
+        erp.linkTier = tierLabel(deps.config.assignment.tiers, t.score);
+      }
+    }
     erp.ord = link.ord;
     erp.khid = link.khid;
     if (link.linked) erp.linked = link.linked;
