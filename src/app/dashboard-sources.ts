@@ -1,3 +1,4 @@
+import { calibrationReport } from "../../plugins/zhibang-erp/calibration/calibration-report.ts";
 import { ErpUserNames } from "../../plugins/zhibang-erp/erp-user-names.ts";
 import { tierForScore } from "../../plugins/zhibang-erp/mapping/erp-mapping.ts";
 import { qrAsSvg } from "../bot/login-qr.ts";
@@ -45,6 +46,13 @@ export function dashboardSources(app: App): DashboardSources {
     health: () => app.wechat?.health.verdict() ?? { ok: true },
     tierName: (score) => (score === undefined ? "" : (tierForScore(config.assignment.tiers, score)?.tier.name ?? "")),
     erpUserNames: () => userNames.current(),
+    async calibration(days) {
+      const threads = await store.listThreads();
+      const withContacts = await Promise.all(
+        threads.map(async (thread) => ({ thread, contact: await store.getContact(thread.contactId) })),
+      );
+      return calibrationReport({ threads: withContacts, client: app.erp.client, config, now: new Date(), days });
+    },
   };
 }
 

@@ -50,6 +50,21 @@ export function buildProgram(): Command {
       await runStatus({ ...globals(cmd), json: Boolean(cmd.opts().json) });
     });
 
+  program
+    .command("report")
+    .description("reports on what wxerp did")
+    .command("calibration")
+    .description(
+      "customers wxerp put in the ERP N+ days ago: their 跟进程度 now per score tier, and a suggested admission.scoreThreshold",
+    )
+    .option("--days <n>", "only customers created or linked at least this many days ago", "14")
+    .option("--now <time>", "judge as of this time instead of now (ISO, e.g. 2026-12-01T09:00:00+08:00)")
+    .option("--json", "print the report as one JSON document")
+    .action(async (_opts, cmd: Command) => {
+      const { runCalibrationReport } = await import("../../plugins/zhibang-erp/cli/calibration-command.ts");
+      await runCalibrationReport({ ...globals(cmd), ...(cmd.opts() as { days: string; now?: string; json?: boolean }) });
+    });
+
   const erp = program.command("erp").description("the 智邦 ERP: check a connection, list customers, run the emulator");
 
   erp

@@ -178,6 +178,17 @@ export const configSchema = z.strictObject({
       retryBaseMs: z.number().int().min(1).default(300),
       retryMaxMs: z.number().int().min(1).default(10_000),
       pageSize: z.number().int().min(1).max(500).default(100),
+      /**
+       * 跟进程度 names (the list's sort1name) that count as outcomes in `wxerp report calibration`:
+       * `progressed` and `won` both count as progress, `won` also as a deal; any other stage
+       * (潜在客户, the stage wxerp creates customers in) counts as not yet.
+       */
+      stages: z
+        .strictObject({
+          progressed: z.array(z.string().min(1)).default(["多次接触", "重点客户"]),
+          won: z.array(z.string().min(1)).default(["已成交", "已签约"]),
+        })
+        .prefault({}),
       /** Options for the embedded emulator (ignored for a real ERP). */
       emulator: z
         .strictObject({

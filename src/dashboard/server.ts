@@ -13,6 +13,7 @@ import {
   tokenMatches,
 } from "./auth.ts";
 import { auditPage } from "./pages/audit-page.ts";
+import { calibrationPage, DEFAULT_PAGE_DAYS } from "./pages/calibration-page.ts";
 import { figuresPage } from "./pages/figures-page.ts";
 import { outboxPage } from "./pages/outbox-page.ts";
 import { threadPage } from "./pages/thread-page.ts";
@@ -85,6 +86,16 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
     ["GET", /^\/audit$/, async () => htmlPage(await auditPage(sources))],
     ["GET", /^\/figures$/, async () => htmlPage(figuresPage(sources))],
     ["GET", /^\/wechat$/, async () => htmlPage(await wechatPage(sources))],
+    [
+      "GET",
+      /^\/calibration$/,
+      async (_req, url) => {
+        const text = url.searchParams.get("days") ?? String(DEFAULT_PAGE_DAYS);
+        if (!/^\d{1,4}$/.test(text) || Number(text) > 3650)
+          return { status: 400, type: "text/plain; charset=utf-8", body: "days must be a whole number from 0 to 3650" };
+        return htmlPage(await calibrationPage(sources, Number(text)));
+      },
+    ],
     [
       "GET",
       /^\/metrics$/,

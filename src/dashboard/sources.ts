@@ -37,6 +37,37 @@ export interface HealthVerdict {
   since?: string;
 }
 
+/** A row of the calibration page: customers, how many progressed or were won, and the rates. */
+export interface CalibrationTierView {
+  tier: string;
+  scores: string;
+  customers: number;
+  progressed: number;
+  won: number;
+  notFound: number;
+  precision: number | null;
+  winRate: number | null;
+}
+
+/**
+ * What the /calibration page shows: how the customers handed to the ERP N+ days ago have
+ * fared per score tier and band, and a suggested admission threshold (the ERP plugin
+ * computes it; `wxerp report calibration` prints the same).
+ */
+export interface CalibrationView {
+  days: number;
+  cutoff: string;
+  stages: { progressed: string[]; won: string[] };
+  evaluated: number;
+  tooRecent: number;
+  notFound: number;
+  overall: { customers: number; progressed: number; won: number; rate: number | null };
+  tiers: CalibrationTierView[];
+  bands: Array<{ from: number; to: number; customers: number; progressed: number; rate: number | null }>;
+  stageCounts: Record<string, number>;
+  suggestion: { current: number; suggested?: number; reason: string };
+}
+
 /**
  * Everything the dashboard reads, behind one small interface so the page code does not
  * know about lowdb, the outbox implementation or the ERP plugin.
@@ -67,4 +98,6 @@ export interface DashboardSources {
   tierName(score: number | undefined): string;
   /** ERP user id → name, to show beside the owner ids; absent or empty shows ids only. */
   erpUserNames?(): Promise<ReadonlyMap<string, string>>;
+  /** The calibration report for customers linked at least `days` ago (reads the ERP's list); absent: no page. */
+  calibration?(days: number): Promise<CalibrationView>;
 }

@@ -40,14 +40,14 @@ export async function runErpCheck(options: GlobalOptions): Promise<void> {
  * Connects, runs `work`, logs out and closes; ERP errors become a CliFailure sentence. Each
  * retry is a line on stderr.
  */
-export async function withErp(
+export async function withErp<T>(
   config: Parameters<typeof connectErp>[0],
   logger: Logger,
-  work: (connection: ErpConnection) => Promise<void>,
-): Promise<void> {
+  work: (connection: ErpConnection) => Promise<T>,
+): Promise<T> {
   const connection = await connectErp(config, logger, { onRetry: printRetry });
   try {
-    await work(connection);
+    return await work(connection);
   } catch (error) {
     logger.debug({ err: error }, "ERP command failed");
     throw new CliFailure(explainErpError(error, connection.baseUrl), { cause: error });

@@ -37,8 +37,11 @@ export function tierForScore(tiers: Tier[], score: number): { tier: Tier; index:
  */
 export function tierLabel(tiers: Tier[], score: number): string {
   const found = tierForScore(tiers, score);
-  if (!found) return "none";
-  return found.tier.name ?? `tier ${found.index + 1} (≥ ${found.tier.minScore})`;
+  return found ? labelOfTier(found.tier, found.index) : "none";
+}
+
+export function labelOfTier(tier: Tier, index: number): string {
+  return tier.name ?? `tier ${index + 1} (≥ ${tier.minScore})`;
 }
 
 /** The sort1 pair "客户分类id,跟进程度id" (docs/zhibang-protocol.md §5.2). */

@@ -36,6 +36,7 @@ const zh = {
   operation: "操作",
   actor: "执行者",
   outcome: "结果",
+  calibration: "评分校准",
 };
 const en: typeof zh = {
   title: "wxerp dashboard",
@@ -74,6 +75,7 @@ const en: typeof zh = {
   operation: "Operation",
   actor: "Actor",
   outcome: "Outcome",
+  calibration: "Calibration",
 };
 export type Labels = typeof zh;
 export function labels(locale: "zh" | "en"): Labels {

@@ -26,6 +26,6 @@ header form{margin:0 0 0 auto}
 export function page(title: string, l: Labels, body: Html): string {
   return html`<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>${title} · ${l.title}</title><style>${raw(PAGE_STYLE)}</style></head>
-<body><header><h1>${l.title}</h1><a href="/">${l.threads}</a><a href="/outbox">${l.outbox}</a><a href="/audit">${l.audit}</a><a href="/figures">${l.figures}</a><a href="/wechat">${l.wechat}</a><form method="post" action="/logout"><button>${l.logout}</button></form></header>
+<body><header><h1>${l.title}</h1><a href="/">${l.threads}</a><a href="/outbox">${l.outbox}</a><a href="/audit">${l.audit}</a><a href="/figures">${l.figures}</a><a href="/wechat">${l.wechat}</a><a href="/calibration">${l.calibration}</a><form method="post" action="/logout"><button>${l.logout}</button></form></header>
 <main>${body}</main></body></html>`.value;
 }
