@@ -61,6 +61,8 @@ export interface CalibrationView {
   evaluated: number;
   tooRecent: number;
   notFound: number;
+  /** Of the evaluated, how many were already in the ERP when wxerp linked them. */
+  existing: number;
   overall: { customers: number; progressed: number; won: number; rate: number | null };
   tiers: CalibrationTierView[];
   bands: Array<{ from: number; to: number; customers: number; progressed: number; rate: number | null }>;

@@ -41,6 +41,7 @@ export function buildReport(input: ReportInput): CalibrationReport {
     evaluated: found.length,
     tooRecent: input.customers.length - old.length,
     notFound: rows.length - found.length,
+    existing: found.filter((c) => c.existing).length,
     overall: { customers: found.length, progressed: overall.progressed, won: overall.won, rate: overall.rate },
     tiers: tierRows(rows, input.tiers),
     bands,

@@ -12,6 +12,7 @@ export interface LinkedCustomer {
   score: number;
   tier: string;
   estimated: boolean;
+  existing: boolean;
 }
 
 /**
@@ -41,6 +42,7 @@ export function linkedCustomers(
       score,
       tier: (recorded ? erp.linkTier : undefined) ?? tierLabel(tiers, score),
       estimated: !recorded,
+      existing: erp.linked !== undefined,
     });
   }
   return customers;

@@ -12,6 +12,11 @@ export function reportLines(report: CalibrationReport): string[] {
     `progressed = ${[...report.stages.progressed, ...report.stages.won].join(", ")}; won = ${report.stages.won.join(", ")}; any other stage (潜在客户 …) = not yet`,
     `evaluated ${report.evaluated} · too recent ${report.tooRecent} · not found in the ERP list ${report.notFound}`,
   ];
+  if (report.existing > 0) {
+    lines.push(
+      `(${report.existing} of them were already in the ERP when wxerp linked them by mobile, khid or company: their stage may predate wxerp)`,
+    );
+  }
   if (report.evaluated === 0 && report.notFound === 0) {
     lines.push("", `no customer was linked ${report.days} or more days ago: nothing to compare yet`);
   }

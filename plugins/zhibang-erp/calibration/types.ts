@@ -19,6 +19,8 @@ export interface CalibrationCustomer {
   tier: string;
   /** True for data written before wxerp kept linkedAt/linkScore: the last sync time and current score stand in. */
   estimated: boolean;
+  /** Linked to a record already in the ERP (not created by wxerp): its stage may predate wxerp. */
+  existing: boolean;
   /** sort1name in the ERP's list now ("" when the list has no such column). */
   stage: string;
   outcome: Outcome;
@@ -65,6 +67,8 @@ export interface CalibrationReport {
   tooRecent: number;
   /** Linked before the cutoff but not in the ERP list (deleted, merged, out of this account's sight). */
   notFound: number;
+  /** Of the evaluated, how many were already in the ERP when wxerp linked them (their stage may predate wxerp). */
+  existing: number;
   overall: { customers: number; progressed: number; won: number; rate: number | null };
   tiers: TierRow[];
   bands: BandRow[];

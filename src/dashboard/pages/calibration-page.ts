@@ -30,7 +30,7 @@ export async function calibrationPage(sources: DashboardSources, days: number): 
 <form method="get" action="/calibration">${en ? "Customers created or linked at least" : "统计在"} <input name="days" type="number" min="0" max="3650" value="${report.days}"> ${en ? "days ago" : "天前或更早录入 ERP 的客户"} <button>${en ? "Show" : "查看"}</button></form>
 <p class="muted">${en ? "progressed" : "推进"} = ${[...report.stages.progressed, ...report.stages.won].join("、")}；${en ? "won" : "成交"} = ${report.stages.won.join("、")}；${en ? "any other stage (潜在客户 …) = not yet" : "其他跟进程度（潜在客户等）= 尚未推进"}。
 ${en ? "Linked on or before" : "截止"} ${report.cutoff.slice(0, 16).replace("T", " ")} UTC.</p>
-<p id="calibration-counts"><span class="badge">${en ? "evaluated" : "参与统计"}: ${report.evaluated}</span> <span class="badge warn">${en ? "too recent" : "太新"}: ${report.tooRecent}</span> <span class="badge ${report.notFound > 0 ? "bad" : ""}">${en ? "not found in the ERP" : "ERP 中未找到"}: ${report.notFound}</span></p>
+<p id="calibration-counts"><span class="badge">${en ? "evaluated" : "参与统计"}: ${report.evaluated}</span> <span class="badge warn">${en ? "too recent" : "太新"}: ${report.tooRecent}</span> <span class="badge ${report.notFound > 0 ? "bad" : ""}">${en ? "not found in the ERP" : "ERP 中未找到"}: ${report.notFound}</span>${report.existing > 0 ? html` <span class="muted">${en ? `${report.existing} were already in the ERP when linked: their stage may predate wxerp` : `其中 ${report.existing} 个是关联到 ERP 已有客户的，跟进程度可能早于 wxerp`}</span>` : ""}</p>
 ${tierTable(report, en)}
 ${bandTable(report, en)}
 ${suggestionLine(report, en)}`,
