@@ -2,7 +2,7 @@ import { collectDefaultMetrics, Registry } from "prom-client";
 import { type ConnectErpOptions, connectErp, type ErpConnection } from "../../plugins/zhibang-erp/connect.ts";
 import { erpCallRecorder } from "../../plugins/zhibang-erp/erp-call-recorder.ts";
 import { type ZhibangErpControl, zhibangErpPlugin } from "../../plugins/zhibang-erp/plugin.ts";
-import { type AuditLog, auditDir, createAuditLog } from "../audit/index.ts";
+import { type AuditLog, auditDir, createAuditLog, createPostgresAuditLog } from "../audit/index.ts";
 import { createWechatyRuntime, type WechatyRuntime } from "../bot/runtime.ts";
 import type { DispatchingRouter } from "../commands/router.ts";
 import type { AppConfig } from "../config/schema.ts";
@@ -14,6 +14,7 @@ import { OwnMobiles } from "../intake/own-mobiles.ts";
 import type { Logger } from "../logging/logger.ts";
 import { AlertMonitor, alertRules } from "../monitoring/alerts.ts";
 import { Monitoring } from "../monitoring/monitoring.ts";
+import type { MonitoringSnapshots } from "../monitoring/snapshot-store.ts";
 import type { Outbox } from "../outbox/index.ts";
 import { type CorePluginHost, createPluginHost } from "../plugins/host.ts";
 import { createScorer } from "../scorer/index.ts";
@@ -27,7 +28,7 @@ import { type CommandRuns, commandRuns } from "./command-runs.ts";
 import { commandWiring } from "./command-wiring.ts";
 import { HandledTracker } from "./handled-tracker.ts";
 import { meteredScorer } from "./metered-scorer.ts";
-import { readMonitoringSnapshot, writeMonitoringSnapshot } from "./monitoring-file.ts";
+import { monitoringSnapshots } from "./monitoring-file.ts";
 import { openDataDirectory } from "./open-data.ts";
 import { type WechatWatch, watchWechat } from "./wechat-watch.ts";
 
@@ -59,6 +60,8 @@ export interface App {
   readonly audit: AuditLog;
   readonly registry: Registry;
   readonly monitoring: Monitoring;
+  /** Where the figures are kept: other processes' figures too, on PostgreSQL. */
+  readonly figures: MonitoringSnapshots;
   readonly alerts: AlertMonitor;
   readonly erp: ErpConnection;
   readonly erpControl: ZhibangErpControl;
@@ -95,10 +98,15 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
       : createWechatyRuntime(config, logger.child({ module: "wechat" }), options.puppet ? { puppet: options.puppet } : {});
   const data = await openDataDirectory(config, logger);
   const { store, outbox } = data;
-  const audit = createAuditLog({ dir: auditDir(config.dataDir), logger });
+  // On PostgreSQL the audit records and figures are the team's: every process writes there.
+  const pool = data.database?.pool;
+  const audit = pool
+    ? createPostgresAuditLog({ dir: auditDir(config.dataDir), logger, pool })
+    : createAuditLog({ dir: auditDir(config.dataDir), logger });
+  const figures = monitoringSnapshots(config.dataDir, pool);
   const registry = new Registry();
   if (mode === "live") collectDefaultMetrics({ register: registry });
-  const monitoring = new Monitoring(registry, () => clock().getTime(), await readMonitoringSnapshot(config.dataDir));
+  const monitoring = new Monitoring(registry, () => clock().getTime(), await figures.readOwn());
   const erp = await connectErp(config, logger, { ...options.erp, onCall: erpCallRecorder(audit, monitoring) });
   const wechat = runtime ? watchWechat(runtime, { config, registry, logger: logger.child({ module: "wechat" }) }) : undefined;
   const sends = runtime
@@ -245,6 +253,7 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
     audit,
     registry,
     monitoring,
+    figures,
     alerts,
     erp,
     erpControl: erpPlugin.control,
@@ -264,10 +273,7 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
       if (mode === "live") {
         wechat?.start();
         alerts.start(config.alerts.checkIntervalSeconds * 1000, (error) => logger.warn({ err: error }, "alert check failed"));
-        saveTimer = setInterval(
-          () => void writeMonitoringSnapshot(config.dataDir, monitoring.snapshot()).catch(() => undefined),
-          30_000,
-        );
+        saveTimer = setInterval(() => void figures.writeOwn(monitoring.snapshot()).catch(() => undefined), 30_000);
         saveTimer.unref();
       }
     },
@@ -300,7 +306,7 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
       ["store", () => store.close()],
       ["outbox", () => outbox.close()],
       ["audit", () => audit.close()],
-      ["figures", () => writeMonitoringSnapshot(config.dataDir, monitoring.snapshot())],
+      ["figures", () => figures.writeOwn(monitoring.snapshot())],
       ["erp", () => erp.close()],
       ["lock", () => data.release()],
     ];

@@ -1,8 +1,11 @@
+import { Registry } from "prom-client";
 import { calibrationReport } from "../../plugins/zhibang-erp/calibration/calibration-report.ts";
 import { ErpUserNames } from "../../plugins/zhibang-erp/erp-user-names.ts";
 import { tierForScore } from "../../plugins/zhibang-erp/mapping/erp-mapping.ts";
 import { qrAsSvg } from "../bot/login-qr.ts";
 import type { DashboardSources, WechatView } from "../dashboard/sources.ts";
+import { mergeSnapshots } from "../monitoring/merge-snapshots.ts";
+import { Monitoring } from "../monitoring/monitoring.ts";
 import type { JobState } from "../outbox/index.ts";
 import type { App } from "./app.ts";
 
@@ -39,6 +42,11 @@ export function dashboardSources(app: App): DashboardSources {
     },
     recentAudit: (limit) => app.audit.recent(limit) as Promise<Array<Record<string, unknown>>>,
     monitoring: app.monitoring,
+    async teamMonitoring() {
+      const others = await app.figures.readOthers();
+      if (others.length === 0) return app.monitoring;
+      return new Monitoring(new Registry(), Date.now, mergeSnapshots([app.monitoring.snapshot(), ...others]));
+    },
     alerts: () => app.alerts.activeAlerts(),
     thresholds: config.alerts,
     registry: app.registry,

@@ -1,6 +1,9 @@
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { Pool } from "../db/pool.ts";
 import type { MonitoringSnapshot } from "../monitoring/monitoring.ts";
+import { nodeName, postgresSnapshots } from "../monitoring/postgres-snapshots.ts";
+import type { MonitoringSnapshots } from "../monitoring/snapshot-store.ts";
 
 /**
  * The figures survive restarts and can be read by `wxerp status` from the data
@@ -23,4 +26,14 @@ export async function writeMonitoringSnapshot(dataDir: string, snapshot: Monitor
   const file = monitoringFile(dataDir);
   await writeFile(`${file}.tmp`, JSON.stringify(snapshot));
   await rename(`${file}.tmp`, file);
+}
+
+/** The figures' home for this process: PostgreSQL when it has a database, else the data directory's file. */
+export function monitoringSnapshots(dataDir: string, pool?: Pool): MonitoringSnapshots {
+  if (pool) return postgresSnapshots(pool, nodeName(dataDir));
+  return {
+    readOwn: () => readMonitoringSnapshot(dataDir),
+    writeOwn: (snapshot) => writeMonitoringSnapshot(dataDir, snapshot),
+    readOthers: async () => [],
+  };
 }

@@ -4,7 +4,7 @@ import type { Logger } from "../logging/logger.ts";
 import { silentLogger } from "../logging/logger.ts";
 import { dayFilePath, isDayFileName } from "./day-file.ts";
 import { readRecent } from "./read-recent.ts";
-import { toAuditLine } from "./record-line.ts";
+import { type AuditLine, toAuditLine } from "./record-line.ts";
 import type { AuditInput, AuditLog, AuditRecord } from "./types.ts";
 
 export interface AuditLogOptions {
@@ -16,6 +16,8 @@ export interface AuditLogOptions {
   logger?: Logger;
   /** Longer strings are cut with a "…[truncated N chars]" marker. */
   maxStringLength?: number;
+  /** Each prepared (masked, bounded) line, after its append: the PostgreSQL copy takes it from here. */
+  onLine?: (line: AuditLine) => void;
 }
 
 /**
@@ -33,6 +35,7 @@ class JsonlAuditLog implements AuditLog {
   readonly #now: () => Date;
   readonly #logger: Logger;
   readonly #maxStringLength: number;
+  readonly #onLine: ((line: AuditLine) => void) | undefined;
   #dirReady = false;
   #closed = false;
 
@@ -41,6 +44,7 @@ class JsonlAuditLog implements AuditLog {
     this.#now = options.now ?? (() => new Date());
     this.#logger = options.logger ?? silentLogger();
     this.#maxStringLength = options.maxStringLength ?? 4_000;
+    this.#onLine = options.onLine;
   }
 
   write(record: AuditInput): void {
@@ -56,6 +60,7 @@ class JsonlAuditLog implements AuditLog {
       return;
     }
     this.#append(dayFilePath(this.#dir, prepared.time), prepared.line);
+    this.#onLine?.(prepared);
   }
 
   /** Every record is in its file once `write` returns; kept for callers that await it. */

@@ -8,3 +8,4 @@ export type { AuditInput, AuditLog, AuditOutcome, AuditRecord } from "./types.ts
 export function auditDir(dataDir: string): string {
   return join(dataDir, "audit");
 }
+export { createPostgresAuditLog } from "./postgres-audit-log.ts";

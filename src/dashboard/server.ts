@@ -61,7 +61,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
   const secureCookies = options.secureCookies ?? "auto";
   const htmlPage = (body: string) => ({ status: 200, type: "text/html; charset=utf-8", body });
   const routes: Array<[string, RegExp, Handler]> = [
-    ["GET", /^\/$/, async () => htmlPage(await threadsPage(sources))],
+    ["GET", /^\/$/, async () => htmlPage(await threadsPage(await withTeamFigures(sources)))],
     [
       "GET",
       /^\/threads\/([^/]+)$/,
@@ -84,7 +84,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
       },
     ],
     ["GET", /^\/audit$/, async () => htmlPage(await auditPage(sources))],
-    ["GET", /^\/figures$/, async () => htmlPage(figuresPage(sources))],
+    ["GET", /^\/figures$/, async () => htmlPage(figuresPage(await withTeamFigures(sources)))],
     ["GET", /^\/wechat$/, async () => htmlPage(await wechatPage(sources))],
     [
       "GET",
@@ -210,4 +210,9 @@ function sameOrigin(request: IncomingMessage): boolean {
   } catch {
     return false;
   }
+}
+
+/** The sources with the team's figures in place of this process's, where the pages chart them. */
+async function withTeamFigures(sources: DashboardSources): Promise<DashboardSources> {
+  return sources.teamMonitoring ? { ...sources, monitoring: await sources.teamMonitoring() } : sources;
 }

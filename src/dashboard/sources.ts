@@ -83,6 +83,8 @@ export interface DashboardSources {
   retryFailed(filter: { ids?: string[] }): Promise<number>;
   recentAudit(limit: number): Promise<Array<Record<string, unknown>>>;
   monitoring: Monitoring;
+  /** The team's figures (every process's on PostgreSQL, this one's live); absent: `monitoring` alone. */
+  teamMonitoring?: () => Promise<Monitoring>;
   alerts(): ActiveAlert[];
   thresholds: {
     minSuccessRate: number;

@@ -5,7 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPool, migrateDatabase } from "../../src/db/index.ts";
 import { SAMPLE_CONVERSATIONS } from "../../src/demo/demo-player.ts";
+import { silentLogger } from "../../src/logging/logger.ts";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.ts";
 import { CHILD_PROCESS_TIMEOUT_MS } from "../support/timeouts.ts";
 
@@ -79,6 +81,15 @@ describe("wxerp on PostgreSQL (WXERP_DATABASE_URL)", { timeout: CHILD_PROCESS_TI
     expect(jobs).toEqual([{ state: "done", n: expect.any(Number) }]);
     expect(existsSync(join(dir, "data", "store"))).toBe(false);
     expect(existsSync(join(dir, "data", "outbox"))).toBe(false);
+    // The audit records and the figures are there too (the JSONL audit files stay as this process's copy).
+    const [audit] = await query<{ n: number }>(
+      database.url,
+      "SELECT count(*)::int AS n FROM audit_log WHERE operation LIKE 'erp.%'",
+    );
+    expect(audit?.n).toBeGreaterThan(0);
+    const nodes = await query<{ node: string }>(database.url, "SELECT node FROM monitoring_snapshots");
+    expect(nodes).toHaveLength(1);
+    expect(nodes[0]?.node).toContain(join(dir, "data"));
   });
 
   it("status reads the threads from the database", async () => {
@@ -87,6 +98,48 @@ describe("wxerp on PostgreSQL (WXERP_DATABASE_URL)", { timeout: CHILD_PROCESS_TI
     const status = JSON.parse(result.stdout);
     expect(status.threads.map((t: { khid: string }) => t.khid)).toContain("WX000001");
     expect(status.threads).toHaveLength(2);
+  });
+
+  it("status shows the team's figures: every process's saved snapshot added up", async () => {
+    const team = await createTestDatabase();
+    try {
+      const pool = createPool({ url: team.url, logger: silentLogger() });
+      try {
+        await migrateDatabase(pool, silentLogger());
+        const minute = Date.now() - (Date.now() % 60_000);
+        const snapshot = (failures: number, latencyMs: number) => ({
+          savedAt: new Date().toISOString(),
+          series: {
+            erpFailures: [{ t: minute, count: failures, sum: failures }],
+            erpLatency: [{ t: minute, count: 1, sum: latencyMs }],
+            syncOk: [{ t: minute, count: 3, sum: 3 }],
+            syncFailed: [{ t: minute, count: failures, sum: failures }],
+          },
+        });
+        await pool.query("INSERT INTO monitoring_snapshots (node, snapshot) VALUES ($1, $2), ($3, $4)", [
+          "host-a:/srv/a",
+          snapshot(2, 100),
+          "host-b:/srv/b",
+          snapshot(1, 300),
+        ]);
+      } finally {
+        await pool.end();
+      }
+      const result = await wxerp(["status", "--json", "--data", join(dir, "team-data")], {
+        WXERP_DATABASE_URL: team.url.replace("postgres@", "postgres:Very5ecret@"),
+      });
+      expect(result.code, result.stderr).toBe(0);
+      const status = JSON.parse(result.stdout);
+      expect(status.figures).toMatchObject({
+        erpFailuresLastHour: 3,
+        avgErpLatencyMsLastHour: 200,
+        syncSuccessRateLastHour: 6 / 9,
+      });
+      expect(status.database).toContain(":***@");
+      expect(result.stdout).not.toContain("Very5ecret");
+    } finally {
+      await team.drop();
+    }
   });
 
   it("status on a database without wxerp data exits 2 naming WXERP_DATABASE_URL, and creates nothing there", async () => {

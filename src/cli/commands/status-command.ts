@@ -3,7 +3,9 @@ import { readMonitoringSnapshot } from "../../app/monitoring-file.ts";
 import type { AppConfig } from "../../config/schema.ts";
 import { type Database, openDatabase } from "../../db/open-database.ts";
 import { createLogger } from "../../logging/logger.ts";
+import { mergeSnapshots } from "../../monitoring/merge-snapshots.ts";
 import { DAY, HOUR, Monitoring } from "../../monitoring/monitoring.ts";
+import { readAllSnapshots } from "../../monitoring/postgres-snapshots.ts";
 import { createOutbox, type Outbox } from "../../outbox/index.ts";
 import { maskText } from "../../privacy/mask.ts";
 import { createPostgresThreadStore, createThreadStore } from "../../store/create-store.ts";
@@ -44,7 +46,9 @@ export async function runStatus(options: GlobalOptions & { json: boolean }): Pro
     );
     const counts = await outbox.counts();
     const jobs = await outbox.list({ states: ["pending", "running", "failed"], limit: 50 });
-    const monitoring = new Monitoring(new Registry(), Date.now, await readMonitoringSnapshot(config.dataDir));
+    // On PostgreSQL: the team's figures, every process's added up.
+    const saved = database ? mergeSnapshots(await readAllSnapshots(database.pool)) : await readMonitoringSnapshot(config.dataDir);
+    const monitoring = new Monitoring(new Registry(), Date.now, saved);
     const figures = {
       syncSuccessRateLastHour: monitoring.successRate(HOUR) ?? null,
       avgErpLatencyMsLastHour: monitoring.avgErpLatencyMs(HOUR) ?? null,
@@ -54,11 +58,14 @@ export async function runStatus(options: GlobalOptions & { json: boolean }): Pro
       llmCallsToday: monitoring.sum("llmCalls", DAY),
     };
     if (options.json) {
-      process.stdout.write(`${JSON.stringify({ dataDir: config.dataDir, threads: rows, outbox: { counts, jobs }, figures })}\n`);
+      const source = database ? { database: database.where } : {};
+      process.stdout.write(
+        `${JSON.stringify({ dataDir: config.dataDir, ...source, threads: rows, outbox: { counts, jobs }, figures })}\n`,
+      );
       return;
     }
     const out = (line: string) => process.stdout.write(`${line}\n`);
-    out(`data: ${config.dataDir}`);
+    out(database ? `data: ${database.where} (PostgreSQL)` : `data: ${config.dataDir}`);
     out(`\nthreads (${rows.length})`);
     out(
       renderTable(
