@@ -3,6 +3,7 @@ import type { Monitoring } from "../../src/monitoring/monitoring.ts";
 import { type DrainSummary, type Outbox, OutboxWorker, StoreOrderedOutbox } from "../../src/outbox/index.ts";
 import type { PluginHost, ScoredEvent, WxerpPlugin } from "../../src/plugins/types.ts";
 import { maskText } from "../../src/privacy/mask.ts";
+import { erpCallGate } from "./client/call-gate.ts";
 import { registerErpCommands } from "./commands/index.ts";
 import type { ErpConnection } from "./connect.ts";
 import { isLoginRefusal, khidConflictNotice, parkedJobNotice } from "./control-notices.ts";
@@ -61,6 +62,13 @@ export function zhibangErpPlugin(options: ZhibangErpPluginOptions): { plugin: Wx
       const { config, store } = host;
       installedStore = store;
       installedHost = host;
+      // One ERP server for every process: requests wait for a slot (erp.maxConcurrentCalls, erp.maxCallsPerSecond).
+      options.connection.client.limitCalls(
+        erpCallGate(host.locks, {
+          maxConcurrentCalls: config.erp.maxConcurrentCalls,
+          maxCallsPerSecond: config.erp.maxCallsPerSecond,
+        }),
+      );
       // Jobs are recorded only behind the thread state they read or produced (kill safety).
       outbox = new StoreOrderedOutbox(options.outbox, (threadId) => store.flushThread(threadId));
       const deps: SyncDeps = {

@@ -189,6 +189,13 @@ export const configSchema = z.strictObject({
           won: z.array(z.string().min(1)).default(["已成交", "已签约"]),
         })
         .prefault({}),
+      /**
+       * ERP requests in flight at once, over every wxerp process on one database (advisory-lock
+       * slots on PostgreSQL): the ERP is one IIS server.
+       */
+      maxConcurrentCalls: z.number().int().min(1).max(256).default(8),
+      /** ERP requests started per second at most, over every process; unset = no bound. */
+      maxCallsPerSecond: z.number().positive().max(10_000).optional(),
       /** Options for the embedded emulator (ignored for a real ERP). */
       emulator: z
         .strictObject({

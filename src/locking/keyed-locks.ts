@@ -1,3 +1,4 @@
+import PQueue from "p-queue";
 import { KeyedSerialQueue } from "../intake/keyed-queue.ts";
 
 /**
@@ -13,6 +14,11 @@ export interface KeyedLocks {
    * overlapping keys never wait for each other in a cycle.
    */
   withKeys<T>(keys: readonly string[], fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` holding one of `slots` slots named `name`: at most `slots` callers at once
+   * (a semaphore), e.g. ERP calls in flight against one server.
+   */
+  withSlot<T>(name: string, slots: number, fn: () => Promise<T>): Promise<T>;
 }
 
 /** Keys in the caller's order, each once. */
@@ -23,8 +29,19 @@ export function lockOrder(keys: readonly string[]): string[] {
 /** The embedded default: one process, so a keyed queue per key is enough. */
 export class InProcessKeyedLocks implements KeyedLocks {
   readonly #queue = new KeyedSerialQueue();
+  readonly #semaphores = new Map<string, PQueue>();
 
   withKeys<T>(keys: readonly string[], fn: () => Promise<T>): Promise<T> {
     return lockOrder(keys).reduceRight<() => Promise<T>>((inner, key) => () => this.#queue.run(key, inner), fn)();
+  }
+
+  withSlot<T>(name: string, slots: number, fn: () => Promise<T>): Promise<T> {
+    let semaphore = this.#semaphores.get(name);
+    if (!semaphore) {
+      semaphore = new PQueue({ concurrency: slots });
+      this.#semaphores.set(name, semaphore);
+    }
+    semaphore.concurrency = slots;
+    return semaphore.add(fn) as Promise<T>;
   }
 }

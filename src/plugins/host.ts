@@ -130,6 +130,7 @@ class PluginRuntime implements CorePluginHost {
             keys.map((key) => `${plugin}:${key}`),
             fn,
           ),
+        withSlot: (name, slots, fn) => this.#locks.withSlot(`${plugin}:${name}`, slots, fn),
       },
     };
   }

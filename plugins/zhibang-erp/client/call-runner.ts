@@ -1,5 +1,6 @@
 import pRetry, { AbortError } from "p-retry";
 import type { Logger } from "../../../src/logging/logger.ts";
+import { type CallGate, openGate } from "./call-gate.ts";
 import { type CallSpec, pathWithQuery, toDatas } from "./call-spec.ts";
 import { type ErpReply, parseErpReply } from "./envelope.ts";
 import { ErpError, ErpSessionError, requestMayHaveReachedErp } from "./errors.ts";
@@ -45,8 +46,14 @@ const JSON_HEADERS = { "Content-Type": "application/json; charset=utf-8", Accept
  */
 export class CallRunner {
   private session: SessionKeeper | undefined;
+  private gate: CallGate = openGate;
 
   constructor(private readonly deps: RunnerDeps) {}
+
+  /** Every HTTP request waits at this gate from now on (the global ERP concurrency and rate limit). */
+  limitCalls(gate: CallGate): void {
+    this.gate = gate;
+  }
 
   /** The session is created after the runner, because login itself runs through the runner. */
   attachSession(session: SessionKeeper): void {
@@ -112,14 +119,16 @@ export class CallRunner {
     let httpStatus: number | undefined;
     let reply: ErpReply | undefined;
     try {
-      const http = await this.deps.http.post({
-        operation: spec.operation,
-        url: path,
-        body: JSON.stringify(request),
-        headers,
-        timeoutMs: this.deps.settings.timeoutMs,
-        freshConnection: !spec.repeatable,
-      });
+      const http = await this.gate(() =>
+        this.deps.http.post({
+          operation: spec.operation,
+          url: path,
+          body: JSON.stringify(request),
+          headers,
+          timeoutMs: this.deps.settings.timeoutMs,
+          freshConnection: !spec.repeatable,
+        }),
+      );
       httpStatus = http.httpStatus;
       reply = parseErpReply(http.text, { operation: spec.operation, httpStatus });
       if (!spec.rawStatus) assertReplyOk(reply, spec.operation);

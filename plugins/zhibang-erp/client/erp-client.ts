@@ -1,5 +1,6 @@
 import type { Logger } from "../../../src/logging/logger.ts";
 import { assignCustomer } from "./assign.ts";
+import type { CallGate } from "./call-gate.ts";
 import { CallRunner } from "./call-runner.ts";
 import type { Datas } from "./call-spec.ts";
 import { addContact, type ContactSummary, listContacts } from "./contacts.ts";
@@ -111,6 +112,14 @@ export class ErpClient {
       write: false,
       interpret: () => undefined,
     });
+  }
+
+  /**
+   * From now on every request waits at `gate` (erp.maxConcurrentCalls / erp.maxCallsPerSecond,
+   * across processes on PostgreSQL): the ERP is one server however many bots call it.
+   */
+  limitCalls(gate: CallGate): void {
+    this.runner.limitCalls(gate);
   }
 
   allocateCustomerId(intsort: CustomerKind): Promise<AllocatedId> {

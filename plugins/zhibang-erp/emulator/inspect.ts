@@ -72,6 +72,7 @@ export function buildSnapshot(state: EmulatorState, captchas: Record<string, str
     silentNonSaves: state.silentNonSaves,
     sessionExpiries: state.sessionExpiries,
     allocatedOrds: state.allocatedOrds,
+    peakConcurrentCalls: state.peakConcurrentCalls,
     captchas: { ...captchas },
     faults: { ...faults, failureKinds: [...faults.failureKinds] },
   };

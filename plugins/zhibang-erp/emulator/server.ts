@@ -53,6 +53,15 @@ class EmulatorServer {
     });
     const path = url.pathname.toLowerCase();
     if (path.startsWith("/__emulator/")) return handleInspection(this.core, request, response, path, bodyText);
+    this.core.state.callStarted();
+    try {
+      await this.answer(url, request, response, bodyText);
+    } finally {
+      this.core.state.callEnded();
+    }
+  }
+
+  private async answer(url: URL, request: IncomingMessage, response: ServerResponse, bodyText: string): Promise<void> {
     const { zbRequest, parseError } = this.parse(url, request, bodyText);
     const route = resolveRoute(zbRequest);
     const allowGet = route?.category === null;

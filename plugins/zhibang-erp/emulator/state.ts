@@ -95,6 +95,9 @@ export class EmulatorState {
   silentNonSaves = 0;
   sessionExpiries = 0;
   allocatedOrds = 0;
+  /** API requests being answered now, and the most at once (how hard the bots press the ERP). */
+  callsInFlight = 0;
+  peakConcurrentCalls = 0;
   private nextCustomerOrd = FIRST_CUSTOMER_ORD;
   private nextContactOrd = FIRST_CONTACT_ORD;
   private khidSequence = 0;
@@ -116,6 +119,7 @@ export class EmulatorState {
     this.failuresByKind = zeroFailures();
     this.silentNonSaves = 0;
     this.sessionExpiries = 0;
+    this.peakConcurrentCalls = this.callsInFlight;
     this.allocatedOrds = 0;
     this.nextCustomerOrd = FIRST_CUSTOMER_ORD;
     this.nextContactOrd = FIRST_CONTACT_ORD;
@@ -157,6 +161,15 @@ export class EmulatorState {
   countFailure(kind: FailureKind): void {
     this.failuresInjected += 1;
     this.failuresByKind[kind] += 1;
+  }
+
+  callStarted(): void {
+    this.callsInFlight += 1;
+    this.peakConcurrentCalls = Math.max(this.peakConcurrentCalls, this.callsInFlight);
+  }
+
+  callEnded(): void {
+    this.callsInFlight -= 1;
   }
 
   countCall(category: CallCategory): void {

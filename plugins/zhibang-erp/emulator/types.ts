@@ -219,6 +219,8 @@ export interface EmulatorSnapshot {
   silentNonSaves: number;
   sessionExpiries: number;
   allocatedOrds: number;
+  /** The most API requests the emulator was answering at one moment. */
+  peakConcurrentCalls: number;
   /** username → the captcha code a login must send now (after more than 3 failures). */
   captchas: Record<string, string>;
   faults: EmulatorFaults;
