@@ -41,14 +41,17 @@ function sizeLine({ sizes: s }: BenchRun): string {
 function details(run: BenchRun): string[] {
   const out: string[] = [];
   if (run.erpCalls) {
-    const { created, updated } = run.erpCalls;
-    const ops = [...new Set([...Object.keys(created.perCustomer), ...Object.keys(updated.perCustomer)])];
+    const { firstOfProcess, created, updated } = run.erpCalls;
+    const first = firstOfProcess?.perCustomer ?? {};
+    const ops = [...new Set([...Object.keys(first), ...Object.keys(created.perCustomer), ...Object.keys(updated.perCustomer)])];
+    const lead = firstOfProcess ? ["first created"] : [];
     out.push(
-      `## 1. ERP calls by operation (per customer; ${created.customers} customers, emulator's count)`,
+      `## 1. ERP calls by operation (per customer; ${created.customers} customers${firstOfProcess ? " after the process's first" : ""}, emulator's count)`,
       table(
-        ["operation", "created", "updated", "why"],
+        ["operation", ...lead, "created", "updated", "why"],
         ops.map((op) => [
           op,
+          ...(firstOfProcess ? [fixed(first[op] ?? 0, 0)] : []),
           fixed(created.perCustomer[op] ?? 0, 3),
           fixed(updated.perCustomer[op] ?? 0, 3),
           CALL_PURPOSE[op] ?? "",

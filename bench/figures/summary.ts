@@ -37,12 +37,31 @@ function erpCallRows({ erpCalls }: BenchRun): SummaryRow[] {
       ratio: fixed(created.ratioToLeast),
       reading: `bounded: the writes + ${fixed(created.lookups, 2)} dedupe lookups + read-back (${extra})`,
     },
+    ...firstOfProcessRow(erpCalls),
     {
       figure: "1. ERP calls per updated customer",
       measured: fixed(updated.total, 2),
       peer: `${updated.least} (follow-up, v3 edit)`,
       ratio: fixed(updated.ratioToLeast),
       reading: updated.ratioToLeast <= 1.01 ? "at the floor" : "above the floor: see the breakdown",
+    },
+  ];
+}
+
+function firstOfProcessRow({ firstOfProcess, created }: NonNullable<BenchRun["erpCalls"]>): SummaryRow[] {
+  if (!firstOfProcess) return [];
+  const once = Object.entries(firstOfProcess.perCustomer)
+    .map(([op, n]) => [op, n - (created.perCustomer[op] ?? 0)] as const)
+    .filter(([, n]) => n >= 0.5)
+    .map(([op, n]) => `${op} ${fixed(n, 0)}`)
+    .join(", ");
+  return [
+    {
+      figure: "1. ERP calls for a process's first created customer",
+      measured: fixed(firstOfProcess.total, 2),
+      peer: `${fixed(created.total, 2)} (the steady state above)`,
+      ratio: fixed(firstOfProcess.total / created.total),
+      reading: `once per process: ${once || "nothing"}`,
     },
   ];
 }

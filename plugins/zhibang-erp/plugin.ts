@@ -11,6 +11,7 @@ import { jobHandlers, LoginLatch } from "./jobs/handlers.ts";
 import { JobWaiter } from "./jobs/job-waiter.ts";
 import { linkNotes } from "./link-notes.ts";
 import { clientPort } from "./sync/client-port.ts";
+import { KhidConflictScan, type KhidScanResult } from "./sync/khid-conflict-scan.ts";
 import { RecentLinks } from "./sync/link-guard.ts";
 import { hasNewCustomerContent } from "./sync/plan.ts";
 import type { SyncDeps, SyncEvents } from "./sync/sync-context.ts";
@@ -40,6 +41,8 @@ export interface ZhibangErpControl {
   requests(): SyncRequests;
   /** Jobs were released by hand (dashboard retry): run what is due now. */
   kick(): void;
+  /** Looks for our customer numbers held twice in the ERP now (it also runs every erp.khidScanMinutes). */
+  scanKhidConflicts(): Promise<KhidScanResult>;
 }
 
 /**
@@ -55,6 +58,7 @@ export function zhibangErpPlugin(options: ZhibangErpPluginOptions): { plugin: Wx
   let installedStore: SyncDeps["store"] | undefined;
   let installedHost: PluginHost | undefined;
   let outbox: Outbox = options.outbox;
+  let khidScan: KhidConflictScan | undefined;
 
   const plugin: WxerpPlugin = {
     name: "zhibang-erp",
@@ -133,8 +137,14 @@ export function zhibangErpPlugin(options: ZhibangErpPluginOptions): { plugin: Wx
         syncPending: (actor) => control.syncPending(actor),
       });
       host.onThreadScored((event) => onScored(event, host));
-      if (options.startWorker !== false) worker.start();
+      khidScan = new KhidConflictScan(deps);
+      let scanTimer: NodeJS.Timeout | undefined;
+      if (options.startWorker !== false) {
+        worker.start();
+        scanTimer = scheduleKhidScans(khidScan, config.erp.khidScanMinutes, host);
+      }
       return async () => {
+        clearInterval(scanTimer);
         await worker?.stop();
       };
     },
@@ -185,9 +195,31 @@ export function zhibangErpPlugin(options: ZhibangErpPluginOptions): { plugin: Wx
     },
     requests: () => requests!,
     kick: () => worker?.kick(),
+    scanKhidConflicts() {
+      if (!khidScan) throw new Error("the ERP plugin is not installed");
+      return khidScan.run();
+    },
   };
 
   return { plugin, control };
+}
+
+/** The conflict scan every `minutes` (0 = never), one at a time; a failed scan waits for the next. */
+function scheduleKhidScans(scan: KhidConflictScan, minutes: number, host: PluginHost): NodeJS.Timeout | undefined {
+  if (minutes <= 0) return undefined;
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    scan
+      .run()
+      .catch((error: unknown) => host.logger.warn({ err: error }, "khid conflict scan failed; it runs again later"))
+      .finally(() => {
+        running = false;
+      });
+  }, minutes * 60_000);
+  timer.unref();
+  return timer;
 }
 
 function syncEvents(host: PluginHost, options: ZhibangErpPluginOptions): SyncEvents {

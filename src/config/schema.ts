@@ -165,6 +165,11 @@ export const configSchema = z.strictObject({
         .regex(/^[A-Za-z]{1,8}$/, "1 to 8 letters")
         .default("WX"),
       khidDigits: z.number().int().min(4).max(12).default(6),
+      /**
+       * Minutes between scans for a customer number of ours that someone else also holds (an ERP
+       * that does not refuse a khid in use); 0 = never. See plugins/zhibang-erp/sync/khid-conflict-scan.ts.
+       */
+      khidScanMinutes: z.number().min(0).default(60),
       source: z.number().int().positive().default(171),
       sort1: z
         .strictObject({ category: z.number().int().positive().default(17), stage: z.number().int().positive().default(146) })

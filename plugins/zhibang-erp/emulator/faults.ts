@@ -25,6 +25,7 @@ const faultsSchema = z
     successText: z.string().min(1),
     applyFailuresToLogin: z.boolean(),
     followupList: z.boolean(),
+    khidUnique: z.boolean(),
   })
   .partial();
 

@@ -42,6 +42,12 @@ export interface EmulatorFaults {
    * to the customer list's latest follow-up).
    */
   followupList: boolean;
+  /**
+   * Refuse a save or v3 edit whose khid another customer holds (客户编号已被使用). Whether the real
+   * ERP does is unknown; false stores a second customer under the same number, as an ERP without
+   * a unique key on 客户编号 would (wxerp's conflict scan then has to find it).
+   */
+  khidUnique: boolean;
 }
 
 export const DEFAULT_FAULTS: Readonly<EmulatorFaults> = Object.freeze({
@@ -60,6 +66,7 @@ export const DEFAULT_FAULTS: Readonly<EmulatorFaults> = Object.freeze({
   successText: "保存成功",
   applyFailuresToLogin: false,
   followupList: true,
+  khidUnique: true,
 });
 
 export interface EmulatorCredentials {

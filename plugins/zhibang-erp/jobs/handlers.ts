@@ -1,8 +1,9 @@
 import type { OutboxJob } from "../../../src/outbox/index.ts";
-import type { JobContext, JobHandler } from "../../../src/outbox/worker.ts";
+import type { JobHandler } from "../../../src/outbox/worker.ts";
 import { withCallContext } from "../call-context.ts";
 import { ErpAuthError } from "../client/index.ts";
 import { assignStep } from "../sync/assign-step.ts";
+import { checkpointedPort } from "../sync/checkpointed-port.ts";
 import type { AssignTarget } from "../sync/erp-port.ts";
 import { followupStep } from "../sync/followup-step.ts";
 import type { SyncDeps, SyncJobRun } from "../sync/sync-context.ts";
@@ -45,13 +46,14 @@ export class LoginLatch {
 
 export function jobHandlers(deps: SyncDeps, latch: LoginLatch, clock: () => Date): Record<string, JobHandler> {
   const guarded =
-    (body: (job: OutboxJob, ctx: JobContext, run: SyncJobRun) => Promise<Record<string, unknown>>): JobHandler =>
+    (body: (deps: SyncDeps, job: OutboxJob, run: SyncJobRun) => Promise<Record<string, unknown>>): JobHandler =>
     async (job, ctx) => {
       latch.check();
       const thread = await deps.store.getThread(job.key);
       const run = jobRun(job, ctx, jobTime((job.payload as { at?: string }).at, thread?.scoredAt, clock()));
+      const jobDeps: SyncDeps = { ...deps, erp: checkpointedPort(deps.erp, run) };
       try {
-        return await withCallContext({ actor: run.actor, contact: job.key }, () => body(job, ctx, run));
+        return await withCallContext({ actor: run.actor, contact: job.key }, () => body(jobDeps, job, run));
       } catch (error) {
         if (error instanceof ErpAuthError) latch.refusedWith = error.message;
         throw asJobError(error);
@@ -59,8 +61,8 @@ export function jobHandlers(deps: SyncDeps, latch: LoginLatch, clock: () => Date
     };
 
   return {
-    [JOB_KINDS.sync]: guarded(async (job, _ctx, run) => ({ ...(await runSyncJob(deps, run, job.payload as SyncJobPayload)) })),
-    [JOB_KINDS.assign]: guarded(async (job, _ctx, run) => {
+    [JOB_KINDS.sync]: guarded(async (deps, job, run) => ({ ...(await runSyncJob(deps, run, job.payload as SyncJobPayload)) })),
+    [JOB_KINDS.assign]: guarded(async (deps, job, run) => {
       const { target } = job.payload as AssignJobPayload;
       const erp = (await linkedThread(deps, job.key)).erp!;
       // Staff chose the owner: the checkpointed target is theirs, not a tier's round-robin.
@@ -72,7 +74,7 @@ export function jobHandlers(deps: SyncDeps, latch: LoginLatch, clock: () => Date
       });
       return { status: "assigned", ord: erp.ord, target: done };
     }),
-    [JOB_KINDS.followup]: guarded(async (job, _ctx, run) => {
+    [JOB_KINDS.followup]: guarded(async (deps, job, run) => {
       const { text } = job.payload as FollowupJobPayload;
       const thread = await linkedThread(deps, job.key);
       const erp = thread.erp!;

@@ -2,9 +2,19 @@ import type { OutboxJob } from "../../../src/outbox/index.ts";
 import type { JobContext } from "../../../src/outbox/worker.ts";
 import type { SyncCheckpoint, SyncJobRun } from "../sync/sync-context.ts";
 
-/** Adapts an outbox job to the sync's run: its checkpoint, durable saves, clock and actor. */
+/**
+ * Adapts an outbox job to the sync's run: its checkpoint, saves, clock and actor.
+ *
+ * A saved patch is merged at once but written to the outbox journal only when it must be
+ * durable: before the job's next ERP write (checkpointed-port.ts) or before the thread store
+ * records what depends on it (`durable()`). Adjacent saves with no ERP write between them thus
+ * share one journal append and fsync. What a crash can lose is only what was saved after the
+ * last write was sent, exactly what a kill right after that write would lose anyway; the crash
+ * tests (test/erp-plugin/crash-points.e2e.test.ts) kill the bot after each kind of write.
+ */
 export function jobRun(job: OutboxJob, ctx: JobContext, now: Date): SyncJobRun {
   const checkpoint = { ...(job.checkpoint as SyncCheckpoint) };
+  let unwritten: Partial<SyncCheckpoint> | undefined;
   return {
     contactId: job.key,
     checkpoint,
@@ -12,6 +22,12 @@ export function jobRun(job: OutboxJob, ctx: JobContext, now: Date): SyncJobRun {
     actor: job.actor ?? "auto",
     async save(patch) {
       Object.assign(checkpoint, patch);
+      unwritten = { ...unwritten, ...patch };
+    },
+    async durable() {
+      if (unwritten === undefined) return;
+      const patch = unwritten;
+      unwritten = undefined;
       await ctx.checkpoint(patch as Record<string, unknown>);
     },
   };

@@ -91,7 +91,12 @@ export function clientPort(client: ErpClient): ErpPort {
       const body: Record<string, string | number> = {};
       if (fields.jz !== undefined) body.jz = fields.jz;
       if (fields.intro !== undefined) body.intro = fields.intro;
+      if (fields.khid !== undefined) body.khid = fields.khid;
       await client.editCustomerV3(ord, body);
+    },
+    async listByKhid(fragment) {
+      const rows = await client.listCustomers({ khid: fragment });
+      return rows.items.map((row) => (row.record.khid ? { ord: row.ord, khid: row.record.khid } : { ord: row.ord }));
     },
   };
 }

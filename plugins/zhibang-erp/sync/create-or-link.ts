@@ -1,5 +1,6 @@
 import { foldFullWidth, normalizeMobile } from "../../../src/privacy/mobile.ts";
 import type { CustomerIdentity } from "../admission/customer-identity.ts";
+import { ErpValidationError } from "../client/index.ts";
 import type { ErpCustomer } from "./erp-port.ts";
 import { khidFor, nextKhidAfterConflict } from "./khid-allocation.ts";
 import { isOwnRecord, refuseMobileOfAnotherThread, refuseRecordOfAnotherThread } from "./link-guard.ts";
@@ -37,14 +38,11 @@ export async function createOrLink(
     const existing = await findExisting(deps, state, identity, draft);
     if (existing) return saveFoundLink(deps, run, state, identity, existing);
     // Only now a new number: a customer found above never burns one (numbers are never reused).
-    const { khid, ours } = await conflictFreeKhid(
-      deps,
-      run,
-      state,
-      identity,
-      run.checkpoint.khid ?? (await khidFor(deps, run.contactId)),
-    );
-    const link = ours ? await linkOurs(deps, run, state, khid, ours, draft) : await createCustomer(deps, run, state, khid, draft);
+    // A fresh number lies above the ERP's floor (khid-allocation.ts): it is not looked up first;
+    // someone who took it meanwhile is caught when the save is refused (createCustomer).
+    const khid = run.checkpoint.khid ?? (await khidFor(deps, run.contactId));
+    if (run.checkpoint.khid !== khid) await run.save({ khid });
+    const link = await createCustomer(deps, run, state, identity, khid, draft);
     claimLink(deps, run.contactId, identity, link);
     return link;
   });
@@ -137,12 +135,14 @@ async function linkOurs(
 ): Promise<Link> {
   if (run.checkpoint.allocatedOrd === ours.ord) return saveLink(run, { ord: ours.ord, khid, createdNew: true });
   await run.save({ allocatedOrd: ours.ord });
-  return createCustomer(deps, run, state, khid, draft);
+  return createCustomer(deps, run, state, undefined, khid, draft);
 }
 
 /**
  * The khid to use: the given one, unless the ERP holds it for someone else (then a new
  * number). Also returns the ERP record already holding it for this very customer, if any.
+ * Asked for a number handed out before (a resumed job, an earlier attempt): a save of it
+ * may already be in the ERP.
  */
 async function conflictFreeKhid(
   deps: SyncDeps,
@@ -153,32 +153,54 @@ async function conflictFreeKhid(
 ): Promise<{ khid: string; ours?: ErpCustomer }> {
   let khid = first;
   if (run.checkpoint.khid !== khid) await run.save({ khid });
-  for (let conflicts = 0; ; conflicts++) {
+  for (;;) {
     const holders = await deps.erp.findByKhid(khid);
     const ours = holders.find((c) => sameIdentity(c, identity));
     if (ours) return { khid, ours };
     const stranger = holders[0];
     if (!stranger) return { khid };
-    // 客户编号冲突: never overwrite or link someone else's record.
-    deps.events.khidConflict(khid, state.thread, stranger);
-    if (conflicts + 1 >= MAX_KHID_CONFLICTS) {
-      throw Object.assign(
-        new Error(`khid ${khid} and the next numbers are held by other customers in the ERP; check erp.khidPrefix`),
-        {
-          retryable: false,
-        },
-      );
-    }
-    khid = await nextKhidAfterConflict(deps, run.contactId);
-    await run.save({ khid, conflicts: [...(run.checkpoint.conflicts ?? []), khid] });
+    khid = await renumberAfterConflict(deps, run, state, khid, stranger);
   }
 }
 
-async function createCustomer(
+/**
+ * 客户编号冲突: `khid` is held by someone else's record, which is never overwritten or linked.
+ * Counted and alerted; the customer gets the next number (checkpointed before it is used).
+ */
+async function renumberAfterConflict(
   deps: SyncDeps,
   run: SyncJobRun,
   state: SyncState,
   khid: string,
+  stranger: ErpCustomer,
+): Promise<string> {
+  deps.events.khidConflict(khid, state.thread, stranger);
+  const conflicts = [...(run.checkpoint.conflicts ?? []), khid];
+  if (conflicts.length >= MAX_KHID_CONFLICTS) {
+    throw Object.assign(
+      new Error(`khid ${khid} and the next numbers are held by other customers in the ERP; check erp.khidPrefix`),
+      {
+        retryable: false,
+      },
+    );
+  }
+  const next = await nextKhidAfterConflict(deps, run.contactId);
+  await run.save({ khid: next, conflicts });
+  return next;
+}
+
+/**
+ * allocate → save → read back. A save the ERP refuses may be a khid someone took after our
+ * floor probe: the holders of the number are looked up only then (one look-up on that rare
+ * path instead of one before every save). Held by a stranger → renumbered and saved again
+ * into the same ord; never saved over the stranger's record, which has its own ord.
+ */
+async function createCustomer(
+  deps: SyncDeps,
+  run: SyncJobRun,
+  state: SyncState,
+  identity: CustomerIdentity | undefined,
+  first: string,
   draft: CustomerDraft,
 ): Promise<Link> {
   let ord = run.checkpoint.allocatedOrd;
@@ -186,8 +208,22 @@ async function createCustomer(
     ord = await deps.erp.allocateCustomerId(draft.intsort);
     await run.save({ allocatedOrd: ord });
   }
-  const save = { ...draft, ord, khid };
-  await deps.erp.saveCustomer(save);
+  let khid = first;
+  for (;;) {
+    try {
+      await deps.erp.saveCustomer({ ...draft, ord, khid });
+      break;
+    } catch (error) {
+      if (!(error instanceof ErpValidationError)) throw error;
+      const holders = (await deps.erp.findByKhid(khid)).filter((c) => c.ord !== ord);
+      const ours = identity ? holders.find((c) => sameIdentity(c, identity)) : undefined;
+      if (ours) return linkOurs(deps, run, state, khid, ours, draft);
+      const stranger = holders[0];
+      // Refused for another reason (a field the ERP will not take): the job is parked with its words.
+      if (!stranger) throw error;
+      khid = await renumberAfterConflict(deps, run, state, khid, stranger);
+    }
+  }
   // A save answered "ok" is not proof (docs/zhibang-protocol.md §3.4): read it back.
   const stored = await deps.erp.getCustomer(ord);
   if (!stored || (stored.khid !== undefined && stored.khid !== khid)) {

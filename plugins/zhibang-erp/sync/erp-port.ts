@@ -62,6 +62,11 @@ export interface ErpPort {
   recentFollowups(ord: string, khid: string | undefined): Promise<string[]>;
   addContactPerson(companyOrd: string, person: { name: string; mobile: string; weixin?: string; email?: string }): Promise<void>;
   listContactPeople(companyOrd: string): Promise<ErpContactPerson[]>;
-  /** Partial update of a customer we created (v3 customer/edit). */
-  editCustomer(ord: string, fields: { jz?: number; intro?: string }): Promise<void>;
+  /** Partial update of a customer we created (v3 customer/edit); `khid` renumbers it after a conflict. */
+  editCustomer(ord: string, fields: { jz?: number; intro?: string; khid?: string }): Promise<void>;
+  /**
+   * Every customer the list's khid filter matches (fuzzy: a prefix finds all of its numbers),
+   * all pages: the ord, and the khid where the list shows one (the default layout does not).
+   */
+  listByKhid(fragment: string): Promise<Array<{ ord: string; khid?: string }>>;
 }

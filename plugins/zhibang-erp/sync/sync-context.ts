@@ -6,8 +6,9 @@ import type { RecentLinks } from "./link-guard.ts";
 
 /**
  * Durable progress of one sync job (stored in the outbox job's checkpoint). Each ERP write
- * is recorded here before and after it happens, so a job resumed after a crash knows
- * which writes may already be in the ERP and checks before repeating them.
+ * is recorded here before and after it happens (what comes before is durable before the
+ * write is sent), so a job resumed after a crash knows which writes may already be in the
+ * ERP and checks before repeating them.
  */
 export interface SyncCheckpoint {
   khid?: string;
@@ -62,8 +63,13 @@ export interface SyncDeps {
 export interface SyncJobRun {
   contactId: string;
   checkpoint: SyncCheckpoint;
-  /** Persists a checkpoint patch durably (the outbox) and merges it into `checkpoint`. */
+  /**
+   * Merges a patch into `checkpoint`. It reaches the outbox before the job's next ERP write
+   * (the job's `deps.erp` waits for it, checkpointed-port.ts) or at `durable()`.
+   */
   save(patch: Partial<SyncCheckpoint>): Promise<void>;
+  /** Makes every saved patch durable now (before the thread store records what depends on it). */
+  durable(): Promise<void>;
   /** Conversation time of this sync (follow-up rate limit, audit). */
   now: Date;
   actor: string;

@@ -55,7 +55,7 @@ export async function runSyncJob(deps: SyncDeps, run: SyncJobRun, payload: SyncJ
 
   if (plan.action === "create") {
     const link = await createOrLink(deps, run, { thread, contact }, identity, plan.draft);
-    await writeLink(deps, thread, link, admission, plan.draft, run.now);
+    await writeLink(deps, run, thread, link, admission, plan.draft, run.now);
     if (!link.createdNew) return syncLinked(deps, run, payload, admission);
     await assignStep(deps, run, link.ord, plan.assignment);
     const target = run.checkpoint.assignTarget;
@@ -143,12 +143,16 @@ async function postFollowup(deps: SyncDeps, run: SyncJobRun, threadId: string, o
 
 async function writeLink(
   deps: SyncDeps,
+  run: SyncJobRun,
   thread: Thread,
   link: NonNullable<SyncJobRun["checkpoint"]["link"]>,
   admission: Thread["admission"],
   draft: { jz: number; intro: string },
   now: Date,
 ): Promise<void> {
+  // The job's checkpoint holds the link before the thread does: a resumed job that finds the
+  // link only on the thread would take a new customer for a linked one and never assign it.
+  await run.durable();
   await record(deps, thread.id, (t) => {
     const erp: ErpLink = t.erp ?? { ord: link.ord, khid: link.khid };
     // The first creation or link only (a resumed job keeps it): the calibration report
@@ -175,8 +179,9 @@ async function writeLink(
     t.syncState = "synced";
     delete t.lastError;
   });
-  // The link must survive a crash right after this point (the next steps trust it).
-  await deps.store.flush();
+  // The link must survive a crash right after this point (the next steps trust it): this
+  // thread's files, not every file the store has pending.
+  await deps.store.flushThread(thread.id);
 }
 
 async function record(deps: SyncDeps, threadId: string, change: (t: Thread) => void): Promise<void> {

@@ -72,7 +72,9 @@ function resolveKhid(context: AuthedContext, ord: number, current: string): { kh
   const sent = context.request.datas.get("khid");
   const khid = sent === undefined || sent.trim() === "" ? current : sent.trim();
   if (khid.length > 50) return { failure: CUSTOMER_TEXTS.khidTooLong };
-  if (khid !== "" && context.state.customerByKhid(khid, ord)) return { failure: CUSTOMER_TEXTS.khidInUse };
+  if (khid !== "" && context.faults.khidUnique && context.state.customerByKhid(khid, ord)) {
+    return { failure: CUSTOMER_TEXTS.khidInUse };
+  }
   return { khid };
 }
 

@@ -69,7 +69,7 @@ function readChanges(values: Map<string, string>, currentSort1: string): V3Chang
 }
 
 function khidTaken(context: AuthedContext, khid: string | undefined, ord: number): boolean {
-  return khid !== undefined && context.state.customerByKhid(khid, ord) !== undefined;
+  return khid !== undefined && context.faults.khidUnique && context.state.customerByKhid(khid, ord) !== undefined;
 }
 
 /** POST /webapi/v3/sales/customer/edit: a partial update of an existing customer. */
