@@ -272,8 +272,14 @@ async function linkToColleagueCompany(
   return { link, customer: company, how: "company" };
 }
 
+/**
+ * The link is durable before it is claimed and the identity lock is released: the next job with
+ * this mobile or company then finds it on the thread (writeLink follows at once), not only as
+ * a claim.
+ */
 async function saveLink(run: SyncJobRun, link: Link): Promise<Link> {
   await run.save({ link });
+  await run.durable();
   return link;
 }
 
