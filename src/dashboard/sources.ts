@@ -67,7 +67,17 @@ export interface CalibrationView {
   tiers: CalibrationTierView[];
   bands: Array<{ from: number; to: number; customers: number; progressed: number; rate: number | null }>;
   stageCounts: Record<string, number>;
-  suggestion: { current: number; suggested?: number; reason: string };
+  suggestion: {
+    current: number;
+    suggested?: number;
+    /** English; `basis` holds the figures for other languages. */
+    reason: string;
+    basis:
+      | { kind: "too few"; evaluated: number; needed: number }
+      | { kind: "no progress"; evaluated: number }
+      | { kind: "unranked"; evaluated: number; average: number }
+      | { kind: "suggested"; evaluated: number; average: number; stoppedAt?: { from: number; to: number; rate: number } };
+  };
 }
 
 /**

@@ -243,6 +243,7 @@ describe("the dashboard's calibration page", { timeout: CHILD_PROCESS_TIMEOUT_MS
       `<tr data-tier="gold"><td>gold</td><td>≥ 80</td><td>${cli.tiers[0].customers}</td><td>${cli.tiers[0].progressed}</td><td>${cli.tiers[0].won}</td><td>100%</td>`,
     );
     expect(page).toMatch(/admission.scoreThreshold<\/b>: 60 → <b>建议 80<\/b>/);
+    expect(page).toContain("建议由 60 提高到 80：80 分及以上每一段的推进率都不低于平均");
     expect(page).toContain(`参与统计: ${cli.evaluated}`);
     const after = emulator.snapshot().calls;
     expect(after.save + after.assign + after.followup + after.v3_edit + after.allocate).toBe(

@@ -22,6 +22,7 @@ describe("suggestThreshold", () => {
       current: 60,
       suggested: 80,
       reason: "raise it from 60: scores 80 and up progress at least as often as the average (67%); 70–79 progresses less (17%)",
+      basis: { kind: "suggested", evaluated: 24, average: 16 / 24, stoppedAt: { from: 70, to: 79, rate: 1 / 6 } },
     });
   });
 
@@ -42,6 +43,7 @@ describe("suggestThreshold", () => {
     expect(suggestThreshold(few, overall(few), 60)).toEqual({
       current: 60,
       reason: "too few customers to suggest a threshold: 19 evaluated, at least 20 needed",
+      basis: { kind: "too few", evaluated: 19, needed: 20 },
     });
     const none = [band(90, 10, 0), band(60, 10, 0)];
     expect(suggestThreshold(none, overall(none), 60).suggested).toBeUndefined();

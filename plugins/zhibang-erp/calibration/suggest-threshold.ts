@@ -23,10 +23,15 @@ export function suggestThreshold(
     return {
       current,
       reason: `too few customers to suggest a threshold: ${overall.customers} evaluated, at least ${MIN_CUSTOMERS_FOR_SUGGESTION} needed`,
+      basis: { kind: "too few", evaluated: overall.customers, needed: MIN_CUSTOMERS_FOR_SUGGESTION },
     };
   }
   if (overall.rate === 0) {
-    return { current, reason: "no customer has progressed yet: nothing tells a good score from a poor one" };
+    return {
+      current,
+      reason: "no customer has progressed yet: nothing tells a good score from a poor one",
+      basis: { kind: "no progress", evaluated: overall.customers },
+    };
   }
   const average = overall.rate;
   let lowest: BandRow | undefined;
@@ -43,6 +48,7 @@ export function suggestThreshold(
     return {
       current,
       reason: `the highest-scored customers progress less often than the average (${percent(average)}): the score does not rank these customers, no suggestion`,
+      basis: { kind: "unranked", evaluated: overall.customers, average },
     };
   }
   const why = stoppedAt
@@ -50,7 +56,17 @@ export function suggestThreshold(
     : `every band from ${lowest.from} up progresses at least as often as the average (${percent(average)})`;
   const verdict =
     lowest.from === current ? "keep it" : lowest.from > current ? `raise it from ${current}` : `lower it from ${current}`;
-  return { current, suggested: lowest.from, reason: `${verdict}: ${why}` };
+  return {
+    current,
+    suggested: lowest.from,
+    reason: `${verdict}: ${why}`,
+    basis: {
+      kind: "suggested",
+      evaluated: overall.customers,
+      average,
+      ...(stoppedAt ? { stoppedAt: { from: stoppedAt.from, to: stoppedAt.to, rate: stoppedAt.rate ?? 0 } } : {}),
+    },
+  };
 }
 
 export function percent(rate: number): string {

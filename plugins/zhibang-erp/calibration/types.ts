@@ -52,8 +52,17 @@ export interface ThresholdSuggestion {
   current: number;
   /** Absent when the data cannot support a suggestion (reason says why). */
   suggested?: number;
+  /** One English sentence (the CLI prints it). */
   reason: string;
+  /** The same as figures, for a page to word in its own language. */
+  basis: SuggestionBasis;
 }
+
+export type SuggestionBasis =
+  | { kind: "too few"; evaluated: number; needed: number }
+  | { kind: "no progress"; evaluated: number }
+  | { kind: "unranked"; evaluated: number; average: number }
+  | { kind: "suggested"; evaluated: number; average: number; stoppedAt?: { from: number; to: number; rate: number } };
 
 export interface CalibrationReport {
   days: number;

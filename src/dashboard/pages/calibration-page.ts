@@ -74,5 +74,17 @@ ${report.bands.map((b) => html`<tr><td>${b.from}–${b.to}</td><td>${b.customers
 
 function suggestionLine(report: CalibrationView, en: boolean) {
   const s = report.suggestion;
-  return html`<p id="calibration-suggestion"><b>admission.scoreThreshold</b>: ${s.current}${s.suggested === undefined ? html` · ${en ? "no suggestion" : "暂无建议"}` : html` → <b>${en ? "suggested" : "建议"} ${s.suggested}</b>`}<br><span class="muted">${s.reason}</span></p>`;
+  return html`<p id="calibration-suggestion"><b>admission.scoreThreshold</b>: ${s.current}${s.suggested === undefined ? html` · ${en ? "no suggestion" : "暂无建议"}` : html` → <b>${en ? "suggested" : "建议"} ${s.suggested}</b>`}<br><span class="muted">${en ? s.reason : reasonZh(report)}</span></p>`;
+}
+
+/** The suggestion's reason in Chinese, from its figures (the English sentence is the CLI's). */
+function reasonZh(report: CalibrationView): string {
+  const { basis, current, suggested } = report.suggestion;
+  if (basis.kind === "too few") return `样本太少：参与统计 ${basis.evaluated} 个客户，至少需要 ${basis.needed} 个才给建议。`;
+  if (basis.kind === "no progress") return "还没有任何客户推进，分不出分数高低的差别。";
+  if (basis.kind === "unranked")
+    return `最高分段的推进率反而低于平均（${rate(basis.average)}）：分数没有把这些客户排对，不给建议。`;
+  const verdict = suggested === current ? "维持" : `由 ${current} ${suggested! > current ? "提高" : "降低"}到 ${suggested}`;
+  const stop = basis.stoppedAt ? `；${basis.stoppedAt.from}–${basis.stoppedAt.to} 分段较低（${rate(basis.stoppedAt.rate)}）` : "";
+  return `建议${verdict}：${suggested} 分及以上每一段的推进率都不低于平均（${rate(basis.average)}）${stop}。`;
 }
