@@ -18,6 +18,7 @@ import type { MonitoringSnapshots } from "../monitoring/snapshot-store.ts";
 import type { Outbox } from "../outbox/index.ts";
 import { type CorePluginHost, createPluginHost } from "../plugins/host.ts";
 import { createScorer } from "../scorer/index.ts";
+import { type CardReader, createCardReader } from "../scorer/vision/card-reader.ts";
 import { createScoringScheduler } from "../scoring/scheduler.ts";
 import type { ScoringScheduler } from "../scoring/types.ts";
 import type { Notice, NoticeOptions, NoticeOutcome } from "../sending/notice.ts";
@@ -218,6 +219,7 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
         onPickOffer,
         scope,
         ownMobiles,
+        ...optionalCardReader(createCardReader(config, logger)),
       })
     : undefined;
   const handled = new HandledTracker();
@@ -320,4 +322,9 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
   }
 
   return app;
+}
+
+/** `scorer.vision` off: no reader, and intake never fetches an image. */
+function optionalCardReader(reader: CardReader | undefined): { cardReader?: CardReader } {
+  return reader ? { cardReader: reader } : {};
 }

@@ -34,6 +34,8 @@ export function readSecrets(env: NodeJS.ProcessEnv): Secrets {
   set("erpPassword", env.WXERP_ERP_PASSWORD === undefined || env.WXERP_ERP_PASSWORD === "" ? undefined : env.WXERP_ERP_PASSWORD);
   set("openaiApiKey", pick("OPENAI_API_KEY"));
   set("openaiBaseUrl", pick("OPENAI_BASE_URL"));
+  set("visionApiKey", pick("WXERP_VISION_API_KEY"));
+  set("visionBaseUrl", pick("WXERP_VISION_BASE_URL"));
   set("puppetToken", pick("WECHATY_PUPPET_SERVICE_TOKEN"));
   set("puppetEndpoint", pick("WECHATY_PUPPET_SERVICE_ENDPOINT"));
   set("dashboardToken", pick("WXERP_DASHBOARD_TOKEN"));

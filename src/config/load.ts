@@ -15,6 +15,8 @@ const SECRET_FILE_KEYS: Record<string, string> = {
   "erp.password": "WXERP_ERP_PASSWORD",
   "scorer.apiKey": "OPENAI_API_KEY",
   "scorer.baseUrl": "OPENAI_BASE_URL",
+  "scorer.vision.apiKey": "WXERP_VISION_API_KEY",
+  "scorer.vision.baseUrl": "WXERP_VISION_BASE_URL",
   "wechat.token": "WECHATY_PUPPET_SERVICE_TOKEN",
   "wechat.endpoint": "WECHATY_PUPPET_SERVICE_ENDPOINT",
   "dashboard.token": "WXERP_DASHBOARD_TOKEN",
@@ -128,6 +130,9 @@ function checkRequiredSecrets(config: AppConfig, uses: ReadonlySet<ExternalServi
   }
   if (uses.has("llm") && config.scorer.provider === "openai" && !secrets.openaiApiKey) {
     problems.push("OPENAI_API_KEY is not set (needed because scorer.provider is openai; any value for a local Ollama/vLLM)");
+  }
+  if (uses.has("llm") && config.scorer.vision.enabled && !secrets.visionApiKey && !secrets.openaiApiKey) {
+    problems.push("OPENAI_API_KEY (or WXERP_VISION_API_KEY) is not set (needed because scorer.vision.enabled is true)");
   }
   if (uses.has("wechat") && config.wechat.puppet === "service" && !secrets.puppetToken) {
     problems.push("WECHATY_PUPPET_SERVICE_TOKEN is not set (needed because wechat.puppet is service)");

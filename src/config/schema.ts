@@ -139,6 +139,20 @@ export const configSchema = z.strictObject({
        */
       maxAboveOffline: z.number().int().min(0).max(100).default(10),
       concurrency: z.number().int().min(1).default(2),
+      /**
+       * Photos of business cards read by a vision-capable OpenAI-compatible model (qwen-vl,
+       * gpt-4o-mini…). Off by default: with it off no image leaves the machine. Only images a
+       * customer sends in their own 1:1 chat are sent; never the salesperson's, a colleague's or a group's.
+       */
+      vision: z
+        .strictObject({
+          enabled: z.boolean().default(false),
+          model: z.string().min(1).default("gpt-4o-mini"),
+          timeoutMs: z.number().int().min(100).default(30_000),
+          /** Larger images are not sent (the endpoint would refuse or charge for them). */
+          maxImageBytes: z.number().int().min(1024).default(5_000_000),
+        })
+        .prefault({}),
     })
     .prefault({}),
   admission: z.strictObject({ scoreThreshold: z.number().int().min(0).max(100).default(60) }).prefault({}),
@@ -285,6 +299,9 @@ export interface Secrets {
   erpPassword?: string;
   openaiApiKey?: string;
   openaiBaseUrl?: string;
+  /** The vision model's own endpoint and key (`scorer.vision`); OPENAI_* when unset. */
+  visionApiKey?: string;
+  visionBaseUrl?: string;
   puppetToken?: string;
   puppetEndpoint?: string;
   dashboardToken?: string;

@@ -1,9 +1,14 @@
 import type { Friendship, Message } from "wechaty";
+import { types } from "wechaty";
 import type { CommandOrigin } from "../commands/types.ts";
 import type { AppConfig } from "../config/schema.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { IntakeEvent } from "../plugins/types.ts";
+import type { CardReader } from "../scorer/vision/card-reader.ts";
 import type { ThreadMessage, ThreadStore } from "../store/types.ts";
+import { cardFromContact } from "./card-contact.ts";
+import { readCardPhoto } from "./card-photo.ts";
+import { cardPhotoText } from "./card-photo-text.ts";
 import { cleanText } from "./clean-text.ts";
 import { isCommandText } from "./command-text.ts";
 import { readContactFields } from "./contact-fields.ts";
@@ -39,6 +44,8 @@ export interface IntakeOptions {
   scope?: CustomerScope;
   /** The salesperson's own numbers (default: `wechat.selfMobiles` plus what is learned); shared with scoring. */
   ownMobiles?: OwnMobiles;
+  /** `scorer.vision`: reads photos customers send as business cards. Absent = no image is sent anywhere. */
+  cardReader?: CardReader;
 }
 
 export interface Intake {
@@ -133,7 +140,7 @@ export function createIntake(options: IntakeOptions): Intake {
     }
     if (located.place === "official") return ignore("official");
     const quote = quoted && { ...quoted, text: cleanText(quoted.text, MAX_QUOTE_CHARS, config.locale) };
-    return storeMessage(incoming, threadMessage(incoming, content, quote));
+    return storeMessage(incoming, content, threadMessage(incoming, content, quote));
   }
 
   /**
@@ -188,7 +195,8 @@ export function createIntake(options: IntakeOptions): Intake {
     return true;
   }
 
-  async function storeMessage(incoming: Incoming, stored: ThreadMessage): Promise<false> {
+  async function storeMessage(incoming: Incoming, content: MessageContent, message: ThreadMessage): Promise<false> {
+    let stored = message;
     const { located } = incoming;
     if (!located.customer) {
       if (located.place !== "room-listed" || !located.self) return ignore("room");
@@ -201,8 +209,29 @@ export function createIntake(options: IntakeOptions): Intake {
     if (outside) return ignore(outside);
     const fields = await readContactFields(customer);
     await store.upsertContact(known ? fields : { ...fields, firstSeenAt: incoming.at });
+    if (content.kind === "card" && content.person) await cardFromContact(store, customer.id, stored.side, content.person);
+    stored = await withCardPhoto(incoming, stored, customer.id);
     await report(await writer.write(customer.id, stored, fields.wechatPhone));
     return false;
+  }
+
+  /**
+   * A photo in a customer's own 1:1 chat, sent by the customer, read as a business card when
+   * `scorer.vision` is on. The salesperson's own photos, colleagues' (the control place) and
+   * groups' never reach the reader.
+   */
+  async function withCardPhoto(incoming: Incoming, stored: ThreadMessage, customerId: string): Promise<ThreadMessage> {
+    const reader = options.cardReader;
+    const { located, message } = incoming;
+    if (!reader || stored.kind !== "media" || located.self || located.place !== "customer" || located.roomId) return stored;
+    if (message.type() !== types.Message.Image) return stored;
+    const fields = await readCardPhoto(message, customerId, reader, logger);
+    if (!fields) return stored;
+    const thread = await store.getThread(customerId);
+    const contact = await store.getContact(customerId);
+    const own = isOwnCard(fields.name, thread?.extracted.name, contact?.alias);
+    // Someone else's card (a colleague's, their boss's) is kept like a forwarded 名片: never the customer's details.
+    return { ...stored, text: cardPhotoText(fields), kind: own ? "card-photo" : "card" };
   }
 
   async function recall(located: Located, originalId: string): Promise<false> {
@@ -302,4 +331,16 @@ function safeId(message: Message): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A card is the customer's own unless it names someone else than the name already known
+ * for them (said in the chat, or the person in the salesperson's remark "张伟-远航精密").
+ */
+function isOwnCard(cardName: string | undefined, extractedName: string | undefined, alias: string | undefined): boolean {
+  const remarkName = alias?.split(/[-—_/|（(]/)[0]?.trim();
+  const known = extractedName?.trim() || (remarkName && /\p{Script=Han}{2,4}/u.test(remarkName) ? remarkName : undefined);
+  if (!cardName || !known) return true;
+  const norm = (name: string) => name.replace(/\s+/g, "").toLowerCase();
+  return norm(cardName) === norm(known);
 }

@@ -7,10 +7,17 @@ import { types } from "wechaty";
  */
 export type MessageContent =
   | { kind: "text"; text: string }
-  | { kind: "card"; text: string }
+  | { kind: "card"; text: string; person?: CardPerson }
   | { kind: "placeholder"; text: string }
   | { kind: "recall"; originalId: string }
   | { kind: "none" };
+
+/** Whose 名片 it is, as the puppet reads the card: their contact id, name and WeChat ID. */
+export interface CardPerson {
+  id: string;
+  name: string;
+  weixin?: string;
+}
 
 const Type = types.Message;
 
@@ -38,7 +45,7 @@ export async function readContent(message: Message): Promise<MessageContent> {
     const originalId = message.text().trim();
     return originalId ? { kind: "recall", originalId } : { kind: "none" };
   }
-  if (type === Type.Contact) return { kind: "card", text: await cardText(message) };
+  if (type === Type.Contact) return cardContent(message);
   const fixed = PLACEHOLDERS[type];
   if (fixed !== undefined) return { kind: "placeholder", text: fixed };
   switch (type) {
@@ -56,17 +63,20 @@ export async function readContent(message: Message): Promise<MessageContent> {
 }
 
 /**
- * A forwarded 名片: whose card it is (name and WeChat ID, `toContact()`). It is someone the
- * writer points to, often a colleague, never the writer's own details.
+ * A forwarded 名片: whose card it is (name and WeChat ID, `toContact()`). Usually someone the
+ * writer points to, often a colleague; the customer's own details only when it is their own card.
  */
-async function cardText(message: Message): Promise<string> {
-  const card = await detail(async () => {
+async function cardContent(message: Message): Promise<MessageContent> {
+  const person = await detail(async () => {
     const contact = await message.toContact();
     const weixin = (contact.payload as { weixin?: unknown } | undefined)?.weixin;
-    const id = typeof weixin === "string" && weixin !== "" ? `（微信号 ${weixin}）` : "";
-    return `${contact.name()}${id}`;
+    const read: CardPerson = { id: contact.id, name: contact.name() };
+    if (typeof weixin === "string" && weixin !== "") read.weixin = weixin;
+    return read;
   });
-  return placeholderText("[名片]", card);
+  if (person === undefined) return { kind: "card", text: "[名片]" };
+  const id = person.weixin ? `（微信号 ${person.weixin}）` : "";
+  return { kind: "card", text: placeholderText("[名片]", `${person.name}${id}`), person };
 }
 
 /**
@@ -90,7 +100,7 @@ function placeholderText(label: string, detailText: string | undefined): string 
   return extra ? `${label} ${extra}` : label;
 }
 
-async function detail(read: () => Promise<string | undefined>): Promise<string | undefined> {
+async function detail<T>(read: () => Promise<T | undefined>): Promise<T | undefined> {
   try {
     return await read();
   } catch {

@@ -49,12 +49,13 @@ export function offerMobile(
 }
 
 /**
- * Words the customer wrote themselves and still stand by: their typed messages and their
- * friend request's greeting, not recalled. Quotes are not part of `text`, cards and media
- * placeholders are not words.
+ * Words the customer wrote themselves and still stand by: their typed messages, their
+ * friend request's greeting and the photo of their own business card, not recalled. Quotes
+ * are not part of `text`; a forwarded 名片 (someone else's) and media placeholders are not words.
  */
 export function isCustomerWords(message: ThreadMessage): boolean {
-  return message.side === "customer" && !message.recalled && (message.kind === undefined || message.kind === "greeting");
+  const ownWords = message.kind === undefined || message.kind === "greeting" || message.kind === "card-photo";
+  return message.side === "customer" && !message.recalled && ownWords;
 }
 
 /** Mobiles the customer typed in these messages, oldest first, leaving out the salesperson's own. */

@@ -16,7 +16,7 @@ const threadMessageSchema = z.looseObject({
   at: isoTime,
   backlog: z.boolean().optional(),
   roomId: z.string().optional(),
-  kind: z.enum(["greeting", "card", "media"]).optional(),
+  kind: z.enum(["greeting", "card", "card-photo", "media"]).optional(),
   quoted: z.looseObject({ name: z.string(), text: z.string() }).optional(),
   recalled: z.boolean().optional(),
 });

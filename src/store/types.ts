@@ -22,7 +22,9 @@ export interface ThreadMessage {
   /**
    * What kind of content this is when it is not words typed in the chat: a friend request's
    * greeting (the customer's own words), a forwarded 名片 (someone's card, never the
-   * customer's own details) or media shown as a placeholder like "[图片]".
+   * customer's own details), a photo of the customer's own business card as read by the
+   * vision model (`scorer.vision`; src/intake/card-photo-text.ts) or media shown as a
+   * placeholder like "[图片]".
    */
   kind?: MessageKind;
   /**
@@ -34,7 +36,7 @@ export interface ThreadMessage {
   recalled?: boolean;
 }
 
-export type MessageKind = "greeting" | "card" | "media";
+export type MessageKind = "greeting" | "card" | "card-photo" | "media";
 
 export interface QuotedMessage {
   /** The display name WeChat shows for the quoted message's writer. */

@@ -4,14 +4,17 @@
  * the default responder plays a gullible model that reads the transcript it was sent
  * (70, or 10 when it sees 不需要) and obeys any instruction to give a score it finds in
  * the customer's words, in any phrasing (score-instructions.ts), so an injection defence
- * is tested against a model that would fall for it.
+ * is tested against a model that would fall for it. A request carrying an image (a vision
+ * request) is answered as a vision model would, by fake-vision.ts.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { lookAt } from "./fake-vision.ts";
 import { instructedScore } from "./score-instructions.ts";
 
 export interface ChatRequestBody {
   model: string;
+  /** Text; a vision request sends parts (text and image_url) instead: read them with isVisionRequest/textOf. */
   messages: Array<{ role: string; content: string }>;
   temperature?: number;
   response_format?: { type: string; json_schema?: unknown };
@@ -74,6 +77,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
 
 /** The default responder: a plausible answer computed from the prompt, fooled by any score instruction. */
 export function gullibleModel(request: ChatRequestBody): FakeReply {
+  if (isVisionRequest(request)) return { content: lookAt(request.messages) };
   // The transcript is what the user turn quotes: its JSON line if it has one (the rubric in
   // the system turn mentions 不需要 too, so it must not be read as the customer's words).
   const userText = request.messages.find((message) => message.role === "user")?.content ?? "";
@@ -88,6 +92,23 @@ export function gullibleModel(request: ChatRequestBody): FakeReply {
     customer: { name: null, company: null, email: null, address: null, type: null, phone },
   };
   return { content: JSON.stringify(answer) };
+}
+
+type ContentPart = { type?: string; text?: unknown };
+
+export function isVisionRequest(request: ChatRequestBody): boolean {
+  return request.messages.some((message) => partsOf(message.content)?.some((part) => part.type === "image_url"));
+}
+
+/** A message's text, whether sent as a string or as parts. */
+export function textOf(content: unknown): string {
+  const parts = partsOf(content);
+  if (parts === undefined) return typeof content === "string" ? content : "";
+  return parts.map((part) => (part.type === "text" ? String(part.text ?? "") : "")).join("\n");
+}
+
+function partsOf(content: unknown): ContentPart[] | undefined {
+  return Array.isArray(content) ? (content as ContentPart[]) : undefined;
 }
 
 /** Everything the customer wrote, joined: an instruction split over messages still reads as one. */
@@ -105,7 +126,7 @@ function customerWords(transcript: string): string {
 
 function completion(request: ChatRequestBody, reply: { content: string } | { refusal: string }): unknown {
   const content = "content" in reply ? reply.content : null;
-  const promptChars = request.messages.reduce((sum, message) => sum + String(message.content).length, 0);
+  const promptChars = request.messages.reduce((sum, message) => sum + textOf(message.content).length, 0);
   const promptTokens = Math.ceil(promptChars / 2);
   const completionTokens = Math.ceil((content ?? ("refusal" in reply ? reply.refusal : "")).length / 2);
   return {

@@ -1,9 +1,10 @@
 /**
  * PuppetMock with what a real account has and the mock leaves out: contact tags (labels),
- * friend requests with a greeting, 名片 messages that name a contact, and a record of any
- * friend request accepted. Wrapped by the PuppetServer, these reach wxerp over the real
+ * friend requests with a greeting, 名片 messages that name a contact, photos whose file the
+ * gateway hands out, and a record of any friend request accepted. Wrapped by the PuppetServer, these reach wxerp over the real
  * gRPC path exactly as a gateway's puppet would send them.
  */
+import { FileBox, type FileBoxInterface } from "file-box";
 import { types } from "wechaty";
 import { type mock, PuppetMock } from "wechaty-puppet-mock";
 
@@ -20,6 +21,10 @@ export class RichPuppetMock extends PuppetMock {
   readonly tags = new Map<string, string[]>();
   readonly friendships = new Map<string, Record<string, unknown>>();
   readonly cards = new Map<string, string>();
+  /** Photo message id → the image file the gateway hands out for it. */
+  readonly images = new Map<string, string>();
+  /** Photo files asked of the gateway: a photo nobody may send anywhere is never even fetched. */
+  imageFetches = 0;
   /** Friend requests someone accepted through the puppet: must stay empty, the bot never accepts. */
   readonly accepted: string[] = [];
   /** Group lookups asked of the gateway (member lists and member payloads: topics, mentions). */
@@ -56,6 +61,19 @@ export class RichPuppetMock extends PuppetMock {
 
   override async messageContact(messageId: string): Promise<string> {
     return this.cards.get(messageId) ?? "";
+  }
+
+  override async messageFile(messageId: string): Promise<FileBoxInterface> {
+    const path = this.images.get(messageId);
+    if (path === undefined) return super.messageFile(messageId);
+    this.imageFetches++;
+    return FileBox.fromFile(path);
+  }
+
+  /** `from` sends `to` (or the group `roomId`) a photo: the image file at `path`. */
+  sendImage(id: string, from: string, to: { listenerId?: string; roomId?: string }, path: string): string {
+    this.images.set(id, path);
+    return this.deliver({ id, type: types.Message.Image, talkerId: from, ...to, text: "" });
   }
 
   /** A stranger's friend request arrives (type Receive), with its greeting. */

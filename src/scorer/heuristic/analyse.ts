@@ -4,9 +4,12 @@
  * carry intent; the salesperson's lines only tell whether the customer is replying.
  * Clauses that try to instruct the scorer are dropped before anything is counted.
  */
+
+import { cardPhotoFields } from "../../intake/card-photo-text.ts";
 import { type Clause, splitClauses } from "../clauses.ts";
 import { classifyClauses } from "../injection.ts";
 import type { ScoreInput } from "../types.ts";
+import type { CardFields } from "../vision/card-answer.ts";
 import { dealSize } from "./amounts.ts";
 import { bestPerGroup, firstPerKey, type SignalHit, signalsInClause } from "./detect-signals.ts";
 import { type CustomerFields, extractCustomer } from "./extract-customer.ts";
@@ -65,6 +68,7 @@ export function analyseThread(input: ScoreInput): ThreadAnalysis {
   const salesTexts: string[] = [];
   let injections = 0;
   let position = 0;
+  let cardFields: CardFields = {};
   input.messages.forEach((message, index) => {
     if (message.side !== "customer") {
       salesTexts.push(message.text);
@@ -78,6 +82,11 @@ export function analyseThread(input: ScoreInput): ThreadAnalysis {
     if (input.messages[index - 1]?.side === "sales") engagement.replies += 1;
     // Media and a forwarded 名片 (someone else's card) carry no words of the customer's own.
     if (message.kind === "media" || message.kind === "card" || PLACEHOLDER.test(message.text.trim())) return;
+    // Their own business card, read from a photo: exact fields, not words to search.
+    if (message.kind === "card-photo") {
+      cardFields = { ...cardFields, ...cardPhotoFields(message.text) };
+      return;
+    }
     engagement.questions += Math.min(2, kept.filter((clause) => clause.question).length);
     for (const clause of kept) hits.push(...signalsInClause(clause, ALL_RULES, position++));
     cleanTexts.push(kept.map((clause) => clause.raw).join(""));
@@ -89,7 +98,7 @@ export function analyseThread(input: ScoreInput): ThreadAnalysis {
     carried: carriedSignals(input.previousSummary, signals),
     injections,
     engagement,
-    extracted: extractCustomer(cleanTexts),
+    extracted: withCard(extractCustomer(cleanTexts), cardFields),
     endsInRefusal: endsLast(hits, "refusal"),
     endsInHesitation: endsLast(hits, "hesitation"),
     internal: INTERNAL.test(customerText) || ADVERT.test(customerText),
@@ -115,4 +124,10 @@ function endsLast(hits: readonly SignalHit[], kind: "refusal" | "hesitation"): b
   const last = (of: string) => Math.max(-1, ...hits.filter((hit) => hit.rule.kind === of).map((hit) => hit.position));
   const latest = last(kind);
   return latest >= 0 && latest >= last("intent");
+}
+
+/** A printed card is read exactly: its fields win over what free-text extraction guessed. */
+function withCard(typed: CustomerFields, card: CardFields): CustomerFields {
+  const { mobile, ...rest } = card;
+  return { ...typed, ...rest, ...(mobile ? { phone: mobile } : {}) };
 }

@@ -8,6 +8,7 @@
  * mask restores them in the answer.
  */
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import { cardPhotoFields } from "../../intake/card-photo-text.ts";
 import { maskMobile, maskText } from "../../privacy/mask.ts";
 import { PersonalDataMask } from "../../privacy/personal-data-mask.ts";
 import { neutraliseInjections } from "../injection.ts";
@@ -98,6 +99,12 @@ function personalDataMask(input: ScoreInput, window: ScoreInput["messages"], opt
   // A remark such as "张伟-远航精密": the person first, then what the salesperson noted (often the company).
   const [remarkName, ...remarkRest] = (contact.alias ?? "").split(/[-—_/|（(]/);
   const cardNames = window.filter((m) => m.kind === "card").map((m) => CARD_NAME.exec(m.text)?.[1]);
+  // A business card read from a photo: its fields are known exactly (English names included).
+  for (const card of window.map((m) => cardPhotoFields(m.text)).filter((fields) => fields !== undefined)) {
+    cardNames.push(card.name);
+    mask.know("公司", card.company);
+    mask.know("邮箱", card.email);
+  }
   for (const name of [contact.name, remarkName, known.name, ...window.map((m) => m.quoted?.name), ...cardNames]) {
     mask.know("姓名", name);
   }

@@ -24,7 +24,8 @@ export function systemPrompt(maxSummaryChars: number, describeShape: boolean, pl
     "对话资料中消息的标注：",
     "- quoting：该消息引用（回复）的旧消息，常常是销售人员自己说过的话，只作上下文；其中的姓名、公司、电话、地址都不属于客户本人。",
     "- type 为 greeting：客户加好友时的验证附言，是客户本人的话。",
-    "- type 为 card：转发的名片，是另一个人的联系方式，不是客户本人的资料。",
+    "- type 为 card：转发的名片（或别人的名片照片），是另一个人的联系方式，不是客户本人的资料。",
+    "- type 为 card-photo：客户发来的本人名片照片上读出的姓名、公司、手机、邮箱，是客户本人提供的资料。",
     "- type 为 media：图片、语音等，只有占位符。",
     ...(placeholders
       ? [
