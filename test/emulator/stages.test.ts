@@ -2,7 +2,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { emulatorOptionsFromFlags } from "../../plugins/zhibang-erp/cli/emulator-command.ts";
 import { type RunningEmulator, startEmulator } from "../../plugins/zhibang-erp/emulator/index.ts";
+import { UsageError } from "../../src/cli/exit.ts";
 import { wxerp } from "../bad-input/support/cli.ts";
 import { CHILD_PROCESS_TIMEOUT_MS } from "../support/timeouts.ts";
 import { createCustomer, listCustomers, login, rowsById } from "./helpers.ts";
@@ -90,6 +92,19 @@ describe("POST /__emulator/stage", () => {
     await first.close();
     const second = await emulator({ stateFile });
     expect(await stageOf(second, "KH0001")).toBe("已成交");
+  });
+});
+
+describe("wxerp erp emulator --stages", () => {
+  it("reads khid=stage pairs, and a malformed pair is a usage error naming the flag", () => {
+    expect(emulatorOptionsFromFlags({ stages: "WX000001=重点客户, WX000002=150" }).stages).toEqual({
+      WX000001: "重点客户",
+      WX000002: "150",
+    });
+    expect(() => emulatorOptionsFromFlags({ stages: "WX000001" })).toThrow(UsageError);
+    expect(() => emulatorOptionsFromFlags({ stages: "WX000001" })).toThrow(
+      '--stages: "WX000001" is not khid=stage (e.g. WX000001=重点客户)',
+    );
   });
 });
 
