@@ -51,6 +51,16 @@ export function buildProgram(): Command {
     });
 
   program
+    .command("migrate")
+    .description("copy a lowdb data directory into PostgreSQL (WXERP_DATABASE_URL); running it again copies nothing twice")
+    .requiredOption("--from <dir>", "the data directory to copy (stop the bot on it first)")
+    .option("--json", "print the counts as JSON")
+    .action(async (_opts, cmd: Command) => {
+      const { runMigrate } = await import("./commands/migrate-command.ts");
+      await runMigrate({ ...globals(cmd), from: String(cmd.opts().from), json: Boolean(cmd.opts().json) });
+    });
+
+  program
     .command("report")
     .description("reports on what wxerp did")
     .command("calibration")

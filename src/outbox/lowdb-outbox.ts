@@ -121,6 +121,12 @@ export class LowdbOutbox implements Outbox {
     return job && structuredClone(job);
   }
 
+  /** Every job kept, in creation order (`wxerp migrate` copies them so, keeping each key's order). */
+  async allInCreationOrder(): Promise<OutboxJob[]> {
+    this.#assertOpen();
+    return structuredClone([...this.#jobs.values()]);
+  }
+
   async list(filter: ListFilter = {}): Promise<OutboxJob[]> {
     this.#assertOpen();
     const states = filter.states && new Set(filter.states);

@@ -50,6 +50,16 @@ export interface StoreStats {
   fileWrites: number;
 }
 
+export interface StoreExport {
+  contacts: Contact[];
+  threads: Thread[];
+  /** Oldest first. */
+  seenIds: string[];
+  values: Record<string, unknown>;
+  /** Numbers below it were handed out or burnt. */
+  nextLocalNo: number;
+}
+
 const META_KEY = "meta";
 const SEEN_KEY_PREFIX = "seen/";
 
@@ -285,6 +295,18 @@ export class LowdbThreadStore implements ThreadStore {
         await this.#lock?.release();
       }
     }
+  }
+
+  /** Everything the store holds, for `wxerp migrate` (which copies it to PostgreSQL). */
+  exportRecords(): StoreExport {
+    this.#assertOpen();
+    return {
+      contacts: [...this.#contacts.values()],
+      threads: [...this.#threads.values()],
+      seenIds: this.#seen.ids(),
+      values: structuredClone(this.#meta.data.values),
+      nextLocalNo: this.#meta.data.nextLocalNo,
+    };
   }
 
   stats(): StoreStats {

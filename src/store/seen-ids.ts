@@ -53,6 +53,14 @@ export class SeenIds {
     return this.#known.has(id);
   }
 
+  /** Every remembered id, oldest first (segments in the order they were filled). */
+  ids(): string[] {
+    return [...this.#segments]
+      .map((segment) => segment.data)
+      .sort((a, b) => a.seq - b.seq)
+      .flatMap((data) => data.ids);
+  }
+
   /** true the first time `id` is seen (then remembered); false for a repeat. */
   mark(id: string): boolean {
     if (this.#known.has(id)) return false;

@@ -144,6 +144,45 @@ export class PostgresOutbox implements Outbox {
     return (await this.#mustGet(id)) as OutboxJob<P>;
   }
 
+  /**
+   * `wxerp migrate`: takes a job from the embedded outbox as it is (id, attempts, checkpoint,
+   * outcome), unless a job with its id is here already (so a second run imports nothing
+   * twice). Call in creation order: an unfinished job queues behind its key's earlier ones,
+   * and one left running by a stopped process is pending again, resuming from its checkpoint.
+   */
+  async importJob(job: OutboxJob): Promise<boolean> {
+    this.#assertWritable();
+    return this.#inKeyTransaction(job.key, async (client) => {
+      const open = job.state === "pending" || job.state === "running";
+      const { rowCount } = await client.query(
+        `INSERT INTO outbox_jobs (id, kind, key, payload, actor, dedupe_key, state, attempts, max_attempts, run_at,
+           checkpoint, result, last_error, created_at, updated_at, finished_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+         ON CONFLICT (id) DO NOTHING`,
+        [
+          job.id,
+          job.kind,
+          job.key,
+          JSON.stringify(job.payload),
+          job.actor ?? null,
+          job.dedupeKey ?? null,
+          open ? "open" : job.state,
+          job.attempts,
+          job.maxAttempts,
+          job.nextRunAt,
+          JSON.stringify(job.checkpoint ?? {}),
+          job.result === undefined ? null : JSON.stringify(job.result),
+          job.lastError ?? null,
+          job.createdAt,
+          job.updatedAt,
+          job.finishedAt ?? null,
+        ],
+      );
+      if (rowCount === 1 && open) await this.#releaseNext(client, job.key);
+      return rowCount === 1;
+    });
+  }
+
   async get(id: string): Promise<OutboxJob | undefined> {
     this.#assertOpen();
     if (this.#empty) return undefined;
