@@ -142,6 +142,20 @@ describe("scorer.maskPersonalData", () => {
     expect(result.customer.name).toBe("张伟"); // the model named nobody: the local extraction
   });
 
+  it("masks the fields of a business card read from a photo, English names included", async () => {
+    const input = conversation([
+      ["customer", "我们要采购20台，这是我的名片"],
+      [
+        "customer",
+        "[名片照片] 姓名：Zhang Wei；公司：SUZHOU YUANHANG CO., LTD.；手机：13816620931；邮箱：zhangwei@yuanhang-jm.com",
+      ],
+    ]);
+    input.messages[1]!.kind = "card-photo";
+    const { sent, transcript } = await scoreMasked({ maskPersonalData: { companies: true } }, input);
+    for (const value of ["Zhang Wei", "SUZHOU YUANHANG", "13816620931", "zhangwei@"]) expect(sent, value).not.toContain(value);
+    expect(transcript.messages[1]!.text).toMatch(/^\[名片照片\] 姓名：⟨姓名\d⟩；公司：⟨公司1⟩；手机：⟨手机1⟩；邮箱：⟨邮箱1⟩$/);
+  });
+
   it("drops a field the model filled with a placeholder it was never sent", async () => {
     fake = await startFakeOpenAI({
       respond: () => ({
