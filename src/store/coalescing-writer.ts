@@ -23,6 +23,8 @@ export interface CoalescingWriterOptions {
 
 export class CoalescingWriter {
   readonly #dirty = new Map<string, WriteFn>();
+  /** The files each running flush() waits for (undefined: all of them). */
+  readonly #waiting = new Set<{ keys: readonly string[] | undefined }>();
   readonly #options: CoalescingWriterOptions;
   #timer: NodeJS.Timeout | undefined;
   #cycle: Promise<void> | undefined;
@@ -50,22 +52,40 @@ export class CoalescingWriter {
   /**
    * Resolves once the given files (all files when omitted) are written with every change
    * made before the call. Rejects if a write fails; the file then stays dirty.
+   *
+   * Group commit: callers that wait while a cycle runs are served by one cycle after it,
+   * which writes the files of every waiting caller (eight jobs flushing their threads at
+   * once cost one or two cycles, not eight one after the other).
    */
   async flush(keys?: readonly string[]): Promise<void> {
     this.#cancelTimer();
+    const waiter = { keys };
+    this.#waiting.add(waiter);
     try {
       for (;;) {
         if (this.#cycle) {
           await this.#cycle.catch(() => undefined);
           continue;
         }
-        const due = [...this.#dirty.keys()].filter((key) => keys === undefined || keys.includes(key));
-        if (due.length === 0) return;
-        await this.#run(due);
+        if (this.#dueFor(keys).length === 0) return;
+        // Its own files are among these; a failed one stays dirty, so its caller writes it
+        // again in a cycle of its own and hears the error from there.
+        await this.#run(this.#dueForWaiting());
       }
     } finally {
+      this.#waiting.delete(waiter);
       this.#schedule();
     }
+  }
+
+  #dueFor(keys: readonly string[] | undefined): string[] {
+    return [...this.#dirty.keys()].filter((key) => keys === undefined || keys.includes(key));
+  }
+
+  #dueForWaiting(): string[] {
+    const waiting = [...this.#waiting];
+    if (waiting.some((w) => w.keys === undefined)) return [...this.#dirty.keys()];
+    return [...this.#dirty.keys()].filter((key) => waiting.some((w) => w.keys!.includes(key)));
   }
 
   /** Writes everything pending and refuses later background cycles. */

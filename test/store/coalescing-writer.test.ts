@@ -57,6 +57,35 @@ describe("CoalescingWriter", () => {
     expect(file.written).toEqual([7]);
   });
 
+  it("callers that flush while a cycle runs share the next cycle (group commit), each resolving once its file is written", async () => {
+    const writer = new CoalescingWriter({ delayMs: 10_000, onError: () => undefined });
+    let active = 0;
+    let maxActive = 0;
+    const written: string[] = [];
+    const slowWrite = (name: string) => async () => {
+      active++;
+      maxActive = Math.max(maxActive, active);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      active--;
+      written.push(name);
+    };
+    writer.markDirty("a", slowWrite("a"));
+    const first = writer.flush(["a"]);
+    await new Promise((resolve) => setTimeout(resolve, 5)); // a's cycle is writing
+    const waiting = ["b", "c", "d"].map((name) => {
+      writer.markDirty(name, slowWrite(name));
+      return writer.flush([name]).then(() => expect(written).toContain(name));
+    });
+    writer.markDirty("e", slowWrite("e")); // nobody waits for e: it stays for the background cycle
+    await Promise.all([first, ...waiting]);
+    // b, c and d went to disk side by side in one cycle, not in three cycles one after the other.
+    expect(maxActive).toBe(3);
+    expect(written.slice(0, 1)).toEqual(["a"]);
+    expect([...written.slice(1)].sort()).toEqual(["b", "c", "d"]);
+    expect(writer.pending).toBe(1);
+    await writer.close();
+  });
+
   it("flushes only the files asked for", async () => {
     const writer = new CoalescingWriter({ delayMs: 10_000, onError: () => undefined });
     const a = fakeFile();
