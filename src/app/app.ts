@@ -2,15 +2,12 @@ import { collectDefaultMetrics, Registry } from "prom-client";
 import { type ConnectErpOptions, connectErp, type ErpConnection } from "../../plugins/zhibang-erp/connect.ts";
 import { erpCallRecorder } from "../../plugins/zhibang-erp/erp-call-recorder.ts";
 import { type ZhibangErpControl, zhibangErpPlugin } from "../../plugins/zhibang-erp/plugin.ts";
+import { accountsOf, type WechatAccount, wechatIdOf } from "../accounts/accounts.ts";
 import { type AuditLog, auditDir, createAuditLog, createPostgresAuditLog } from "../audit/index.ts";
 import { createWechatyRuntime, type WechatyRuntime } from "../bot/runtime.ts";
 import type { DispatchingRouter } from "../commands/router.ts";
 import type { AppConfig } from "../config/schema.ts";
-import { CustomerScope } from "../intake/customer-scope.ts";
-import { findWechatContacts } from "../intake/find-contacts.ts";
-import { ignoreCommand } from "../intake/ignore-command.ts";
-import { createIntake, type Intake } from "../intake/intake.ts";
-import { OwnMobiles } from "../intake/own-mobiles.ts";
+import type { Intake } from "../intake/intake.ts";
 import type { Logger } from "../logging/logger.ts";
 import { AlertMonitor, alertRules } from "../monitoring/alerts.ts";
 import { Monitoring } from "../monitoring/monitoring.ts";
@@ -23,15 +20,23 @@ import { createScoringScheduler } from "../scoring/scheduler.ts";
 import type { ScoringScheduler } from "../scoring/types.ts";
 import type { Notice, NoticeOptions, NoticeOutcome } from "../sending/notice.ts";
 import type { SendQueue } from "../sending/send-queue.ts";
-import { type SendQueueOverrides, wechatSendQueue } from "../sending/wechat-sends.ts";
+import type { SendQueueOverrides } from "../sending/wechat-sends.ts";
 import type { ThreadStore } from "../store/types.ts";
+import {
+  type AccountWiring,
+  accountLogger,
+  accountsRouter,
+  attachIntake,
+  mirrorCommands,
+  threadAccounts,
+  wireAccount,
+} from "./account-wiring.ts";
 import { type CommandRuns, commandRuns } from "./command-runs.ts";
-import { commandWiring } from "./command-wiring.ts";
 import { HandledTracker } from "./handled-tracker.ts";
 import { meteredScorer } from "./metered-scorer.ts";
 import { monitoringSnapshots } from "./monitoring-file.ts";
 import { openDataDirectory } from "./open-data.ts";
-import { type WechatWatch, watchWechat } from "./wechat-watch.ts";
+import type { WechatWatch } from "./wechat-watch.ts";
 
 /**
  * How the app runs: `live` (wxerp start: timers, backlog rule, the outbox worker), `replay`
@@ -67,11 +72,14 @@ export interface App {
   readonly erp: ErpConnection;
   readonly erpControl: ZhibangErpControl;
   readonly host: CorePluginHost;
+  /** The first account's router (the ERP plugin's commands are registered there and run on every account). */
   readonly router: DispatchingRouter;
+  /** Every WeChat account of the process, the first (default) one first. */
+  readonly accounts: readonly AccountWiring[];
   /** Commands typed and their replies, as they happen (the demo's console, the replay report). */
   readonly commandRuns: CommandRuns;
   readonly scheduler: ScoringScheduler;
-  /** Absent in `sync` mode. */
+  /** The first account's WeChat (see `accounts` for all); absent in `sync` mode. */
   readonly runtime?: WechatyRuntime;
   /** WeChat's health (logged in, connected, heard from) and its alerts; absent in `sync` mode. */
   readonly wechat?: WechatWatch;
@@ -92,11 +100,18 @@ export interface App {
 export async function createApp(config: AppConfig, options: AppOptions): Promise<App> {
   const { logger, mode } = options;
   const clock = options.clock ?? (() => new Date());
+  const accountList = accountsOf(config);
   // First: a wrong puppet setting fails before a store, an outbox or an emulator is opened.
-  const runtime =
+  const runtimes =
     mode === "sync"
-      ? undefined
-      : createWechatyRuntime(config, logger.child({ module: "wechat" }), options.puppet ? { puppet: options.puppet } : {});
+      ? []
+      : accountList.map((account) =>
+          createWechatyRuntime(config, accountLogger(logger, account).child({ module: "wechat" }), {
+            account,
+            // A ready puppet (tests) is the first account's.
+            ...(options.puppet && account.isDefault ? { puppet: options.puppet } : {}),
+          }),
+        );
   const data = await openDataDirectory(config, logger);
   const { store, outbox } = data;
   // On PostgreSQL the audit records and figures are the team's: every process writes there.
@@ -109,53 +124,27 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
   if (mode === "live") collectDefaultMetrics({ register: registry });
   const monitoring = new Monitoring(registry, () => clock().getTime(), await figures.readOwn());
   const erp = await connectErp(config, logger, { ...options.erp, onCall: erpCallRecorder(audit, monitoring) });
-  const wechat = runtime ? watchWechat(runtime, { config, registry, logger: logger.child({ module: "wechat" }) }) : undefined;
-  const sends = runtime
-    ? wechatSendQueue(runtime, config, { logger: logger.child({ module: "sends" }), registry }, options.sending)
-    : undefined;
-  // Late-bound: the host (and its activity feed) is created after the router that replies.
-  let activity: ((text: string) => void) | undefined;
-  const noticeToControl = (notice: Notice): Promise<NoticeOutcome> => {
-    activity?.(notice.text);
-    if (sends) return sends.notify(notice);
-    logger.warn({ text: notice.text }, "control chat message (no WeChat in this mode)");
-    return Promise.resolve("dropped");
-  };
-  // Queued, not awaited: a notice may wait for others to fold into one message.
-  const notifyControl = async (text: string, notice: NoticeOptions = {}) => void noticeToControl({ text, ...notice });
-  const reply = (to: string, text: string): Promise<void> =>
-    sends ? sends.reply(to, text) : Promise.reject(new Error("no WeChat in this mode: reply not sent"));
-  const replyToControl = (text: string): Promise<void> => {
-    activity?.(text);
-    return reply(config.commands.controlChat, text);
-  };
-  const { router, onPickOffer } = commandWiring({
-    config,
-    store,
-    audit,
-    logger,
-    runtime,
-    replies: { toControl: replyToControl, to: reply },
-    notifyControl,
-    clock,
-  });
-  // Whose chats are customers', and the salesperson's own numbers: intake, scoring and commands share them.
-  const scope = new CustomerScope(config.wechat.customers, store, {
-    warn: (text) => {
-      logger.warn({ scope: config.wechat.customers.scope }, text);
-      void notifyControl(text).catch(() => undefined);
-    },
-  });
-  const ownMobiles = new OwnMobiles(store, config.wechat.selfMobiles);
-  router.register(
-    ignoreCommand({
-      scope,
+  // Late-bound: the host (and its activity feed) is created after the routers that reply.
+  let activity: ((account: WechatAccount, text: string) => void) | undefined;
+  // One WeChat account after another: each with its own runtime, sends, control chat and commands.
+  const accounts = accountList.map((account, index) =>
+    wireAccount(account, runtimes[index], {
+      config,
       store,
       audit,
+      logger,
+      registry,
       clock,
-      ...(runtime ? { findContacts: (who: string) => findWechatContacts(runtime.bot, who) } : {}),
+      ...(options.sending ? { sending: options.sending } : {}),
+      echo: (to, text) => activity?.(to, text),
     }),
   );
+  const main = accounts[0]!;
+  const { runtime, wechat, sends, router } = main;
+  const byThread = threadAccounts(store, accounts);
+  const noticeToControl = async (notice: Notice): Promise<NoticeOutcome> => (await byThread(notice.threadId)).notice(notice);
+  // Queued, not awaited: a notice may wait for others to fold into one message.
+  const notifyControl = async (text: string, notice: NoticeOptions = {}) => void noticeToControl({ text, ...notice });
   const scorer = meteredScorer(createScorer(config, logger.child({ module: "scorer" })), monitoring);
   // The scheduler and the host refer to each other (scoreNow / onScored): late binding.
   let scheduler: ScoringScheduler | undefined;
@@ -169,15 +158,15 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
     // Replay: `/erp score` scores at conversation time, not wall-clock time.
     scoreNow: async (id) => scheduler!.scoreNow(id, mode === "live" ? undefined : (await store.getThread(id))?.lastMessageAt),
   });
-  activity = (text) =>
+  activity = (to, text) =>
     host.activityFeed.push({
       at: clock().toISOString(),
       kind: "command",
-      text: `→ ${config.commands.controlChat}: ${text.replace(/\n/g, " ⏎ ")}`,
+      text: `→ ${accounts.length > 1 ? `${to.id}/` : ""}${to.controlChat}: ${text.replace(/\n/g, " ⏎ ")}`,
       source: "commands",
     });
   const commands = commandRuns(
-    router,
+    { dispatch: accountsRouter(accounts) },
     (event) => host.activityFeed.push({ at: clock().toISOString(), ...event }),
     (error) => logger.warn({ err: error }, "a command-run listener failed"),
   );
@@ -188,8 +177,12 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
     logger: logger.child({ module: "scoring" }),
     timers: mode === "live",
     now: clock,
-    ownMobiles: () => ownMobiles.all(),
-    isIgnored: (contactId) => scope.isIgnored(contactId),
+    // A number any salesperson of the process uses is never a customer's.
+    ownMobiles: async () => new Set((await Promise.all(accounts.map((a) => a.ownMobiles.all()))).flatMap((set) => [...set])),
+    isIgnored: async (threadId) => {
+      const wiring = await byThread(threadId);
+      return wiring.scope.isIgnored(wechatIdOf(wiring.account, threadId));
+    },
     onScored: async (event) => {
       host.activityFeed.push({
         at: event.at,
@@ -202,46 +195,29 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
       await host.emitThreadScored(event);
     },
   });
-  const intake = runtime
-    ? createIntake({
-        store,
-        config,
-        logger: logger.child({ module: "intake" }),
-        selfId: () => runtime.selfId(),
-        loginAt: () => runtime.loginAt(),
+  const handled = new HandledTracker();
+  const cardReader = createCardReader(config, logger);
+  for (const wiring of accounts) {
+    attachIntake(
+      wiring,
+      {
         backlogDetection: mode === "live",
-        isOwnEcho: (id, text) => runtime.isOwnEcho(id, text),
         onMessage: async (event) => {
           await host.emitMessage(event);
           scheduler!.noteMessage(event.thread.id, event.message.at);
         },
         onCommand: (candidate) => commands.dispatch(candidate),
-        onPickOffer,
-        scope,
-        ownMobiles,
-        ...optionalCardReader(createCardReader(config, logger)),
-      })
-    : undefined;
-  const handled = new HandledTracker();
-  if (runtime && intake) {
-    runtime.onMessage(async (message) => {
-      try {
-        await intake.handle(message);
-      } finally {
-        handled.markHandled(message.id);
-      }
-    });
-    runtime.onFriendship(async (friendship) => {
-      try {
-        await intake.handleFriendship(friendship);
-      } finally {
-        handled.markHandled(friendship.id);
-      }
-    });
+        ...optionalCardReader(cardReader),
+        handled: (id) => handled.markHandled(id),
+      },
+      logger,
+    );
   }
+  const intake = main.intake;
 
   const erpPlugin = zhibangErpPlugin({ connection: erp, outbox, audit, monitoring, startWorker: mode !== "sync", clock });
   await host.install(erpPlugin.plugin);
+  mirrorCommands(router, accounts);
   const alerts = new AlertMonitor(alertRules(config.alerts), monitoring, noticeToControl, config.locale, () => clock().getTime());
 
   let saveTimer: NodeJS.Timeout | undefined;
@@ -261,6 +237,7 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
     erpControl: erpPlugin.control,
     host,
     router,
+    accounts,
     commandRuns: commands,
     scheduler,
     ...(runtime ? { runtime } : {}),
@@ -271,9 +248,9 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
     whenHandled: (ids, timeoutMs) => handled.whenHandled(ids, timeoutMs),
     async start() {
       if (mode === "live") await resumeUnscored();
-      if (runtime) await runtime.start();
+      for (const wiring of accounts) await wiring.runtime?.start();
       if (mode === "live") {
-        wechat?.start();
+        for (const wiring of accounts) wiring.wechat?.start();
         alerts.start(config.alerts.checkIntervalSeconds * 1000, (error) => logger.warn({ err: error }, "alert check failed"));
         saveTimer = setInterval(() => void figures.writeOwn(monitoring.snapshot()).catch(() => undefined), 30_000);
         saveTimer.unref();
@@ -299,12 +276,12 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
   async function stopAll(): Promise<void> {
     if (saveTimer) clearInterval(saveTimer);
     alerts.stop();
-    wechat?.stop();
+    for (const wiring of accounts) wiring.wechat?.stop();
     const steps: Array<[string, () => Promise<unknown>]> = [
       ["scoring", () => scheduler!.stop()],
       ["plugins", () => host.shutdown()],
-      ["sends", async () => sends?.stop()],
-      ["wechat", async () => runtime?.stop()],
+      ["sends", async () => Promise.all(accounts.map((a) => a.sends?.stop()))],
+      ["wechat", async () => Promise.all(accounts.map((a) => a.runtime?.stop()))],
       ["store", () => store.close()],
       ["outbox", () => outbox.close()],
       ["audit", () => audit.close()],

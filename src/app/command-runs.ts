@@ -33,7 +33,7 @@ export interface CommandRuns {
  * (intake hands over text that starts with the command prefix).
  */
 export function commandRuns(
-  router: DispatchingRouter,
+  router: Pick<DispatchingRouter, "dispatch">,
   activity: (event: Omit<ActivityEvent, "at">) => void,
   onListenerError: (error: unknown) => void,
 ): CommandRuns {

@@ -8,7 +8,7 @@ import { visibilityNotes } from "../commands/visibility-notes.ts";
 import type { AppConfig } from "../config/schema.ts";
 import type { PickOffer } from "../intake/control-pick.ts";
 import type { Logger } from "../logging/logger.ts";
-import type { ThreadStore } from "../store/types.ts";
+import type { Thread, ThreadStore } from "../store/types.ts";
 
 export interface CommandWiringDeps {
   config: AppConfig;
@@ -21,6 +21,8 @@ export interface CommandWiringDeps {
   /** Notes nobody is waiting for: queued, and folded with others that come at the same time. */
   notifyControl(text: string): Promise<void>;
   clock(): Date;
+  /** The customers commands may name (several accounts: the account's own). */
+  findThreads?: (who: string) => Promise<Thread[]>;
 }
 
 /**
@@ -53,6 +55,7 @@ export function commandWiring(deps: CommandWiringDeps): {
     logger,
     replies: deps.replies,
     picks,
+    ...(deps.findThreads ? { findThreads: deps.findThreads } : {}),
     onDenied: async (denied) => {
       audit.write(deniedRecord(denied));
       await notes.onDenied(denied);

@@ -1,4 +1,5 @@
 import { mock, PuppetMock } from "wechaty-puppet-mock";
+import type { WechatAccount } from "../accounts/accounts.ts";
 import type { AppConfig } from "../config/schema.ts";
 import type { Logger } from "../logging/logger.ts";
 import { GatewayPuppet } from "./gateway-puppet.ts";
@@ -27,26 +28,30 @@ export class PuppetConfigError extends Error {
  * ("Cannot use 'in' operator to search for 'port' in undefined"). TLS follows the gateway:
  * WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT=true for a gateway started without TLS.
  */
-export function buildPuppet(config: AppConfig, logger: Logger): BuiltPuppet {
+export function buildPuppet(config: AppConfig, logger: Logger, account?: WechatAccount): BuiltPuppet {
   if (config.wechat.puppet === "mock") {
     const mocker = new mock.Mocker();
     return { puppet: new PuppetMock({ mocker }), kind: "mock", mocker };
   }
-  const { puppetToken: token, puppetEndpoint: endpoint } = config.secrets;
-  if (!token) throw new PuppetConfigError("WECHATY_PUPPET_SERVICE_TOKEN is not set (needed because wechat.puppet is service)");
+  const listed = account && config.wechat.accounts?.find((entry) => entry.id === account.id);
+  const token = listed ? account.token : config.secrets.puppetToken;
+  const endpoint = listed ? account.endpoint : config.secrets.puppetEndpoint;
+  // Which setting to fix: the single-account variable, or the one an account's tokenEnv names.
+  const tokenName = listed ? `${listed.tokenEnv ?? "tokenEnv"} (token of account ${listed.id})` : "WECHATY_PUPPET_SERVICE_TOKEN";
+  if (!token) throw new PuppetConfigError(`${tokenName} is not set (needed because wechat.puppet is service)`);
   if (!/^.+_.+$/.test(token)) {
-    throw new PuppetConfigError(
-      'WECHATY_PUPPET_SERVICE_TOKEN needs a prefix before "_" (e.g. puppet_padlocal_xxx, insecure_xxx)',
-    );
+    throw new PuppetConfigError(`${tokenName} needs a prefix before "_" (e.g. puppet_padlocal_xxx, insecure_xxx)`);
   }
   if (token.startsWith("puppet_workpro_")) {
     throw new PuppetConfigError(
-      "WECHATY_PUPPET_SERVICE_TOKEN is a WorkPro (企业微信) token: wxerp works with personal WeChat only (WorkPro logs in with a verify code this bot cannot enter, has no File Transfer for replies, and names groups differently); use a PadLocal-style token (puppet_padlocal_…)",
+      `${tokenName} is a WorkPro (企业微信) token: wxerp works with personal WeChat only (WorkPro logs in with a verify code this bot cannot enter, has no File Transfer for replies, and names groups differently); use a PadLocal-style token (puppet_padlocal_…)`,
     );
   }
   if (!endpoint) {
     logger.warn(
-      "WECHATY_PUPPET_SERVICE_ENDPOINT is not set: using token discovery, which crashes with current gRPC libraries; set host:port",
+      listed
+        ? `wechat.accounts: account ${listed.id} has no endpoint: using token discovery, which crashes with current gRPC libraries; set host:port`
+        : "WECHATY_PUPPET_SERVICE_ENDPOINT is not set: using token discovery, which crashes with current gRPC libraries; set host:port",
     );
   }
   const puppet = new GatewayPuppet({

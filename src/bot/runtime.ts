@@ -1,5 +1,6 @@
 import { type Friendship, type Message, type Wechaty, WechatyBuilder } from "wechaty";
 import { type mock, PuppetMock } from "wechaty-puppet-mock";
+import type { WechatAccount } from "../accounts/accounts.ts";
 import type { AppConfig } from "../config/schema.ts";
 import type { Logger } from "../logging/logger.ts";
 import { EchoGuard } from "./echo-guard.ts";
@@ -43,6 +44,8 @@ export interface WechatyRuntime {
 export interface RuntimeOptions {
   /** A ready puppet instead of the configured one (tests: a PuppetService on loopback). */
   puppet?: unknown;
+  /** The account whose WeChat this is (its token and endpoint); default: the single-account settings. */
+  account?: WechatAccount;
 }
 
 /** Sending failed: not logged in, or no such contact or room. */
@@ -58,7 +61,7 @@ export class SendError extends Error {
  */
 export function createWechatyRuntime(config: AppConfig, logger: Logger, options: RuntimeOptions = {}): WechatyRuntime {
   bridgeWechatyLog(logger);
-  const built = options.puppet === undefined ? buildPuppet(config, logger) : injected(options.puppet);
+  const built = options.puppet === undefined ? buildPuppet(config, logger, options.account) : injected(options.puppet);
   const bot = WechatyBuilder.build({ puppet: built.puppet as never });
   const echo = new EchoGuard();
   const gateway =

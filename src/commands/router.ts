@@ -1,4 +1,5 @@
 import type { Logger } from "../logging/logger.ts";
+import type { Thread } from "../store/types.ts";
 import { isAuthorisedSender } from "./authorize.ts";
 import type { CustomerPicks } from "./customer-picks.ts";
 import { CommandDefinitionError } from "./errors.ts";
@@ -34,6 +35,8 @@ export interface CommandRouterOptions {
   onCustomerVisible?: (info: CustomerVisibleCommand) => void | Promise<void>;
   /** Customers picked in the control chat (a forwarded 名片 or message) for the next command. */
   picks?: CustomerPicks;
+  /** The customers a command may name (several accounts: those of the account it was typed on). */
+  findThreads?: (who: string) => Promise<Thread[]>;
 }
 
 export interface DispatchingRouter extends CommandRouter {
@@ -185,6 +188,7 @@ class ChatCommandRouter implements DispatchingRouter {
       origin: candidate.origin,
       locale,
       reply,
+      ...(this.#options.findThreads ? { findThreads: this.#options.findThreads } : {}),
       defaultCustomer: () => {
         if (candidate.origin.customerId) return candidate.origin.customerId;
         pick.used = pick.customerId !== undefined;

@@ -1,3 +1,5 @@
+import type { Thread } from "../store/types.ts";
+
 /**
  * Chat commands (docs/architecture.md §3.8): `/erp <name> [args]`, run only for authorised staff,
  * each handler inside an error boundary.
@@ -47,6 +49,11 @@ export interface CommandContext {
    * (a pick serves one command).
    */
   defaultCustomer(): string | undefined;
+  /**
+   * The conversations a `who` names among those this command may see: with several WeChat
+   * accounts, only the account's own it was typed on. Absent: every thread in the store.
+   */
+  findThreads?(who: string): Promise<Thread[]>;
 }
 
 export interface CommandDefinition {
@@ -81,6 +88,8 @@ export interface CommandCandidate {
   backlog: boolean;
   /** Takes the command message back from the chat, where the puppet can (true when it did). */
   recall?: () => Promise<boolean>;
+  /** The id of the WeChat account it was typed on (several accounts); absent: the first. */
+  account?: string;
 }
 
 /** How the router talks back: the control chat, or a given conversation (a room or a staff 1:1). */

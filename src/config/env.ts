@@ -27,7 +27,7 @@ export function readSecrets(env: NodeJS.ProcessEnv): Secrets {
     return value === undefined || value.trim() === "" ? undefined : value.trim();
   };
   const secrets: Secrets = {};
-  const set = <K extends keyof Secrets>(key: K, value: string | undefined) => {
+  const set = (key: Exclude<keyof Secrets, "accountTokens">, value: string | undefined) => {
     if (value !== undefined) secrets[key] = value;
   };
   set("erpUsername", pick("WXERP_ERP_USERNAME"));

@@ -57,6 +57,9 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
     throw new ConfigError(`invalid configuration:\n  - ${problems.join("\n  - ")}`, problems);
   }
   const config: AppConfig = { ...parsed.data, secrets: readSecrets(env), configFiles: files };
+  checkAccounts(config);
+  const tokens = readAccountTokens(config, env);
+  if (tokens) config.secrets.accountTokens = tokens;
   checkRequiredSecrets(config, new Set(options.uses ?? ALL_SERVICES));
   return config;
 }
@@ -121,6 +124,41 @@ function unknownKey(parent: ReadonlyArray<PropertyKey>, key: string): string {
     : `unknown key ${dotted(key)}: did you mean ${dotted(meant)}?`;
 }
 
+/** Keys that only make sense together. */
+function checkAccounts(config: AppConfig): void {
+  if (config.assignment.mode === "owner" && !config.wechat.accounts) {
+    throw new ConfigError(
+      "assignment.mode: owner needs wechat.accounts (each with erpUser, the salesperson's ERP user id): the customer goes to the ERP user of the account that chats with them",
+    );
+  }
+}
+
+/** Each account's token from the variable its tokenEnv names (the variable's presence is checked with the other secrets). */
+function readAccountTokens(config: AppConfig, env: NodeJS.ProcessEnv): Record<string, string> | undefined {
+  const accounts = config.wechat.accounts;
+  if (!accounts) return undefined;
+  const tokens: Record<string, string> = {};
+  for (const account of accounts) {
+    const value = account.tokenEnv ? env[account.tokenEnv]?.trim() : undefined;
+    if (value) tokens[account.id] = value;
+  }
+  return tokens;
+}
+
+/** With wechat.accounts on the service puppet, every account names its token's variable, and the variable is set. */
+function accountTokenProblems(config: AppConfig): string[] {
+  const accounts = config.wechat.accounts;
+  if (!accounts || config.wechat.puppet !== "service") return [];
+  return accounts.flatMap((account, index) => {
+    const key = `wechat.accounts.${index}.tokenEnv`;
+    if (!account.tokenEnv)
+      return [`${key}: account ${account.id} needs tokenEnv, the name of the variable holding its gateway token`];
+    if (!config.secrets.accountTokens?.[account.id])
+      return [`${account.tokenEnv} is not set (${key} of account ${account.id}: its puppet-service gateway token)`];
+    return [];
+  });
+}
+
 function checkRequiredSecrets(config: AppConfig, uses: ReadonlySet<ExternalService>): void {
   const problems: string[] = [];
   const { secrets } = config;
@@ -134,9 +172,10 @@ function checkRequiredSecrets(config: AppConfig, uses: ReadonlySet<ExternalServi
   if (uses.has("llm") && config.scorer.vision.enabled && !secrets.visionApiKey && !secrets.openaiApiKey) {
     problems.push("OPENAI_API_KEY (or WXERP_VISION_API_KEY) is not set (needed because scorer.vision.enabled is true)");
   }
-  if (uses.has("wechat") && config.wechat.puppet === "service" && !secrets.puppetToken) {
+  if (uses.has("wechat") && config.wechat.puppet === "service" && !config.wechat.accounts && !secrets.puppetToken) {
     problems.push("WECHATY_PUPPET_SERVICE_TOKEN is not set (needed because wechat.puppet is service)");
   }
+  if (uses.has("wechat")) problems.push(...accountTokenProblems(config));
   if (secrets.alertWebhookUrl && !/^https?:\/\/[^\s/]+/.test(secrets.alertWebhookUrl)) {
     problems.push("WXERP_ALERT_WEBHOOK_URL is not an http(s) URL (a WeCom, DingTalk or Feishu group robot's webhook)");
   }

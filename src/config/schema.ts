@@ -17,13 +17,32 @@ const userId = z.preprocess(
 export const tierSchema = z
   .strictObject({
     minScore: z.number().int().min(0).max(100),
+    /** Who gets the tier's customers in turn (assignment.mode tiers); with mode owner they may be left out. */
     users: z.array(userId).min(1).optional(),
     public: z.literal(true).optional(),
     name: z.string().optional(),
   })
-  .refine((t) => (t.users !== undefined) !== (t.public === true), {
-    message: "a tier has either users: [ids] or public: true",
+  .refine((t) => !(t.users !== undefined && t.public === true), {
+    message: "a tier has either users: [ids] or public: true, not both",
   });
+
+/** An environment variable's name: where an account's secret is read from (never the secret itself). */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * One salesperson's WeChat account in a team process: its own puppet-service connection,
+ * control chat and ERP user. The gateway token stays in the environment, under `tokenEnv`.
+ */
+export const accountSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, "lower-case letters, digits, - or _ (up to 32), e.g. wang or sales-02"),
+  erpUser: userId,
+  tokenEnv: z.string().regex(ENV_NAME, "the NAME of an environment variable holding the token, e.g. WXERP_TOKEN_WANG").optional(),
+  endpoint: z
+    .string()
+    .regex(/^[^\s:/]+:\d{1,5}$/, "the gateway's host:port, e.g. 10.0.0.5:8788")
+    .optional(),
+  controlChat: z.string().min(1).optional(),
+});
 
 const mobile = z
   .string()
@@ -106,6 +125,22 @@ export const configSchema = z.strictObject({
       customers: customersSchema.prefault({}),
       /** The salesperson's own mobile numbers: never taken as a customer's mobile. */
       selfMobiles: z.array(mobile).default([]),
+      /**
+       * Several salespeople's accounts in one process (docs/architecture.md, accounts). Absent: one
+       * account, configured by the keys above and the WECHATY_PUPPET_SERVICE_* variables.
+       */
+      accounts: z
+        .array(accountSchema)
+        .min(1)
+        .optional()
+        .superRefine((accounts, ctx) => {
+          const seen = new Set<string>();
+          accounts?.forEach((account, index) => {
+            if (seen.has(account.id))
+              ctx.addIssue({ code: "custom", path: [index, "id"], message: `account id ${account.id} is listed twice` });
+            seen.add(account.id);
+          });
+        }),
     })
     .prefault({}),
   scorer: z
@@ -158,6 +193,11 @@ export const configSchema = z.strictObject({
   admission: z.strictObject({ scoreThreshold: z.number().int().min(0).max(100).default(60) }).prefault({}),
   assignment: z
     .strictObject({
+      /**
+       * `tiers`: each tier's users in turn. `owner`: the ERP user of the account that chats with
+       * the customer (tiers still set 价值评估 and may send low scores to the public pool).
+       */
+      mode: z.enum(["tiers", "owner"]).default("tiers"),
       tiers: z
         .array(tierSchema)
         .min(1)
@@ -166,6 +206,17 @@ export const configSchema = z.strictObject({
           { minScore: 60, users: ["456"], name: "normal" },
           { minScore: 0, public: true, name: "public" },
         ]),
+    })
+    .superRefine((value, ctx) => {
+      if (value.mode !== "tiers") return;
+      value.tiers.forEach((tier, index) => {
+        if (tier.users === undefined && tier.public !== true)
+          ctx.addIssue({
+            code: "custom",
+            path: ["tiers", index, "users"],
+            message: "with assignment.mode tiers a tier has users: [ids] or public: true",
+          });
+      });
     })
     .prefault({}),
   erp: z
@@ -309,6 +360,8 @@ export interface Secrets {
   alertWebhookUrl?: string;
   /** WXERP_DATABASE_URL: PostgreSQL holds the store, the audit log and the figures; unset = lowdb files. */
   databaseUrl?: string;
+  /** Each account's gateway token, read from the variable its `tokenEnv` names (by account id). */
+  accountTokens?: Record<string, string>;
 }
 
 export type AppConfig = FileConfig & { secrets: Secrets; configFiles: string[] };

@@ -12,6 +12,11 @@ export interface Notice {
   facts?: Readonly<Record<string, string>>;
   /** Asked just before sending: false drops the notice (an alert that has cleared meanwhile). */
   stillRelevant?: () => boolean;
+  /**
+   * The conversation the notice is about (a thread id): with several WeChat accounts it goes
+   * to that conversation's account's control chat. Without one: the first account's.
+   */
+  threadId?: string;
 }
 
 export interface NoticeTopic {
@@ -21,7 +26,7 @@ export interface NoticeTopic {
 }
 
 /** What the plugin host lets a plugin say about a notice besides its text. */
-export type NoticeOptions = Pick<Notice, "topic" | "facts">;
+export type NoticeOptions = Pick<Notice, "topic" | "facts" | "threadId">;
 
 /**
  * How a notice ended: sent (alone or in a digest), withdrawn (no longer relevant when its

@@ -134,9 +134,11 @@ export interface Contact {
 }
 
 export interface Thread {
-  /** Equals the customer's contact id. */
+  /** Equals the customer's contact id (another account than the first: `<account>:<contact id>`). */
   id: string;
   contactId: string;
+  /** The id of the WeChat account this conversation is on; absent: the first (default) account. */
+  account?: string;
   /** Bounded: the newest `wechat.historyPerThread` messages. */
   messages: ThreadMessage[];
   /** All messages ever appended (including those dropped from `messages`). */

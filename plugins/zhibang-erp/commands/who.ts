@@ -28,7 +28,8 @@ export async function resolveWho(
     }
     return { thread, contact: await deps.store.getContact(thread.contactId) };
   }
-  const found = await deps.store.findThreads(who);
+  // Typed on one of several accounts: only that account's customers.
+  const found = await (ctx.findThreads ? ctx.findThreads(who) : deps.store.findThreads(who));
   if (found.length === 0) {
     throw new CommandError(t(l, `找不到客户「${who}」`, `no customer matches "${who}"`), {
       hint: t(l, "用姓名、备注、客户编号（如 WX000001）或手机号查找", "use a name, alias, khid (e.g. WX000001) or mobile"),

@@ -42,6 +42,7 @@ export async function assignStep(deps: SyncDeps, run: SyncJobRun, ord: string, p
 
 async function chooseTarget(deps: SyncDeps, plan: AssignmentTarget): Promise<AssignTarget> {
   if (plan.mode === "public") return { mode: "public" };
+  if (plan.owner !== undefined) return { mode: "users", users: [plan.owner] };
   const users = deps.config.assignment.tiers[plan.tierIndex]?.users ?? [];
   const key = `erp.roundRobin.${plan.tierIndex}`;
   const next = (await deps.store.getValue<number>(key)) ?? 0;
@@ -52,7 +53,7 @@ async function chooseTarget(deps: SyncDeps, plan: AssignmentTarget): Promise<Ass
 /** The customer's current owners when they already satisfy the tier (one of its users, or the public pool). */
 function heldByTier(deps: SyncDeps, plan: AssignmentTarget, owners: string[], isPublic: boolean): AssignTarget | undefined {
   if (plan.mode === "public") return isPublic ? { mode: "public" } : undefined;
-  const users = deps.config.assignment.tiers[plan.tierIndex]?.users ?? [];
+  const users = plan.owner !== undefined ? [plan.owner] : (deps.config.assignment.tiers[plan.tierIndex]?.users ?? []);
   const mine = owners.filter((owner) => users.includes(owner));
   return !isPublic && mine.length > 0 ? { mode: "users", users: mine } : undefined;
 }

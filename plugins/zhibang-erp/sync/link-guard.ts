@@ -43,11 +43,21 @@ export class RecentLinks {
   }
 }
 
-/** Stops when another local conversation already in the ERP has this mobile. */
+/**
+ * Another WeChat account of the process chatting with the same customer is no conflict: it
+ * is the same person talking to a second salesperson, and that conversation becomes
+ * follow-ups on the one customer. Only conversations on the same account are two contacts.
+ */
+function sameAccount(a: Thread, b: Thread): boolean {
+  return (a.account ?? "") === (b.account ?? "");
+}
+
+/** Stops when another local conversation of this account already in the ERP has this mobile. */
 export async function refuseMobileOfAnotherThread(deps: SyncDeps, state: SyncState, mobile: string): Promise<void> {
   const holder =
-    (await deps.store.findThreads(mobile)).find((t) => t.id !== state.thread.id && t.erp !== undefined) ??
-    (await claimedThread(deps, `mobile:${mobile}`, state.thread.id));
+    (await deps.store.findThreads(mobile)).find(
+      (t) => t.id !== state.thread.id && t.erp !== undefined && sameAccount(t, state.thread),
+    ) ?? (await claimedThread(deps, `mobile:${mobile}`, state.thread));
   if (holder) conflict(deps, state, { mobile, holder });
 }
 
@@ -59,8 +69,9 @@ export async function refuseRecordOfAnotherThread(
   mobile: string,
 ): Promise<void> {
   const holder =
-    (await deps.store.listThreads()).find((t) => t.id !== state.thread.id && t.erp?.ord === customer.ord) ??
-    (await claimedThread(deps, `ord:${customer.ord}`, state.thread.id));
+    (await deps.store.listThreads()).find(
+      (t) => t.id !== state.thread.id && t.erp?.ord === customer.ord && sameAccount(t, state.thread),
+    ) ?? (await claimedThread(deps, `ord:${customer.ord}`, state.thread));
   if (holder) conflict(deps, state, { mobile, holder, customer });
 }
 
@@ -69,9 +80,10 @@ export function isOwnRecord(deps: SyncDeps, customer: ErpCustomer): boolean {
   return customer.khid !== undefined && parseKhid(deps.config.erp.khidPrefix, customer.khid) !== undefined;
 }
 
-async function claimedThread(deps: SyncDeps, key: string, contactId: string): Promise<Thread | undefined> {
-  const other = deps.recentLinks.heldByOther(key, contactId);
-  return other === undefined ? undefined : await deps.store.getThread(other);
+async function claimedThread(deps: SyncDeps, key: string, thread: Thread): Promise<Thread | undefined> {
+  const other = deps.recentLinks.heldByOther(key, thread.id);
+  const holder = other === undefined ? undefined : await deps.store.getThread(other);
+  return holder && sameAccount(holder, thread) ? holder : undefined;
 }
 
 function conflict(deps: SyncDeps, state: SyncState, found: { mobile: string; holder: Thread; customer?: ErpCustomer }): never {

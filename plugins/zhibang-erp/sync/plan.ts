@@ -1,3 +1,4 @@
+import { accountOfThread } from "../../../src/accounts/accounts.ts";
 import type { AppConfig } from "../../../src/config/schema.ts";
 import type { AdmissionResult, Contact, Thread } from "../../../src/store/types.ts";
 import type { CustomerIdentity } from "../admission/customer-identity.ts";
@@ -10,8 +11,9 @@ import type { CustomerDraft } from "./erp-port.ts";
  * including the dedupe lookups that can turn a "create" into a link.
  */
 
+/** `owner`: with assignment.mode owner, the ERP user of the account the conversation is on. */
 export type AssignmentTarget =
-  | { mode: "users"; tierIndex: number; tierName?: string }
+  | { mode: "users"; tierIndex: number; tierName?: string; owner?: string }
   | { mode: "public"; tierIndex: number; tierName?: string };
 
 export type { CustomerDraft } from "./erp-port.ts";
@@ -49,7 +51,7 @@ export function planSync(input: PlanInput): SyncPlan {
     return {
       action: "create",
       draft: draftFor(identity, score, intro, config),
-      assignment: assignmentFor(config, score),
+      assignment: assignmentFor(config, score, thread),
       followup: intro,
     };
   }
@@ -69,7 +71,7 @@ function planUpdate(input: PlanInput, score: number, intro: string): SyncPlan {
   }
 
   const plan: Extract<SyncPlan, { action: "update" }> = { action: "update", changes };
-  const target = assignmentFor(config, score);
+  const target = assignmentFor(config, score, thread);
   // Created by wxerp but never assigned (its job was parked between save and assign): the
   // record still belongs to the API account, so the tier's assignment is owed.
   const neverAssigned = !erp.linked && erp.owners === undefined && erp.public === undefined;
@@ -100,11 +102,18 @@ export function customerContentOf(thread: Thread): number {
   return thread.customerContentCount ?? thread.messageCount;
 }
 
-export function assignmentFor(config: AppConfig, score: number): AssignmentTarget {
+/**
+ * The tier for the score decides public pool or not; who among users follows the mode:
+ * the tier's users in turn, or (mode owner) the salesperson whose WeChat has the conversation.
+ */
+export function assignmentFor(config: AppConfig, score: number, thread: Pick<Thread, "account"> = {}): AssignmentTarget {
   const found = tierForScore(config.assignment.tiers, score);
   // The schema requires at least one tier; a score below every tier goes to the public pool.
   if (!found || found.tier.public) return withName({ mode: "public", tierIndex: found?.index ?? -1 }, found?.tier.name);
-  return withName({ mode: "users", tierIndex: found.index }, found.tier.name);
+  const target: AssignmentTarget = { mode: "users", tierIndex: found.index };
+  const owner = config.assignment.mode === "owner" ? accountOfThread(config, thread).erpUser : undefined;
+  if (owner !== undefined) target.owner = owner;
+  return withName(target, found.tier.name);
 }
 
 function withName<T extends AssignmentTarget>(target: T, name: string | undefined): T {
