@@ -10,13 +10,19 @@ import type { SyncEvents } from "./sync/sync-context.ts";
  * Staff are told, in the control chat, when the sync links a conversation to a record it
  * did not create or refuses a mobile another conversation holds, with what to do next.
  */
-export function linkNotes(host: PluginHost, audit: AuditLog): Pick<SyncEvents, "mobileTaken" | "linkedToForeignRecord"> {
+export function linkNotes(
+  host: PluginHost,
+  audit: AuditLog,
+): Pick<SyncEvents, "mobileTaken" | "linkedToForeignRecord" | "ownedByColleague"> {
   const name = async (thread: Thread) => {
     const contact = await host.store.getContact(thread.contactId);
     return contact?.alias || contact?.name || thread.id;
   };
-  const notify = (text: Promise<string>) =>
-    void text.then(host.notifyControl).catch((error: unknown) => host.logger.warn({ err: error }, "link note not sent"));
+  // To the control chat of the conversation's own account.
+  const notify = (text: Promise<string>, thread: Thread) =>
+    void text
+      .then((line) => host.notifyControl(line, { threadId: thread.id }))
+      .catch((error: unknown) => host.logger.warn({ err: error }, "link note not sent"));
   const l = host.config.locale;
   const prefix = host.config.commands.prefix;
 
@@ -45,6 +51,7 @@ export function linkNotes(host: PluginHost, audit: AuditLog): Pick<SyncEvents, "
               `If it is not ${who}'s number: ${prefix} verify <right mobile> ${who}, then ${prefix} retry; if it is the same person, nothing to do.`,
           );
         })(),
+        thread,
       );
     },
     linkedToForeignRecord(how, thread, customer) {
@@ -69,6 +76,36 @@ export function linkNotes(host: PluginHost, audit: AuditLog): Pick<SyncEvents, "
               `Not the same customer? ${prefix} unlink ${who}`,
           );
         })(),
+        thread,
+      );
+    },
+    ownedByColleague(thread, customer) {
+      audit.write({
+        operation: "decision.owned_by_colleague",
+        actor: "auto",
+        contact: thread.id,
+        outcome: "ok",
+        ord: customer.ord,
+        khid: customer.khid,
+        owners: customer.owners,
+      });
+      host.activity({
+        kind: "linked",
+        contactId: thread.id,
+        text: `owned by ERP user ${customer.owners.join(",")}: not reassigned, follow-ups only`,
+      });
+      notify(
+        (async () => {
+          const who = await name(thread);
+          const owners = customer.owners.join("、");
+          const record = customer.khid || `ord ${customer.ord}`;
+          return t(
+            l,
+            `👥 ${who} 已是 ERP 用户 ${owners} 的客户（${record}），不会转给你；你和 ${who} 的聊天会作为跟进记录写在这位客户上。`,
+            `👥 ${who} is already a customer of ERP user ${owners} (${record}) and stays theirs; your conversation with ${who} is added to that customer as follow-ups.`,
+          );
+        })(),
+        thread,
       );
     },
   };

@@ -116,7 +116,7 @@ export function zhibangErpPlugin(options: ZhibangErpPluginOptions): { plugin: Wx
             reason: message,
             loginRefused: isLoginRefusal(error),
           });
-          await host.notifyControl(notice.text, notice.options);
+          await host.notifyControl(notice.text, { ...notice.options, threadId: job.key });
         },
       });
       const kick = () => worker?.kick();
@@ -258,7 +258,7 @@ function syncEvents(host: PluginHost, options: ZhibangErpPluginOptions): SyncEve
         text: `khid ${khid} is held by another ERP customer (ord ${customer.ord}); using a new number`,
       });
       const notice = khidConflictNotice(host.config.locale, khid, String(customer.ord));
-      void host.notifyControl(notice.text, notice.options);
+      void host.notifyControl(notice.text, { ...notice.options, threadId: thread.id });
     },
     decision(operation, contactId, detail) {
       options.audit.write({ operation, actor: String(detail.actor ?? "auto"), contact: contactId, outcome: "ok", ...detail });

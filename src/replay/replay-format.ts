@@ -3,6 +3,8 @@ import { z } from "zod";
 
 /** One recorded conversation per JSONL line (docs/architecture.md §3.3). */
 export const replayLineSchema = z.strictObject({
+  /** The id of the WeChat account (wechat.accounts) the conversation is on; default: the first. */
+  account: z.string().min(1).optional(),
   contact: z.strictObject({
     id: z
       .string()

@@ -5,6 +5,8 @@ import type { Thread } from "../store/types.ts";
 /** The replay report (docs/architecture.md §3.4). */
 export interface ReplayThreadReport {
   contact: string;
+  /** The WeChat account the conversation is on (another account than the first). */
+  account?: string;
   name?: string;
   score: number | null;
   summary: string;
@@ -77,6 +79,7 @@ export function threadReport(facts: ThreadRunFacts): ReplayThreadReport {
     followups: Math.max(0, (thread.erp?.followups ?? 0) - facts.followupsBefore),
   };
   if (facts.name) report.name = facts.name;
+  if (thread.account) report.account = thread.account;
   if (admission?.overriddenBy) report.admission.overriddenBy = admission.overriddenBy;
   if (thread.erp) {
     report.erp.ord = thread.erp.ord;

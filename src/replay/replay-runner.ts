@@ -22,12 +22,13 @@ export interface ReplayProgress {
  */
 export async function runReplay(app: App, parsed: ParsedReplay, progress?: ReplayProgress): Promise<ReplayReport> {
   const started = Date.now();
-  const mocker = app.runtime?.mocker;
-  if (!mocker || app.mode !== "replay") throw new Error("the replay needs the app in replay mode on the mock puppet");
+  if (!app.runtime?.mocker || app.mode !== "replay")
+    throw new Error("the replay needs the app in replay mode on the mock puppet");
   await app.start();
-  if (!app.runtime!.isLoggedIn()) loginMock(mocker, REPLAY_SELF);
-  await waitUntil(() => app.runtime!.isLoggedIn(), "the mock WeChat login");
-  const selfId = app.runtime!.selfId()!;
+  // Every account plays on its own mock WeChat, logged in as its own salesperson.
+  const players = new Map<string, Player>();
+  for (const wiring of app.accounts) players.set(wiring.account.id, await loginReplayAccount(wiring));
+  const errors = [...parsed.errors];
   const statsBefore = app.erp.client.stats();
   const llmBefore = app.llmCalls();
   const touched = new Map<string, { name: string; followupsBefore: number }>();
@@ -35,26 +36,36 @@ export async function runReplay(app: App, parsed: ParsedReplay, progress?: Repla
   const commandLog = replayCommandLog(app.commandRuns);
   let messages = 0;
 
-  for (const [index, { conversation }] of parsed.conversations.entries()) {
+  for (const [index, { line, conversation }] of parsed.conversations.entries()) {
     progress?.line(index, parsed.conversations.length, conversation);
+    const player =
+      conversation.account === undefined ? players.get(app.accounts[0]!.account.id) : players.get(conversation.account);
+    if (!player) {
+      const known = app.accounts.map((a) => a.account.id).join(", ");
+      errors.push({ line, message: `account: no WeChat account "${conversation.account}" (wechat.accounts has ${known})` });
+      continue;
+    }
+    const { mocker, selfId, wiring } = player;
     const { contact } = conversation;
+    const threadId = wiring.store.key(contact.id);
     ensureMockContact(mocker, {
       id: contact.id,
       name: contact.name,
       ...(contact.alias ? { alias: contact.alias } : {}),
       phone: phoneList(contact.phone),
     });
-    if (!touched.has(contact.id)) {
-      const before = await app.store.getThread(contact.id);
-      touched.set(contact.id, { name: contact.alias ?? contact.name, followupsBefore: before?.erp?.followups ?? 0 });
+    if (!touched.has(threadId)) {
+      const before = await app.store.getThread(threadId);
+      touched.set(threadId, { name: contact.alias ?? contact.name, followupsBefore: before?.erp?.followups ?? 0 });
     }
     let lastAt: number | undefined;
     for (const message of conversation.messages) {
       const at = Date.parse(message.at);
-      if (lastAt !== undefined && at - lastAt > app.config.scorer.idleSeconds * 1000) await scoreAndSync(app, contact.id);
-      const id = replayMessageId(contact.id, message.from, message.at, message.text);
+      if (lastAt !== undefined && at - lastAt > app.config.scorer.idleSeconds * 1000) await scoreAndSync(app, threadId);
+      // The first account's ids are those of a single-account replay: a file replayed again is still a no-op.
+      const id = replayMessageId(threadId, message.from, message.at, message.text);
       const fromCustomer = message.from === "customer";
-      commandLog.delivering(id, { contact: contact.id, name: contact.alias ?? contact.name, at: message.at });
+      commandLog.delivering(id, { contact: threadId, name: contact.alias ?? contact.name, at: message.at });
       deliver(mocker, {
         id,
         talkerId: fromCustomer ? contact.id : selfId,
@@ -66,7 +77,7 @@ export async function runReplay(app: App, parsed: ParsedReplay, progress?: Repla
       messages++;
       lastAt = at;
     }
-    await scoreAndSync(app, contact.id);
+    await scoreAndSync(app, threadId);
   }
   await settleOutbox(app);
   const commands = commandLog.finish();
@@ -86,7 +97,7 @@ export async function runReplay(app: App, parsed: ParsedReplay, progress?: Repla
     threads,
     commands,
     totals: totals(threads, stats.calls - statsBefore.calls, app.llmCalls() - llmBefore),
-    errors: parsed.errors,
+    errors,
     stats: {
       lines: parsed.conversations.length + parsed.errors.length,
       messages,
@@ -95,6 +106,25 @@ export async function runReplay(app: App, parsed: ParsedReplay, progress?: Repla
       durationMs: Date.now() - started,
     },
   };
+}
+
+interface Player {
+  wiring: App["accounts"][number];
+  mocker: NonNullable<NonNullable<App["runtime"]>["mocker"]>;
+  selfId: string;
+}
+
+/** Logs an account's mock WeChat in as the replay's salesperson (the first account as REPLAY_SELF, as always). */
+async function loginReplayAccount(wiring: App["accounts"][number]): Promise<Player> {
+  const runtime = wiring.runtime;
+  const mocker = runtime?.mocker;
+  if (!runtime || !mocker) throw new Error(`the replay needs account ${wiring.account.id} on the mock puppet`);
+  const self = wiring.account.isDefault
+    ? REPLAY_SELF
+    : { id: `${REPLAY_SELF.id}_${wiring.account.id}`, name: `${REPLAY_SELF.name} ${wiring.account.id}` };
+  if (!runtime.isLoggedIn()) loginMock(mocker, self);
+  await waitUntil(() => runtime.isLoggedIn(), `the mock WeChat login of account ${wiring.account.id}`);
+  return { wiring, mocker, selfId: runtime.selfId()! };
 }
 
 /** Scores the thread at its conversation time if it has new messages, then lets the ERP work finish. */

@@ -44,6 +44,11 @@ export interface SyncEvents {
   mobileTaken(thread: Thread, mobile: string, holder: Thread): void;
   /** Linked to a record people keyed in (not one wxerp created): staff may undo it with `/erp unlink`. */
   linkedToForeignRecord(how: "mobile" | "company", thread: Thread, customer: ErpCustomer): void;
+  /**
+   * The conversation's account (a salesperson of a team) found its customer owned by another
+   * salesperson: it is not taken away; this conversation's follow-ups go to that customer.
+   */
+  ownedByColleague(thread: Thread, customer: { ord: string; khid: string; owners: string[] }): void;
   decision(operation: string, contactId: string, detail: Record<string, unknown>): void;
   activity(kind: string, contactId: string, text: string, data?: Record<string, unknown>): void;
 }

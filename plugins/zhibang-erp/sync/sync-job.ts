@@ -1,3 +1,4 @@
+import { accountOfThread } from "../../../src/accounts/accounts.ts";
 import type { ErpLink, Thread } from "../../../src/store/types.ts";
 import { checkAdmission } from "../admission/admission.ts";
 import { identityOf } from "../admission/customer-identity.ts";
@@ -54,9 +55,13 @@ export async function runSyncJob(deps: SyncDeps, run: SyncJobRun, payload: SyncJ
   }
 
   if (plan.action === "create") {
+    const linkedBefore = run.checkpoint.link !== undefined;
     const link = await createOrLink(deps, run, { thread, contact }, identity, plan.draft);
     await writeLink(deps, run, thread, link, admission, plan.draft, run.now);
-    if (!link.createdNew) return syncLinked(deps, run, payload, admission);
+    if (!link.createdNew) {
+      if (!linkedBefore) tellIfColleagueOwns(deps, thread, link);
+      return syncLinked(deps, run, payload, admission);
+    }
     await assignStep(deps, run, link.ord, plan.assignment);
     const target = run.checkpoint.assignTarget;
     await record(deps, thread.id, (t) => {
@@ -182,6 +187,14 @@ async function writeLink(
   // The link must survive a crash right after this point (the next steps trust it): this
   // thread's files, not every file the store has pending.
   await deps.store.flushThread(thread.id);
+}
+
+/** A customer found in the ERP that another salesperson owns stays theirs; this account's salesperson is told. */
+function tellIfColleagueOwns(deps: SyncDeps, thread: Thread, link: NonNullable<SyncJobRun["checkpoint"]["link"]>): void {
+  const me = accountOfThread(deps.config, thread).erpUser;
+  const owners = link.owners ?? [];
+  if (me === undefined || link.public === true || owners.length === 0 || owners.includes(me)) return;
+  deps.events.ownedByColleague(thread, { ord: link.ord, khid: link.khid, owners });
 }
 
 async function record(deps: SyncDeps, threadId: string, change: (t: Thread) => void): Promise<void> {

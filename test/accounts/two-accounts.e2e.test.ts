@@ -1,0 +1,119 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { App } from "../../src/app/app.ts";
+import { ensureMockContact, FILE_HELPER_ID, loginMock } from "../../src/bot/mock-contacts.ts";
+import { conversation, HOT, HOT_MOBILE, WARM } from "../erp-plugin/conversations.ts";
+import { type AppFixture, MockChat, startAppFixture, waitFor } from "../support/app-fixture.ts";
+
+/**
+ * Two salespeople's WeChat accounts in one process, on one ERP (the emulator over HTTP):
+ * each account's mock WeChat carries its own conversations, commands and notes, and with
+ * assignment.mode owner a customer belongs to the salesperson who chats with them first.
+ */
+const TEAM = {
+  wechat: {
+    accounts: [
+      { id: "wang", erpUser: "123" },
+      { id: "li", erpUser: "456" },
+    ],
+  },
+  assignment: { mode: "owner" },
+};
+
+/**
+ * Logs an account's mock WeChat in as its salesperson; returns what the bot sends through it
+ * (its own control chat) from now on, and a way to type there.
+ */
+async function accountChat(app: App, id: string) {
+  const runtime = app.accounts.find((a) => a.account.id === id)!.runtime!;
+  const mocker = runtime.mocker!;
+  const self = loginMock(mocker, { id: `wxid_sales_${id}`, name: `销售 ${id}` });
+  await waitFor(() => runtime.isLoggedIn(), `account ${id} logged in`);
+  const chat = new MockChat(app, self);
+  const fileHelper = ensureMockContact(mocker, { id: FILE_HELPER_ID, name: "文件传输助手" });
+  return {
+    control: () => chat.sent.filter((m) => m.to === FILE_HELPER_ID).map((m) => m.text),
+    async command(text: string): Promise<string[]> {
+      const before = chat.sent.length;
+      await chat.say(self, fileHelper, text);
+      return chat.sent.slice(before).map((m) => `${m.to}: ${m.text}`);
+    },
+  };
+}
+
+describe("two WeChat accounts in one process", () => {
+  let fx: AppFixture;
+  afterEach(() => fx?.stop());
+
+  it("one customer chatting with both: one ERP customer owned by the first salesperson, follow-ups from both, a note to the second", async () => {
+    fx = await startAppFixture({ config: TEAM });
+    // 张三 writes to 王 first, then (the same WeChat contact, the same mobile) to 李 in the afternoon.
+    const toLi = {
+      ...conversation(
+        HOT.contact,
+        [
+          ["customer", "李经理你好，我是苏州远航科技的张三，王经理给过报价了，我想再问问售后", 0],
+          ["customer", "我的电话 13800138000，售后服务怎么收费？我们下周签合同", 1],
+        ],
+        "2026-11-02T15:00:00+08:00",
+      ),
+      account: "li",
+    };
+    const li = await accountChat(fx.app, "li");
+    const report = await fx.replay([HOT, WARM, toLi]);
+    expect(report.errors).toEqual([]);
+
+    const customers = fx.snapshot().customers.filter((c) => c.mobile === HOT_MOBILE);
+    expect(customers).toHaveLength(1);
+    const [customer] = customers;
+    // Owner mode: the ERP user of the account that chatted first, never taken away by the second.
+    expect(customer!.owners).toEqual(["123"]);
+    expect(fx.snapshot().assignments.filter((a) => a.ord === customer!.ord)).toHaveLength(1);
+    const followups = fx.snapshot().followups.filter((f) => f.ord === customer!.ord);
+    expect(followups).toHaveLength(2);
+    // Each conversation's follow-up carries its own reference (customer#n/conversation tag).
+    const tags = followups.map((f) => /\[wxerp [^\]]+\/([0-9a-f]{6})\]/.exec(f.intro)?.[1]);
+    expect(new Set(tags).size).toBe(2);
+
+    // Two threads: the same WeChat contact on two accounts.
+    const wangThread = await fx.thread(HOT.contact.id);
+    const liThread = await fx.thread(`li:${HOT.contact.id}`);
+    expect(wangThread?.erp?.ord).toBe(customer!.ord);
+    expect(liThread).toMatchObject({ account: "li", erp: { ord: customer!.ord, linked: "mobile", followups: 1 } });
+    expect(report.threads.find((t) => t.account === "li")?.erp.status).toBe("updated");
+
+    // The note goes to 李's control chat, not 王's.
+    const note = await waitFor(() => li.control().find((t) => t.startsWith("👥")), "the note in li's control chat");
+    expect(note).toBe(
+      `👥 张三-远航科技 已是 ERP 用户 123 的客户（${customer!.khid}），不会转给你；你和 张三-远航科技 的聊天会作为跟进记录写在这位客户上。`,
+    );
+    expect(fx.controlReplies().filter((t) => t.startsWith("👥"))).toEqual([]);
+  });
+
+  it("a command answers in the control chat it was typed in and sees that account's customers only", async () => {
+    fx = await startAppFixture({ config: TEAM });
+    const li = await accountChat(fx.app, "li");
+    await fx.replay([HOT, { ...WARM, account: "li" }]);
+
+    // 李四 chats with 李 only: 王's control chat does not find him, 李's does.
+    const onWang = await fx.command("/erp status 李四-恒信贸易");
+    expect(onWang.map((m) => m.to)).toEqual([FILE_HELPER_ID]);
+    expect(onWang[0]!.text).toContain("找不到客户");
+    const onLi = await li.command("/erp status 李四-恒信贸易");
+    expect(onLi).toHaveLength(1);
+    expect(onLi[0]).toContain("李四-恒信贸易");
+    expect(onLi[0]).not.toContain("找不到客户");
+    // And 张三 (王's) is unknown to 李.
+    const zhangOnLi = await li.command("/erp status 张三-远航科技");
+    expect(zhangOnLi[0]).toContain("找不到客户");
+    // 李四's customer went to 李's ERP user (owner mode).
+    const liOrd = (await fx.thread(`li:${WARM.contact.id}`))?.erp?.ord;
+    expect(fx.snapshot().customers.find((c) => c.ord === liOrd)?.owners).toEqual(["456"]);
+  });
+
+  it("a replay line naming an account that is not configured is reported with its line, the rest still runs", async () => {
+    fx = await startAppFixture({ config: TEAM });
+    const report = await fx.replay([{ ...WARM, account: "zhao" }, HOT]);
+    expect(report.errors).toEqual([{ line: 1, message: 'account: no WeChat account "zhao" (wechat.accounts has wang, li)' }]);
+    expect(report.totals.created).toBe(1);
+  });
+});
