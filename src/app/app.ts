@@ -22,6 +22,7 @@ import type { Notice, NoticeOptions, NoticeOutcome } from "../sending/notice.ts"
 import type { SendQueue } from "../sending/send-queue.ts";
 import type { SendQueueOverrides } from "../sending/wechat-sends.ts";
 import type { ThreadStore } from "../store/types.ts";
+import { accountSessions, writeAccountSessions } from "./account-sessions.ts";
 import {
   type AccountWiring,
   accountLogger,
@@ -214,6 +215,14 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
     );
   }
   const intake = main.intake;
+  // Which accounts are logged in, for `wxerp status` (a run without WeChat leaves the file alone).
+  const saveSessions = async (stopped = false) => {
+    if (mode === "sync") return;
+    await writeAccountSessions(config.dataDir, accountSessions(accounts, new Date(), stopped)).catch((error: unknown) =>
+      logger.warn({ err: error }, "could not write the accounts' login state"),
+    );
+  };
+  for (const wiring of accounts) wiring.runtime?.onSession(() => saveSessions());
 
   const erpPlugin = zhibangErpPlugin({ connection: erp, outbox, audit, monitoring, startWorker: mode !== "sync", clock });
   await host.install(erpPlugin.plugin);
@@ -249,6 +258,7 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
     async start() {
       if (mode === "live") await resumeUnscored();
       for (const wiring of accounts) await wiring.runtime?.start();
+      await saveSessions();
       if (mode === "live") {
         for (const wiring of accounts) wiring.wechat?.start();
         alerts.start(config.alerts.checkIntervalSeconds * 1000, (error) => logger.warn({ err: error }, "alert check failed"));
@@ -286,6 +296,7 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
       ["outbox", () => outbox.close()],
       ["audit", () => audit.close()],
       ["figures", () => figures.writeOwn(monitoring.snapshot())],
+      ["sessions", () => saveSessions(true)],
       ["erp", () => erp.close()],
       ["lock", () => data.release()],
     ];

@@ -2,11 +2,13 @@ import { Registry } from "prom-client";
 import { calibrationReport } from "../../plugins/zhibang-erp/calibration/calibration-report.ts";
 import { ErpUserNames } from "../../plugins/zhibang-erp/erp-user-names.ts";
 import { tierForScore } from "../../plugins/zhibang-erp/mapping/erp-mapping.ts";
+import { accountOfThread } from "../accounts/accounts.ts";
 import { qrAsSvg } from "../bot/login-qr.ts";
 import type { DashboardSources, WechatView } from "../dashboard/sources.ts";
 import { mergeSnapshots } from "../monitoring/merge-snapshots.ts";
 import { Monitoring } from "../monitoring/monitoring.ts";
 import type { JobState } from "../outbox/index.ts";
+import type { Thread } from "../store/types.ts";
 import type { App } from "./app.ts";
 
 /** The dashboard's view of a running app. */
@@ -14,14 +16,16 @@ export function dashboardSources(app: App): DashboardSources {
   const { store, outbox, config } = app;
   // Read from the ERP's user list now and then, not per page.
   const userNames = new ErpUserNames(() => app.erp.client.listUsers(), { logger: app.logger });
+  const accountOf = (thread: Thread) => accountOfThread(config, thread).id;
   const withContact = async (threadId: string) => {
     const thread = await store.getThread(threadId);
     return thread ? { thread, contact: await store.getContact(thread.contactId) } : undefined;
   };
   return {
     locale: config.locale,
-    async listThreads(limit) {
-      const threads = await store.listThreads({ limit });
+    async listThreads(limit, filter = {}) {
+      const all = await store.listThreads(filter.account === undefined ? { limit } : {});
+      const threads = filter.account === undefined ? all : all.filter((t) => accountOf(t) === filter.account).slice(0, limit);
       // Newest conversation first: what a sales manager looks for.
       threads.sort((a, b) => (b.lastMessageAt ?? "").localeCompare(a.lastMessageAt ?? ""));
       return Promise.all(threads.map(async (thread) => ({ thread, contact: await store.getContact(thread.contactId) })));
@@ -61,6 +65,19 @@ export function dashboardSources(app: App): DashboardSources {
       );
       return calibrationReport({ threads: withContacts, client: app.erp.client, config, now: new Date(), days });
     },
+    accountOf,
+    ...(app.accounts.length > 1
+      ? {
+          accounts: () =>
+            app.accounts.map(({ account, runtime }) => ({
+              id: account.id,
+              ...(account.erpUser ? { erpUser: account.erpUser } : {}),
+              controlChat: account.controlChat,
+              loggedIn: runtime?.isLoggedIn() ?? false,
+              ...(runtime?.selfId() ? { selfId: runtime.selfId()! } : {}),
+            })),
+        }
+      : {}),
   };
 }
 

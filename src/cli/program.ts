@@ -45,9 +45,11 @@ export function buildProgram(): Command {
     .command("status")
     .description("threads, scores, sync states, outbox and metrics from the data directory")
     .option("--json", "print as JSON")
+    .option("--account <id>", "only the conversations of this WeChat account (an id in wechat.accounts)")
     .action(async (_opts, cmd: Command) => {
       const { runStatus } = await import("./commands/status-command.ts");
-      await runStatus({ ...globals(cmd), json: Boolean(cmd.opts().json) });
+      const account = cmd.opts().account as string | undefined;
+      await runStatus({ ...globals(cmd), json: Boolean(cmd.opts().json), ...(account ? { account } : {}) });
     });
 
   program

@@ -61,7 +61,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
   const secureCookies = options.secureCookies ?? "auto";
   const htmlPage = (body: string) => ({ status: 200, type: "text/html; charset=utf-8", body });
   const routes: Array<[string, RegExp, Handler]> = [
-    ["GET", /^\/$/, async () => htmlPage(await threadsPage(await withTeamFigures(sources)))],
+    ["GET", /^\/$/, async (_req, url) => htmlPage(await threadsPage(await withTeamFigures(sources), accountParam(url)))],
     [
       "GET",
       /^\/threads\/([^/]+)$/,
@@ -104,7 +104,11 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
     [
       "GET",
       /^\/api\/threads$/,
-      async () => ({ status: 200, type: "application/json", body: JSON.stringify(await sources.listThreads(500)) }),
+      async (_req, url) => {
+        const account = accountParam(url);
+        const threads = await sources.listThreads(500, account === undefined ? {} : { account });
+        return { status: 200, type: "application/json", body: JSON.stringify(threads) };
+      },
     ],
   ];
 
@@ -215,4 +219,10 @@ function sameOrigin(request: IncomingMessage): boolean {
 /** The sources with the team's figures in place of this process's, where the pages chart them. */
 async function withTeamFigures(sources: DashboardSources): Promise<DashboardSources> {
   return sources.teamMonitoring ? { ...sources, monitoring: await sources.teamMonitoring() } : sources;
+}
+
+/** `?account=ID`: only that WeChat account's conversations. */
+function accountParam(url: URL): string | undefined {
+  const account = url.searchParams.get("account");
+  return account === null || account === "" ? undefined : account;
 }

@@ -80,13 +80,27 @@ export interface CalibrationView {
   };
 }
 
+/** One WeChat account of the process, as the dashboard lists it. */
+export interface AccountView {
+  id: string;
+  erpUser?: string;
+  controlChat: string;
+  loggedIn: boolean;
+  selfId?: string;
+}
+
 /**
  * Everything the dashboard reads, behind one small interface so the page code does not
  * know about lowdb, the outbox implementation or the ERP plugin.
  */
 export interface DashboardSources {
   locale: "zh" | "en";
-  listThreads(limit: number): Promise<Array<{ thread: Thread; contact: Contact | undefined }>>;
+  /** Newest first; `account`: only that WeChat account's conversations. */
+  listThreads(limit: number, filter?: { account?: string }): Promise<Array<{ thread: Thread; contact: Contact | undefined }>>;
+  /** The WeChat accounts of the process and whether each is logged in (several accounts only). */
+  accounts?(): AccountView[];
+  /** The id of the account a thread's conversation is on. */
+  accountOf?(thread: Thread): string;
   getThread(id: string): Promise<{ thread: Thread; contact: Contact | undefined } | undefined>;
   jobs(filter: { states?: string[]; key?: string; limit?: number }): Promise<DashboardJob[]>;
   jobCounts(): Promise<Record<string, number>>;

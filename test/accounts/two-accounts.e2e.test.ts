@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { App } from "../../src/app/app.ts";
+import { dashboardSources } from "../../src/app/dashboard-sources.ts";
 import { ensureMockContact, FILE_HELPER_ID, loginMock } from "../../src/bot/mock-contacts.ts";
+import { startDashboard } from "../../src/dashboard/server.ts";
+import { silentLogger } from "../../src/logging/logger.ts";
 import { conversation, HOT, HOT_MOBILE, WARM } from "../erp-plugin/conversations.ts";
 import { type AppFixture, MockChat, startAppFixture, waitFor } from "../support/app-fixture.ts";
 
@@ -9,6 +12,7 @@ import { type AppFixture, MockChat, startAppFixture, waitFor } from "../support/
  * each account's mock WeChat carries its own conversations, commands and notes, and with
  * assignment.mode owner a customer belongs to the salesperson who chats with them first.
  */
+const TOKEN = "accounts-dashboard-token-123";
 const TEAM = {
   wechat: {
     accounts: [
@@ -108,6 +112,46 @@ describe("two WeChat accounts in one process", () => {
     // 李四's customer went to 李's ERP user (owner mode).
     const liOrd = (await fx.thread(`li:${WARM.contact.id}`))?.erp?.ord;
     expect(fx.snapshot().customers.find((c) => c.ord === liOrd)?.owners).toEqual(["456"]);
+  });
+
+  it("the dashboard filters conversations by account and shows which accounts are logged in", async () => {
+    fx = await startAppFixture({ config: TEAM });
+    await accountChat(fx.app, "li");
+    await fx.replay([HOT, { ...WARM, account: "li" }]);
+    const dashboard = await startDashboard({
+      host: "127.0.0.1",
+      port: 0,
+      token: TOKEN,
+      sources: dashboardSources(fx.app),
+      logger: silentLogger(),
+    });
+    try {
+      const get = async (path: string) => {
+        const response = await fetch(`${dashboard.url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+        expect(response.status).toBe(200);
+        return response.text();
+      };
+      const names = (threads: Array<{ thread: { id: string } }>) => threads.map((t) => t.thread.id).sort();
+      expect(names(JSON.parse(await get("/api/threads?account=li")))).toEqual([`li:${WARM.contact.id}`]);
+      expect(names(JSON.parse(await get("/api/threads?account=wang")))).toEqual([HOT.contact.id]);
+      expect(names(JSON.parse(await get("/api/threads")))).toHaveLength(2);
+
+      const liPage = await get("/?account=li");
+      expect(liPage).toContain("李四-恒信贸易");
+      expect(liPage).not.toContain("张三-远航科技");
+      // Both accounts logged in (the mock WeChat of each), each a filter link.
+      expect(liPage).toMatch(/data-account="wang" data-logged-in="true"/);
+      expect(liPage).toMatch(/data-account="li" data-logged-in="true"/);
+      const wechat = await get("/wechat");
+      expect(wechat).toMatch(/<tr data-account="li">.*<td>456<\/td>.*是<\/td><td>wxid_sales_li<\/td>/);
+
+      // 李 logs out: the page says so.
+      await fx.app.accounts[1]!.runtime!.mocker!.puppet.logout("账号在其他设备登录，被踢下线");
+      await waitFor(() => !fx.app.accounts[1]!.runtime!.isLoggedIn(), "li logged out");
+      expect(await get("/")).toMatch(/data-account="li" data-logged-in="false"/);
+    } finally {
+      await dashboard.close();
+    }
   });
 
   it("a replay line naming an account that is not configured is reported with its line, the rest still runs", async () => {

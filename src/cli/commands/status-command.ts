@@ -1,4 +1,6 @@
 import { Registry } from "prom-client";
+import { accountOfThread, accountsOf } from "../../accounts/accounts.ts";
+import { readAccountSessions } from "../../app/account-sessions.ts";
 import { readMonitoringSnapshot } from "../../app/monitoring-file.ts";
 import type { AppConfig } from "../../config/schema.ts";
 import { type Database, openDatabase } from "../../db/open-database.ts";
@@ -11,7 +13,7 @@ import { maskText } from "../../privacy/mask.ts";
 import { createPostgresThreadStore, createThreadStore } from "../../store/create-store.ts";
 import { StoreNotFoundError } from "../../store/errors.ts";
 import { DatabaseStoreNotFoundError } from "../../store/postgres-thread-store.ts";
-import type { ThreadStore } from "../../store/types.ts";
+import type { Thread, ThreadStore } from "../../store/types.ts";
 import { UsageError } from "../exit.ts";
 import { configFromOptions, type GlobalOptions } from "../options.ts";
 import { renderTable } from "../table.ts";
@@ -21,18 +23,27 @@ import { renderTable } from "../table.ts";
  * read from the data directory. Read-only, safe beside a running bot: it takes no lock and
  * creates, writes or removes nothing (not even a log file; warnings go to stderr).
  */
-export async function runStatus(options: GlobalOptions & { json: boolean }): Promise<void> {
+export async function runStatus(options: GlobalOptions & { json: boolean; account?: string }): Promise<void> {
   // Reads the data directory only: no secret is needed.
   const config = configFromOptions(options, []);
+  const accounts = accountsOf(config);
+  if (options.account !== undefined && !accounts.some((a) => a.id === options.account)) {
+    throw new UsageError(
+      `--account ${options.account}: no such WeChat account (wechat.accounts has ${accounts.map((a) => a.id).join(", ")})`,
+    );
+  }
   const { store, outbox, database } = await openReadOnly(config);
   try {
-    const threads = await store.listThreads();
+    const shown = (thread: Thread) => options.account === undefined || accountOfThread(config, thread).id === options.account;
+    const threads = (await store.listThreads()).filter(shown);
+    const threadIds = new Set(threads.map((t) => t.id));
     threads.sort((a, b) => (b.lastMessageAt ?? "").localeCompare(a.lastMessageAt ?? ""));
     const rows = await Promise.all(
       threads.map(async (t) => {
         const contact = await store.getContact(t.contactId);
         return {
           contact: contact?.alias || contact?.name || t.id,
+          account: accountOfThread(config, t).id,
           score: t.score ?? null,
           sync: t.syncState ?? "none",
           khid: t.erp?.khid ?? "",
@@ -45,7 +56,24 @@ export async function runStatus(options: GlobalOptions & { json: boolean }): Pro
       }),
     );
     const counts = await outbox.counts();
-    const jobs = await outbox.list({ states: ["pending", "running", "failed"], limit: 50 });
+    const jobs = (await outbox.list({ states: ["pending", "running", "failed"] }))
+      .filter((job) => options.account === undefined || threadIds.has(job.key))
+      .slice(0, 50);
+    const sessions = await readAccountSessions(config.dataDir);
+    const accountRows = accounts
+      .filter((a) => options.account === undefined || a.id === options.account)
+      .map((a) => {
+        const seen = sessions?.find((s) => s.id === a.id);
+        return {
+          id: a.id,
+          erpUser: a.erpUser ?? null,
+          controlChat: a.controlChat,
+          // Unknown: the bot never wrote its login state here (not run since, or an older version).
+          loggedIn: seen ? seen.loggedIn : null,
+          selfId: seen?.selfId ?? null,
+          asOf: seen?.updatedAt ?? null,
+        };
+      });
     // On PostgreSQL: the team's figures, every process's added up.
     const saved = database ? mergeSnapshots(await readAllSnapshots(database.pool)) : await readMonitoringSnapshot(config.dataDir);
     const monitoring = new Monitoring(new Registry(), Date.now, saved);
@@ -60,17 +88,44 @@ export async function runStatus(options: GlobalOptions & { json: boolean }): Pro
     if (options.json) {
       const source = database ? { database: database.where } : {};
       process.stdout.write(
-        `${JSON.stringify({ dataDir: config.dataDir, ...source, threads: rows, outbox: { counts, jobs }, figures })}\n`,
+        `${JSON.stringify({ dataDir: config.dataDir, ...source, accounts: accountRows, threads: rows, outbox: { counts, jobs }, figures })}\n`,
       );
       return;
     }
     const out = (line: string) => process.stdout.write(`${line}\n`);
     out(database ? `data: ${database.where} (PostgreSQL)` : `data: ${config.dataDir}`);
-    out(`\nthreads (${rows.length})`);
+    out(`\nWeChat accounts (${accountRows.length})`);
     out(
       renderTable(
-        ["contact", "score", "sync", "khid", "ord", "owner", "follow-ups", "not admitted because", "last error"],
+        ["account", "ERP user", "control chat", "logged in", "as", "as of"],
+        accountRows.map((a) => [
+          a.id,
+          a.erpUser ?? "",
+          a.controlChat,
+          a.loggedIn === null ? "unknown" : a.loggedIn ? "yes" : "no",
+          a.selfId ?? "",
+          a.asOf ?? "",
+        ]),
+      ),
+    );
+    const several = accounts.length > 1;
+    out(`\nthreads (${rows.length})${options.account ? ` of account ${options.account}` : ""}`);
+    out(
+      renderTable(
+        [
+          ...(several ? ["account"] : []),
+          "contact",
+          "score",
+          "sync",
+          "khid",
+          "ord",
+          "owner",
+          "follow-ups",
+          "not admitted because",
+          "last error",
+        ],
         rows.map((r) => [
+          ...(several ? [r.account] : []),
           r.contact,
           r.score === null ? "–" : String(r.score),
           r.sync,
@@ -83,7 +138,10 @@ export async function runStatus(options: GlobalOptions & { json: boolean }): Pro
         ]),
       ),
     );
-    out(`\noutbox: ${counts.pending} pending, ${counts.running} running, ${counts.failed} failed, ${counts.done} recently done`);
+    // The outbox is shared by the accounts: its counts are the process's; the jobs listed are the account's.
+    out(
+      `\noutbox${options.account ? " (all accounts)" : ""}: ${counts.pending} pending, ${counts.running} running, ${counts.failed} failed, ${counts.done} recently done`,
+    );
     if (jobs.length > 0) {
       out(
         renderTable(

@@ -7,15 +7,30 @@ import { type Labels, labels } from "./labels.ts";
 import { page } from "./layout.ts";
 import { sparkline } from "./svg.ts";
 
-export async function threadsPage(sources: DashboardSources): Promise<string> {
+export async function threadsPage(sources: DashboardSources, account?: string): Promise<string> {
   const l = labels(sources.locale);
-  const rows = await sources.listThreads(500);
+  const rows = await sources.listThreads(500, account === undefined ? {} : { account });
   const names = (await sources.erpUserNames?.()) ?? new Map<string, string>();
   const body = html`${alertsBox(sources)}
 ${figureCharts(sources)}
-<h2>${l.threads} (${rows.length})</h2>
+${accountFilter(sources, account)}
+<h2>${l.threads} (${rows.length})${account === undefined ? "" : ` · ${account}`}</h2>
 ${rows.length === 0 ? html`<p class="muted">${l.noThreads}</p>` : threadTable(rows, sources, names)}`;
   return page(l.threads, l, body);
+}
+
+/** Several WeChat accounts: one link per account (● logged in, ○ not) to show its conversations only. */
+function accountFilter(sources: DashboardSources, current: string | undefined): Html {
+  const accounts = sources.accounts?.() ?? [];
+  if (accounts.length === 0) return html``;
+  const en = sources.locale === "en";
+  const link = (href: string, text: string, active: boolean) =>
+    active ? html`<strong>${text}</strong>` : html`<a href="${href}">${text}</a>`;
+  return html`<nav id="account-filter">${en ? "Accounts" : "账号"}: ${link("/", en ? "all" : "全部", current === undefined)}
+${accounts.map(
+  (a) =>
+    html` · <span data-account="${a.id}" data-logged-in="${String(a.loggedIn)}" title="${a.loggedIn ? (en ? "logged in" : "已登录") : en ? "not logged in" : "未登录"}">${a.loggedIn ? "●" : "○"} ${link(`/?account=${encodeURIComponent(a.id)}`, a.id, a.id === current)}</span>`,
+)}</nav>`;
 }
 
 type UserNames = ReadonlyMap<string, string>;
@@ -26,15 +41,22 @@ function threadTable(
   names: UserNames,
 ): Html {
   const l = labels(sources.locale);
-  return html`<table id="threads"><thead><tr><th>${l.contact}</th><th>${l.score}</th><th>${l.tier}</th><th>${l.checks}</th>
+  const several = (sources.accounts?.() ?? []).length > 0;
+  return html`<table id="threads"><thead><tr>${several ? html`<th>${sources.locale === "en" ? "Account" : "账号"}</th>` : ""}<th>${l.contact}</th><th>${l.score}</th><th>${l.tier}</th><th>${l.checks}</th>
 <th>${l.erp}</th><th>${l.khid}</th><th>${l.owner}</th><th>${l.lastFollowup}</th></tr></thead><tbody>
-${rows.map(({ thread, contact }) => threadRow(thread, contact, sources, names))}</tbody></table>`;
+${rows.map(({ thread, contact }) => threadRow(thread, contact, sources, names, several))}</tbody></table>`;
 }
 
-function threadRow(thread: Thread, contact: Contact | undefined, sources: DashboardSources, names: UserNames): Html {
+function threadRow(
+  thread: Thread,
+  contact: Contact | undefined,
+  sources: DashboardSources,
+  names: UserNames,
+  several: boolean,
+): Html {
   const l = labels(sources.locale);
   const erp = thread.erp;
-  return html`<tr data-thread="${thread.id}">
+  return html`<tr data-thread="${thread.id}">${several ? html`<td>${sources.accountOf?.(thread) ?? ""}</td>` : ""}
 <td><a href="/threads/${encodeURIComponent(thread.id)}">${contact?.alias || contact?.name || thread.id}</a></td>
 <td>${thread.score ?? "–"} ${sparkline(thread.scores.map((s) => s.score))}</td>
 <td>${thread.score === undefined ? "" : sources.tierName(thread.score)}</td>

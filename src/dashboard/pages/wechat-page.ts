@@ -9,9 +9,22 @@ export async function wechatPage(sources: DashboardSources): Promise<string> {
   const l = labels(sources.locale);
   const view = await sources.wechat?.();
   const body = view
-    ? html`<h2>${l.wechat}</h2>${verdictLine(view, sources.locale)}${qrBox(view, sources.locale)}${facts(view, sources.locale)}`
+    ? html`<h2>${l.wechat}</h2>${accountsTable(sources)}${verdictLine(view, sources.locale)}${qrBox(view, sources.locale)}${facts(view, sources.locale)}`
     : html`<h2>${l.wechat}</h2><p class="muted">${sources.locale === "en" ? "This run has no WeChat." : "本次运行没有连接微信。"}</p>`;
   return page(l.wechat, l, body);
+}
+
+/** Several accounts: each one's login; the facts below are the first account's. */
+function accountsTable(sources: DashboardSources): Html {
+  const accounts = sources.accounts?.() ?? [];
+  if (accounts.length === 0) return html``;
+  const en = sources.locale === "en";
+  const yes = en ? "yes" : "是";
+  const no = en ? "no" : "否";
+  return html`<table id="wechat-accounts"><thead><tr><th>${en ? "Account" : "账号"}</th><th>${en ? "ERP user" : "ERP 用户"}</th>
+<th>${en ? "Control chat" : "控制会话"}</th><th>${en ? "Logged in" : "已登录"}</th><th>${en ? "WeChat id" : "微信 ID"}</th></tr></thead><tbody>
+${accounts.map((a) => html`<tr data-account="${a.id}"><td><a href="/?account=${encodeURIComponent(a.id)}">${a.id}</a></td><td>${a.erpUser ?? "–"}</td><td>${a.controlChat}</td><td class="${a.loggedIn ? "ok" : "bad"}">${a.loggedIn ? yes : no}</td><td>${a.selfId ?? "–"}</td></tr>`)}
+</tbody></table><p class="muted">${en ? "Below: the first account." : "以下为第一个账号。"}</p>`;
 }
 
 function verdictLine(view: WechatView, locale: "zh" | "en"): Html {
