@@ -12,7 +12,8 @@
  *   npx tsx bench/scoring-quality-masking.ts           the table
  *   npx tsx bench/scoring-quality-masking.ts --json    the figures as JSON
  */
-import { startFakeOpenAI } from "../test/support/fake-openai-server.ts";
+import { labelledSet } from "../test/scorer/labelled/labelled-set.ts";
+import { type ChatRequestBody, startFakeOpenAI } from "../test/support/fake-openai-server.ts";
 import { type PlaceholderReading, readingModel } from "../test/support/reading-model.ts";
 import { measureScoringQuality, type QualityFigures, type ScoredRow, TARGETS } from "./quality/scoring-quality.ts";
 
@@ -27,6 +28,20 @@ interface Measured {
   figures: QualityFigures;
   rows: ScoredRow[];
   requests: number;
+  /** Requests that carried a mobile, an email or a contact's nickname as written. */
+  leaking: number;
+}
+
+/** The labelled contacts' nicknames (two characters or more: "王" alone is no evidence). */
+const NICKNAMES = labelledSet()
+  .map(({ conversation }) => conversation.contact.name)
+  .filter((name) => [...name].length >= 2);
+const MOBILE = /(?<!\d)1[3-9]\d{9}(?!\d)/;
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
+
+function leaks(request: ChatRequestBody): boolean {
+  const text = request.messages.map((message) => message.content).join("\n");
+  return MOBILE.test(text) || EMAIL.test(text) || NICKNAMES.some((name) => text.includes(name));
 }
 
 const RUNS: Run[] = [
@@ -42,7 +57,13 @@ async function measure(run: Run): Promise<Measured> {
       { scorer: { provider: "openai", maskPersonalData: run.maskPersonalData } },
       { OPENAI_API_KEY: "sk-bench", OPENAI_BASE_URL: fake.url },
     );
-    return { run, figures: result.all, rows: result.rows, requests: fake.requests.length };
+    return {
+      run,
+      figures: result.all,
+      rows: result.rows,
+      requests: fake.requests.length,
+      leaking: fake.requests.filter(leaks).length,
+    };
   } finally {
     await fake.close();
   }
@@ -65,7 +86,13 @@ const comparisons = results.map((result) => against(results[0]!, result));
 
 const percent = (value: number) => `${(value * 100).toFixed(1)} %`;
 if (process.argv.includes("--json")) {
-  const out = results.map(({ run, figures, requests }, i) => ({ ...run, figures, requests, ...comparisons[i] }));
+  const out = results.map(({ run, figures, requests, leaking }, i) => ({
+    ...run,
+    figures,
+    requests,
+    leaking,
+    ...comparisons[i],
+  }));
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
 } else {
   const line = (name: string, target: string, cell: (result: Measured, index: number) => string) =>
@@ -94,6 +121,7 @@ if (process.argv.includes("--json")) {
     line("largest score change", "", (_r, i) => String(comparisons[i]!.largestChange)),
     line("admission decisions that differ", "", (_r, i) => String(comparisons[i]!.changedAdmissions)),
     line("LLM requests", "", (r) => String(r.requests)),
+    line("  carrying a mobile, an email or the contact's nickname", "", (r) => String(r.leaking)),
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
 }
