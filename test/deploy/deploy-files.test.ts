@@ -78,7 +78,9 @@ describe("the systemd unit", () => {
   const unit = read("docs/wxerp-team.service");
 
   it("starts the installed command with the secrets from an environment file", () => {
-    expect(unit).toMatch(/^ExecStart=\/usr\/bin\/node \/opt\/wxerp\/bin\/wxerp\.js start --config \/etc\/wxerp\/config\.yaml --data \/var\/lib\/wxerp$/m);
+    expect(unit).toMatch(
+      /^ExecStart=\/usr\/bin\/node \/opt\/wxerp\/bin\/wxerp\.js start --config \/etc\/wxerp\/config\.yaml --data \/var\/lib\/wxerp$/m,
+    );
     expect(existsSync(join(ROOT, "bin/wxerp.js"))).toBe(true);
     expect(unit).toMatch(/^EnvironmentFile=\/etc\/wxerp\/wxerp\.env$/m);
     expect(read("docs/wxerp-team.env.example")).toMatch(/^WXERP_DATABASE_URL=postgres:\/\//m);
