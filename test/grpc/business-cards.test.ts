@@ -10,6 +10,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { types } from "wechaty";
 import {
   type FakeOpenAI,
   type FakeReply,
@@ -91,6 +92,36 @@ describe("with scorer.vision on", () => {
       email: BUSINESS_CARD.email,
     });
     expect((await thread(zhang.id))!.admission).toMatchObject({ passed: true });
+  });
+
+  it("a recalled card photo takes its mobile back; a card naming someone else than the customer fills nothing", async () => {
+    const ma = gateway.customer({ id: "wxid_card_recall", name: "马" });
+    await wx.handled(wx.says(ma, "你好，想订一批货"));
+    await wx.handled(puppet.sendImage("photo-recalled", ma.id, { listenerId: SALES.id }, BUSINESS_CARD_PNG));
+    expect((await thread(ma.id))!.extracted.mobile?.value).toBe("13816620931");
+    await wx.handled(
+      puppet.deliver({
+        id: "recall-photo",
+        type: types.Message.Recalled,
+        talkerId: ma.id,
+        listenerId: SALES.id,
+        text: "photo-recalled",
+      }),
+    );
+    expect((await thread(ma.id))!.extracted.mobile).toBeUndefined();
+
+    // 陈静 said who she is; the card she then sends (Zhang Wei's) is someone else's.
+    const chen = gateway.customer({ id: "wxid_card_other", name: "静" });
+    await wx.handled(wx.says(chen, "你好，我叫陈静，我们老板让我问一下报价"));
+    await wx.app.scheduler.scoreNow(chen.id);
+    expect((await thread(chen.id))!.extracted.name).toBe("陈静");
+    await wx.handled(puppet.sendImage("photo-boss", chen.id, { listenerId: SALES.id }, BUSINESS_CARD_PNG));
+    await wx.app.scheduler.scoreNow(chen.id);
+    const stored = (await thread(chen.id))!;
+    expect(stored.messages.at(-1)).toMatchObject({ kind: "card", text: expect.stringContaining("姓名：Zhang Wei") });
+    expect(stored.extracted.mobile).toBeUndefined();
+    expect(stored.extracted).toMatchObject({ name: "陈静" });
+    expect(stored.extracted.email).toBeUndefined();
   });
 
   it("a photo the model cannot read, says is no card, or fails on, changes nothing and is logged once each", async () => {
