@@ -1,3 +1,4 @@
+import { erpOf } from "../../test/support/erp-of.ts";
 import { totalCalls } from "./call-tally.ts";
 import { firstVisit, lead } from "./conversations.ts";
 import type { RemoteEmulatorOptions } from "./emulator-process.ts";
@@ -77,12 +78,12 @@ async function trickle(scenario: LoginScenario, seconds: number, intervalMs: num
       await bench.deliver(conversation);
       const thread = await bench.app.store.getThread(conversation.contact.id);
       await bench.app.scheduler.scoreNow(conversation.contact.id, thread!.lastMessageAt);
-      await bench.app.erpControl.drain();
+      await bench.app.sync.drain();
     }
     const elapsed = (Date.now() - started) / 1000;
     const state = await bench.erp.state();
     if (state.customers !== customers) throw new Error(`bench: ${state.customers} of ${customers} customers in the ERP`);
-    const stats = bench.app.erp.client.stats();
+    const stats = erpOf(bench.app).client.stats();
     return {
       scenario: scenario.name,
       description: scenario.description,

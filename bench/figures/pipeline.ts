@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { types } from "wechaty";
+import { pluginCatalog } from "../../plugins/index.ts";
 import { EMULATOR_DEFAULT_CREDENTIALS } from "../../plugins/zhibang-erp/emulator/index.ts";
 import { type App, type AppMode, createApp } from "../../src/app/app.ts";
 import { ensureMockContact, loginMock } from "../../src/bot/mock-contacts.ts";
@@ -46,7 +47,7 @@ export async function startBenchApp(options: BenchAppOptions): Promise<BenchApp>
   const dataDir = await mkdtemp(join(tmpdir(), "wxerp-bench-app-"));
   const config = benchConfig(dataDir, erp.url, options);
   options.tune?.(config);
-  const app = await createApp(config, { logger: silentLogger(), mode: options.mode });
+  const app = await createApp(config, { logger: silentLogger(), mode: options.mode, plugins: pluginCatalog() });
   const mocker = app.runtime!.mocker!;
   await app.start();
   loginMock(mocker, REPLAY_SELF);

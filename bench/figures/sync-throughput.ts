@@ -69,8 +69,8 @@ async function measurePipeline(concurrency: number, customers: number, latencyMs
     const before = (await bench.erp.state()).tally;
     const { value: measured, fsync } = await withFsyncProbe(() =>
       timed(async () => {
-        const { enqueued } = await bench.app.erpControl.syncPending("bench");
-        await bench.app.erpControl.drain();
+        const { enqueued } = await bench.app.sync.syncPending("bench");
+        await bench.app.sync.drain();
         return enqueued;
       }),
     );

@@ -7,6 +7,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pluginCatalog } from "../../plugins/index.ts";
 import { createApp } from "../../src/app/app.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { silentLogger } from "../../src/logging/logger.ts";
@@ -33,7 +34,7 @@ export async function replayConversations(
       env,
       overrides: { dataDir, dashboard: { enabled: false }, wechat: { demo: false }, ...config },
     });
-    const app = await createApp(appConfig, { logger: silentLogger(), mode: "replay" });
+    const app = await createApp(appConfig, { logger: silentLogger(), mode: "replay", plugins: pluginCatalog() });
     try {
       const lines = conversations.map((conversation, index) => ({ line: index + 1, conversation }));
       const report = await runReplay(app, { conversations: lines, errors: [] });

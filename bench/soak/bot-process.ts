@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-/** The repository root: the child runs `src/main.ts` from here, through tsx's loader. */
+/** The repository root: the child runs `bin/cli.ts` from here, through tsx's loader. */
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 export interface BotRun {
@@ -18,7 +18,7 @@ export interface BotRun {
 }
 
 export interface BotOptions {
-  /** Default `src/main.ts` (the wxerp CLI). */
+  /** Default `bin/cli.ts` (the wxerp CLI). */
   script?: string;
   /** The emulator's call counter. */
   erpCalls?: () => number;
@@ -33,12 +33,12 @@ export interface RunningBot {
 
 /**
  * Starts `wxerp <args>` as a child process, the way a user or cron runs it. node runs
- * `src/main.ts` directly with tsx's loader (no npx in between, so the kill hits the bot).
+ * `bin/cli.ts` directly with tsx's loader (no npx in between, so the kill hits the bot).
  */
 export function startBot(args: string[], env: NodeJS.ProcessEnv, options: BotOptions = {}): RunningBot {
   const started = Date.now();
   const callsBefore = options.erpCalls?.() ?? 0;
-  const child = spawn(process.execPath, ["--import", "tsx", options.script ?? "src/main.ts", ...args], {
+  const child = spawn(process.execPath, ["--import", "tsx", options.script ?? "bin/cli.ts", ...args], {
     cwd: REPO_ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,7 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { AppConfig } from "../../src/config/schema.ts";
-import type { Logger } from "../../src/logging/logger.ts";
+import type { AppConfig, Logger } from "../../src/plugin-api.ts";
 import { ErpClient } from "./client/index.ts";
 import type { ErpCallEvent, ErpRetryProgress } from "./client/types.ts";
 import { EMULATOR_DEFAULT_CREDENTIALS, type EmulatorOptions, type RunningEmulator, startEmulator } from "./emulator/index.ts";

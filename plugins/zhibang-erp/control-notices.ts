@@ -1,4 +1,4 @@
-import type { Notice, NoticeOptions, NoticeTopic } from "../../src/sending/notice.ts";
+import type { Notice, NoticeOptions, NoticeTopic } from "../../src/plugin-api.ts";
 import { ErpAuthError } from "./client/index.ts";
 
 type Locale = "zh" | "en";

@@ -1,5 +1,4 @@
-import type { AuditLog } from "../../src/audit/index.ts";
-import type { Monitoring } from "../../src/monitoring/monitoring.ts";
+import type { AuditLog, Monitoring } from "../../src/plugin-api.ts";
 import { currentCallContext } from "./call-context.ts";
 import type { ErpCallEvent } from "./client/types.ts";
 

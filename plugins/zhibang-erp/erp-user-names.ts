@@ -1,4 +1,4 @@
-import type { Logger } from "../../src/logging/logger.ts";
+import type { Logger } from "../../src/plugin-api.ts";
 import type { ErpUser } from "./client/index.ts";
 
 export interface ErpUserNamesOptions {

@@ -1,7 +1,5 @@
-import type { AuditLog } from "../../src/audit/index.ts";
-import type { PluginHost } from "../../src/plugins/types.ts";
-import { maskMobile } from "../../src/privacy/mask.ts";
-import type { Thread } from "../../src/store/types.ts";
+import type { AuditLog, PluginHost, Thread } from "../../src/plugin-api.ts";
+import { maskMobile } from "../../src/plugin-api.ts";
 import { t } from "./commands/command-deps.ts";
 import type { ErpCustomer } from "./sync/erp-port.ts";
 import type { SyncEvents } from "./sync/sync-context.ts";

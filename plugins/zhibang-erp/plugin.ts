@@ -1,8 +1,5 @@
-import type { AuditLog } from "../../src/audit/index.ts";
-import type { Monitoring } from "../../src/monitoring/monitoring.ts";
-import { type DrainSummary, type Outbox, OutboxWorker, StoreOrderedOutbox } from "../../src/outbox/index.ts";
-import type { PluginHost, ScoredEvent, WxerpPlugin } from "../../src/plugins/types.ts";
-import { maskText } from "../../src/privacy/mask.ts";
+import type { AuditLog, Monitoring, PluginHost, ScoredEvent, WxerpPlugin } from "../../src/plugin-api.ts";
+import { type DrainSummary, maskText, type Outbox, OutboxWorker, StoreOrderedOutbox } from "../../src/plugin-api.ts";
 import { erpCallGate } from "./client/call-gate.ts";
 import { registerErpCommands } from "./commands/index.ts";
 import type { ErpConnection } from "./connect.ts";

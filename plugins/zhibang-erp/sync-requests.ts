@@ -1,8 +1,4 @@
-import type { AuditLog } from "../../src/audit/index.ts";
-import type { AppConfig } from "../../src/config/schema.ts";
-import type { Outbox, OutboxJob } from "../../src/outbox/index.ts";
-import type { PluginHost } from "../../src/plugins/types.ts";
-import type { AdmissionResult, ThreadStore } from "../../src/store/types.ts";
+import type { AdmissionResult, AppConfig, AuditLog, Outbox, OutboxJob, PluginHost, ThreadStore } from "../../src/plugin-api.ts";
 import { checkAdmission } from "./admission/admission.ts";
 import { identityOf } from "./admission/customer-identity.ts";
 import { JOB_KINDS } from "./jobs/handlers.ts";

@@ -1,7 +1,4 @@
 import { collectDefaultMetrics, Registry } from "prom-client";
-import { type ConnectErpOptions, connectErp, type ErpConnection } from "../../plugins/zhibang-erp/connect.ts";
-import { erpCallRecorder } from "../../plugins/zhibang-erp/erp-call-recorder.ts";
-import { type ZhibangErpControl, zhibangErpPlugin } from "../../plugins/zhibang-erp/plugin.ts";
 import { accountsOf, type WechatAccount, wechatIdOf } from "../accounts/accounts.ts";
 import { type AuditLog, auditDir, createAuditLog, createPostgresAuditLog } from "../audit/index.ts";
 import { createWechatyRuntime, type WechatyRuntime } from "../bot/runtime.ts";
@@ -14,6 +11,8 @@ import { Monitoring } from "../monitoring/monitoring.ts";
 import type { MonitoringSnapshots } from "../monitoring/snapshot-store.ts";
 import type { Outbox } from "../outbox/index.ts";
 import { type CorePluginHost, createPluginHost } from "../plugins/host.ts";
+import { type LoadedPlugins, loadPlugins, resolvePlugins } from "../plugins/load-plugins.ts";
+import type { AppMode, PluginCatalog, SyncControl } from "../plugins/types.ts";
 import { createScorer } from "../scorer/index.ts";
 import { type CardReader, createCardReader } from "../scorer/vision/card-reader.ts";
 import { createScoringScheduler } from "../scoring/scheduler.ts";
@@ -44,15 +43,18 @@ import type { WechatWatch } from "./wechat-watch.ts";
  * (conversation time drives scoring, the driver drains the outbox) and `sync` (no WeChat:
  * one pass over the outbox for cron).
  */
-export type AppMode = "live" | "replay" | "sync";
+export type { AppMode };
 
 export interface AppOptions {
   logger: Logger;
   mode: AppMode;
   /** A ready puppet (tests: PuppetService on loopback). */
   puppet?: unknown;
-  /** Extra options for the ERP connection (emulator faults in tests and benches). */
-  erp?: ConnectErpOptions;
+  /**
+   * The plugins this build knows, by name (plugins/index.ts); `config.plugins` chooses among them.
+   * Passed in by each entry point, so the core never imports a plugin.
+   */
+  plugins: PluginCatalog;
   clock?: () => Date;
   /** Faster pacing or a manual clock for the send queue (tests). */
   sending?: SendQueueOverrides;
@@ -70,8 +72,10 @@ export interface App {
   /** Where the figures are kept: other processes' figures too, on PostgreSQL. */
   readonly figures: MonitoringSnapshots;
   readonly alerts: AlertMonitor;
-  readonly erp: ErpConnection;
-  readonly erpControl: ZhibangErpControl;
+  /** The configured plugins, created (their own handles: `plugins.instances.get(name)?.handle`). */
+  readonly plugins: LoadedPlugins;
+  /** The plugins' outbox work: `wxerp sync`, the replay, the demo and the dashboard's retry drive it. */
+  readonly sync: SyncControl;
   readonly host: CorePluginHost;
   /** The first account's router (the ERP plugin's commands are registered there and run on every account). */
   readonly router: DispatchingRouter;
@@ -102,7 +106,8 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
   const { logger, mode } = options;
   const clock = options.clock ?? (() => new Date());
   const accountList = accountsOf(config);
-  // First: a wrong puppet setting fails before a store, an outbox or an emulator is opened.
+  // First: a plugin name the catalog lacks, or a wrong puppet setting, fails before a store, an outbox or an emulator is opened.
+  resolvePlugins(config.plugins, options.plugins);
   const runtimes =
     mode === "sync"
       ? []
@@ -124,7 +129,7 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
   const registry = new Registry();
   if (mode === "live") collectDefaultMetrics({ register: registry });
   const monitoring = new Monitoring(registry, () => clock().getTime(), await figures.readOwn());
-  const erp = await connectErp(config, logger, { ...options.erp, onCall: erpCallRecorder(audit, monitoring) });
+  const plugins = await loadPlugins(options.plugins, { config, logger, mode, audit, outbox, monitoring, clock });
   // Late-bound: the host (and its activity feed) is created after the routers that reply.
   let activity: ((account: WechatAccount, text: string) => void) | undefined;
   // One WeChat account after another: each with its own runtime, sends, control chat and commands.
@@ -158,6 +163,7 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
     notifyControl,
     // Replay: `/erp score` scores at conversation time, not wall-clock time.
     scoreNow: async (id) => scheduler!.scoreNow(id, mode === "live" ? undefined : (await store.getThread(id))?.lastMessageAt),
+    ownMobiles: async () => new Set((await Promise.all(accounts.map((a) => a.ownMobiles.all()))).flatMap((set) => [...set])),
   });
   activity = (to, text) =>
     host.activityFeed.push({
@@ -224,8 +230,7 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
   };
   for (const wiring of accounts) wiring.runtime?.onSession(() => saveSessions());
 
-  const erpPlugin = zhibangErpPlugin({ connection: erp, outbox, audit, monitoring, startWorker: mode !== "sync", clock });
-  await host.install(erpPlugin.plugin);
+  for (const instance of plugins.instances.values()) await host.install(instance.plugin);
   mirrorCommands(router, accounts);
   const alerts = new AlertMonitor(alertRules(config.alerts), monitoring, noticeToControl, config.locale, () => clock().getTime());
 
@@ -242,8 +247,8 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
     monitoring,
     figures,
     alerts,
-    erp,
-    erpControl: erpPlugin.control,
+    plugins,
+    sync: plugins.sync,
     host,
     router,
     accounts,
@@ -297,7 +302,7 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
       ["audit", () => audit.close()],
       ["figures", () => figures.writeOwn(monitoring.snapshot())],
       ["sessions", () => saveSessions(true)],
-      ["erp", () => erp.close()],
+      ["plugin connections", () => plugins.close()],
       ["lock", () => data.release()],
     ];
     for (const [name, step] of steps) {

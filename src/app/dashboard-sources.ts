@@ -1,21 +1,22 @@
 import { Registry } from "prom-client";
-import { calibrationReport } from "../../plugins/zhibang-erp/calibration/calibration-report.ts";
-import { ErpUserNames } from "../../plugins/zhibang-erp/erp-user-names.ts";
-import { tierForScore } from "../../plugins/zhibang-erp/mapping/erp-mapping.ts";
 import { accountOfThread } from "../accounts/accounts.ts";
 import { qrAsSvg } from "../bot/login-qr.ts";
 import type { DashboardSources, WechatView } from "../dashboard/sources.ts";
 import { mergeSnapshots } from "../monitoring/merge-snapshots.ts";
 import { Monitoring } from "../monitoring/monitoring.ts";
 import type { JobState } from "../outbox/index.ts";
+import type { DashboardContribution } from "../plugins/types.ts";
 import type { Thread } from "../store/types.ts";
 import type { App } from "./app.ts";
 
 /** The dashboard's view of a running app. */
 export function dashboardSources(app: App): DashboardSources {
   const { store, outbox, config } = app;
-  // Read from the ERP's user list now and then, not per page.
-  const userNames = new ErpUserNames(() => app.erp.client.listUsers(), { logger: app.logger });
+  // What the plugins add: the tier of a score, the names of the people ids stand for.
+  const contributions = [...app.plugins.instances.values()].flatMap((p) => (p.dashboard ? [p.dashboard] : []));
+  const tierNamer = contributions.find((c) => c.tierName);
+  const namers = contributions.filter((c) => c.userNames);
+  const calibrator = contributions.find((c) => c.calibration);
   const accountOf = (thread: Thread) => accountOfThread(config, thread).id;
   const withContact = async (threadId: string) => {
     const thread = await store.getThread(threadId);
@@ -41,7 +42,7 @@ export function dashboardSources(app: App): DashboardSources {
     jobCounts: () => outbox.counts(),
     async retryFailed(filter) {
       const count = await outbox.retryFailed(filter.ids ? { ids: filter.ids } : {});
-      await app.erpControl.kick();
+      app.sync.kick();
       return count;
     },
     recentAudit: (limit) => app.audit.recent(limit) as Promise<Array<Record<string, unknown>>>,
@@ -56,15 +57,19 @@ export function dashboardSources(app: App): DashboardSources {
     registry: app.registry,
     wechat: () => wechatView(app),
     health: () => app.wechat?.health.verdict() ?? { ok: true },
-    tierName: (score) => (score === undefined ? "" : (tierForScore(config.assignment.tiers, score)?.tier.name ?? "")),
-    erpUserNames: () => userNames.current(),
-    async calibration(days) {
-      const threads = await store.listThreads();
-      const withContacts = await Promise.all(
-        threads.map(async (thread) => ({ thread, contact: await store.getContact(thread.contactId) })),
-      );
-      return calibrationReport({ threads: withContacts, client: app.erp.client, config, now: new Date(), days });
-    },
+    tierName: (score) => (score === undefined ? "" : (tierNamer?.tierName?.(score) ?? "")),
+    ...(namers.length > 0 ? { erpUserNames: () => userNamesOf(namers) } : {}),
+    ...(calibrator
+      ? {
+          async calibration(days: number) {
+            const threads = await store.listThreads();
+            const withContacts = await Promise.all(
+              threads.map(async (thread) => ({ thread, contact: await store.getContact(thread.contactId) })),
+            );
+            return calibrator.calibration!({ threads: withContacts, days, now: new Date() });
+          },
+        }
+      : {}),
     accountOf,
     ...(app.accounts.length > 1
       ? {
@@ -79,6 +84,12 @@ export function dashboardSources(app: App): DashboardSources {
         }
       : {}),
   };
+}
+
+async function userNamesOf(namers: DashboardContribution[]): Promise<ReadonlyMap<string, string>> {
+  const merged = new Map<string, string>();
+  for (const namer of namers) for (const [id, name] of (await namer.userNames?.()) ?? []) merged.set(id, name);
+  return merged;
 }
 
 async function wechatView(app: App): Promise<WechatView | undefined> {

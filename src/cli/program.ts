@@ -1,11 +1,13 @@
-import { Command, Option } from "commander";
+import { Command } from "commander";
+import type { PluginCatalog } from "../plugins/types.ts";
 import type { GlobalOptions } from "./options.ts";
 
 /**
- * The command tree. Each action imports its module lazily, so `wxerp --help` and
- * `wxerp erp check` do not load Wechaty.
+ * The command tree: the core's commands, then each catalog plugin's (all of the catalog, so
+ * `wxerp --help` lists them whatever the configuration says). Each action imports its module
+ * lazily, so `wxerp --help` and `wxerp erp check` do not load Wechaty.
  */
-export function buildProgram(): Command {
+export function buildProgram(plugins: PluginCatalog): Command {
   const program = new Command("wxerp")
     .description("WeChat sales conversations → scored threads → customers in 智邦国际 ERP")
     .option("--config <file>", "YAML config merged over config/default.yaml")
@@ -20,7 +22,7 @@ export function buildProgram(): Command {
     .description("run the bot with the configured puppet, scorer and ERP")
     .action(async (_opts, cmd: Command) => {
       const { runStart } = await import("./commands/start-command.ts");
-      await runStart(globals(cmd));
+      await runStart(globals(cmd), plugins);
     });
 
   program
@@ -30,7 +32,7 @@ export function buildProgram(): Command {
     .option("--json", "print the report as one JSON document on stdout")
     .action(async (file: string, _opts, cmd: Command) => {
       const { runReplayCommand } = await import("./commands/replay-command.ts");
-      await runReplayCommand(file, { ...globals(cmd), json: Boolean(cmd.opts().json) });
+      await runReplayCommand(file, { ...globals(cmd), json: Boolean(cmd.opts().json) }, plugins);
     });
 
   program
@@ -38,7 +40,7 @@ export function buildProgram(): Command {
     .description("one pass for cron: admitted threads not yet in the ERP and every pending or failed job, then exit")
     .action(async (_opts, cmd: Command) => {
       const { runSync } = await import("./commands/sync-command.ts");
-      await runSync(globals(cmd));
+      await runSync(globals(cmd), plugins);
     });
 
   program
@@ -62,70 +64,8 @@ export function buildProgram(): Command {
       await runMigrate({ ...globals(cmd), from: String(cmd.opts().from), json: Boolean(cmd.opts().json) });
     });
 
-  program
-    .command("report")
-    .description("reports on what wxerp did")
-    .command("calibration")
-    .description(
-      "customers wxerp put in the ERP N+ days ago: their 跟进程度 now per score tier, and a suggested admission.scoreThreshold",
-    )
-    .option("--days <n>", "only customers created or linked at least this many days ago", "14")
-    .option("--now <time>", "judge as of this time instead of now (ISO, e.g. 2026-12-01T09:00:00+08:00)")
-    .option("--json", "print the report as one JSON document")
-    .action(async (_opts, cmd: Command) => {
-      const { runCalibrationReport } = await import("../../plugins/zhibang-erp/cli/calibration-command.ts");
-      await runCalibrationReport({ ...globals(cmd), ...(cmd.opts() as { days: string; now?: string; json?: boolean }) });
-    });
-
-  const erp = program.command("erp").description("the 智邦 ERP: check a connection, list customers, run the emulator");
-
-  erp
-    .command("check")
-    .description("log in to the configured ERP and print up to 5 customers")
-    .action(async (_opts, cmd: Command) => {
-      const { runErpCheck } = await import("../../plugins/zhibang-erp/cli/check-command.ts");
-      await runErpCheck(globals(cmd));
-    });
-
-  erp
-    .command("list")
-    .description("the ERP's customers from WeChat, newest first")
-    .option("--source <ly>", "客户来源 id", "171")
-    .option("--limit <n>", "at most this many", "20")
-    .action(async (_opts, cmd: Command) => {
-      const { runErpList } = await import("../../plugins/zhibang-erp/cli/list-command.ts");
-      const o = cmd.opts() as { source: string; limit: string };
-      await runErpList({ ...globals(cmd), source: o.source, limit: o.limit });
-    });
-
-  const emulator = erp
-    .command("emulator")
-    .description("run the local 智邦 ERP emulator on 127.0.0.1")
-    .addOption(new Option("--port <n>", "port (0 = any free port)").default("18080"))
-    .option("--host <host>", "address to bind", "127.0.0.1")
-    .option("--latency <ms>", "added latency per call", "0")
-    .option("--jitter <ms>", "random extra latency up to this", "0")
-    .option("--failure-rate <r>", "share of calls that fail (0..1)", "0")
-    .option("--failure-kinds <list>", "http500,html,reset,hang", "http500,html,reset,hang")
-    .option("--session-ttl <s>", "idle seconds before a session expires", "3600")
-    .option("--silent-non-save-rate <r>", "share of saves answered ok but not stored (0..1)", "0")
-    .option("--no-demo", "start without the demo customers")
-    .option("--stages <list>", "planned 跟进程度 moves, khid=stage,… (e.g. WX000001=重点客户)")
-    .action(async (_opts, cmd: Command) => {
-      const { runEmulatorCommand } = await import("../../plugins/zhibang-erp/cli/emulator-command.ts");
-      await runEmulatorCommand(cmd.opts());
-    });
-
-  emulator
-    .command("stage")
-    .description("move a customer of a running emulator to a 跟进程度 (潜在客户, 多次接触, 重点客户, 已成交…)")
-    .argument("<customer>", "khid (WX000001) or ord")
-    .argument("<stage>", "stage name or id")
-    .option("--url <url>", "the emulator (default WXERP_ERP_BASE_URL, else http://127.0.0.1:18080)")
-    .action(async (customer: string, stage: string, opts: { url?: string }) => {
-      const { runEmulatorStage } = await import("../../plugins/zhibang-erp/cli/emulator-stage-command.ts");
-      await runEmulatorStage(customer, stage, opts);
-    });
+  // The plugins' own subcommands (the ERP plugin: `wxerp erp check|list|emulator`, `wxerp report calibration`).
+  for (const definition of Object.values(plugins)) definition.registerCli?.(program);
 
   return program;
 }

@@ -77,8 +77,9 @@ export interface CommandRouter {
 }
 
 /**
- * A message that may be a command, as intake hands it over (intake defines the same shape).
- * `backlog` messages arrived in the login backlog: history, never run.
+ * A message that may be a command (`/erp ...`), as intake hands it to the router. Intake does not
+ * authorise: the router checks `sender.id`. `backlog` messages arrived in the login backlog:
+ * history, never run (intake keeps them from the router, so it always hands over false).
  */
 export interface CommandCandidate {
   text: string;

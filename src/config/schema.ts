@@ -78,6 +78,13 @@ export const customersSchema = z
 export const configSchema = z.strictObject({
   locale: z.enum(["zh", "en"]).default("zh"),
   dataDir: z.string().min(1).default("./data"),
+  /**
+   * The plugins to run, by name, in this order. The names are those of the catalog the entry point
+   * passes in (plugins/index.ts); an unknown name is refused when the app starts.
+   */
+  plugins: z
+    .array(z.string().regex(/^[a-z][a-z0-9-]*$/, "a plugin name in kebab-case, e.g. zhibang-erp"))
+    .default(["zhibang-erp"]),
   log: z
     .strictObject({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info") })
     .prefault({}),

@@ -59,7 +59,7 @@ export async function playDemo(
     }
     played++;
     if (thread && thread.unscored > 0) await app.scheduler.scoreNow(contact.id);
-    await app.erpControl.drain();
+    await app.sync.drain();
   }
   return { played, alreadyPlayed };
 }

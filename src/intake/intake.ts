@@ -1,6 +1,6 @@
 import type { Friendship, Message } from "wechaty";
 import { types } from "wechaty";
-import type { CommandOrigin } from "../commands/types.ts";
+import type { CommandCandidate, CommandOrigin } from "../commands/types.ts";
 import type { AppConfig } from "../config/schema.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { IntakeEvent } from "../plugins/types.ts";
@@ -22,7 +22,7 @@ import { OwnMobiles } from "./own-mobiles.ts";
 import { splitQuote } from "./quote.ts";
 import { isListedCommandRoom, roomCommandPolicy } from "./room-commands.ts";
 import { type StoredMessage, ThreadWriter } from "./thread-writer.ts";
-import type { CommandCandidate, IgnoreReason, IntakeStats } from "./types.ts";
+import type { IgnoreReason, IntakeStats } from "./types.ts";
 
 export interface IntakeOptions {
   store: ThreadStore;

@@ -1,6 +1,6 @@
 import { extractMobiles } from "../privacy/mobile.ts";
+import { customerTypedMobiles, isCustomerWords, offerMobile } from "../store/mobile-rules.ts";
 import type { Thread, ThreadMessage } from "../store/types.ts";
-import { customerTypedMobiles, isCustomerWords, offerMobile } from "./mobile-rules.ts";
 
 /** What a thread's mobile is judged against when a message arrives or is recalled. */
 export interface MobileContext {

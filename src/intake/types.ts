@@ -1,20 +1,4 @@
-import type { CommandOrigin, CommandSender } from "../commands/types.ts";
 import type { OutOfScope } from "./customer-scope.ts";
-
-/**
- * A message that may be a command (`/erp ...`), as intake hands it to the command router.
- * Intake does not authorise: the router checks `sender.id`. `backlog` is always false here,
- * since login-backlog commands are never handed over; the field keeps the router's shape.
- */
-export interface CommandCandidate {
-  text: string;
-  sender: CommandSender;
-  origin: CommandOrigin;
-  messageId: string;
-  backlog: boolean;
-  /** Takes the salesperson's own command message back from the chat (true when the puppet did). */
-  recall?: () => Promise<boolean>;
-}
 
 /** Why intake set a message aside (counted in `stats().ignored`). */
 export type IgnoreReason =

@@ -92,5 +92,5 @@ function pidNamespace(): string {
 function commandLabel(): string {
   const entry = basename(process.argv[1] ?? "node");
   const command = process.argv.slice(2).find((arg) => WXERP_COMMANDS.has(arg));
-  return /^(wxerp|wxerp\.js|main\.ts)$/.test(entry) && command ? `wxerp ${command}` : entry;
+  return /^(wxerp|wxerp\.js|cli\.ts)$/.test(entry) && command ? `wxerp ${command}` : entry;
 }

@@ -20,6 +20,7 @@ export interface PluginHostOptions {
   /** Queues a line for the control chat; failures are logged by the host, never thrown at plugins. */
   notifyControl(text: string, options?: NoticeOptions): Promise<void>;
   scoreNow(threadId: string): Promise<ScoredEvent | undefined>;
+  ownMobiles(): Promise<ReadonlySet<string>>;
   /** The feed the console and dashboard read; a new one (last 500 events) when omitted. */
   activity?: ActivityFeed;
   /** Longest wait for one shutdown handler or uninstaller. */
@@ -132,6 +133,7 @@ class PluginRuntime implements CorePluginHost {
           ),
         withSlot: (name, slots, fn) => this.#locks.withSlot(`${plugin}:${name}`, slots, fn),
       },
+      ownMobiles: () => options.ownMobiles(),
     };
   }
 

@@ -29,7 +29,7 @@ export async function runReplay(app: App, parsed: ParsedReplay, progress?: Repla
   const players = new Map<string, Player>();
   for (const wiring of app.accounts) players.set(wiring.account.id, await loginReplayAccount(wiring));
   const errors = [...parsed.errors];
-  const statsBefore = app.erp.client.stats();
+  const statsBefore = app.plugins.callStats();
   const llmBefore = app.llmCalls();
   const touched = new Map<string, { name: string; followupsBefore: number }>();
   const runStartedAt = new Date().toISOString();
@@ -92,7 +92,7 @@ export async function runReplay(app: App, parsed: ParsedReplay, progress?: Repla
     );
     threads.push(threadReport({ thread, name: facts.name, followupsBefore: facts.followupsBefore, jobs }));
   }
-  const stats = app.erp.client.stats();
+  const stats = app.plugins.callStats();
   return {
     threads,
     commands,
@@ -131,7 +131,7 @@ async function loginReplayAccount(wiring: App["accounts"][number]): Promise<Play
 async function scoreAndSync(app: App, threadId: string): Promise<void> {
   const thread = await app.store.getThread(threadId);
   if (thread && thread.unscored > 0) await app.scheduler.scoreNow(threadId, thread.lastMessageAt);
-  await app.erpControl.drain();
+  await app.sync.drain();
 }
 
 /** The longest the final drain waits for a job in a short back-off (a retry due in seconds). */
@@ -145,7 +145,7 @@ const SHORT_BACKOFF_MS = 15_000;
 async function settleOutbox(app: App): Promise<void> {
   const deadline = Date.now() + SHORT_BACKOFF_MS;
   for (;;) {
-    await app.erpControl.drain();
+    await app.sync.drain();
     const pending = await app.outbox.list({ states: ["pending"] });
     const next = Math.min(...pending.map((j) => Date.parse(j.nextRunAt)));
     if (pending.length === 0 || next > deadline) return;

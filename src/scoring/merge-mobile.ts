@@ -1,5 +1,5 @@
-import { chooseMobile, customerTypedMobiles } from "../intake/mobile-rules.ts";
 import { extractMobiles, normalizeMobile } from "../privacy/mobile.ts";
+import { chooseMobile, customerTypedMobiles } from "../store/mobile-rules.ts";
 import type { MobileField, ThreadMessage } from "../store/types.ts";
 
 /**

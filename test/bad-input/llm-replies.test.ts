@@ -6,6 +6,7 @@ import { loadConfig } from "../../src/config/load.ts";
 import { silentLogger } from "../../src/logging/logger.ts";
 import type { ReplayReport } from "../../src/replay/replay-report.ts";
 import { createThreadStore } from "../../src/store/create-store.ts";
+import { erpOf } from "../support/erp-of.ts";
 import { type ChatRequestBody, type FakeOpenAI, type FakeReply, startFakeOpenAI } from "../support/fake-openai-server.ts";
 import { CHILD_PROCESS_TIMEOUT_MS } from "../support/timeouts.ts";
 import { wxerp } from "./support/cli.ts";
@@ -78,7 +79,7 @@ describe("LLM replies the scorer must not trust", { timeout: CHILD_PROCESS_TIMEO
     const report = await llm.replay(leads);
     expect(report.totals).toMatchObject({ threads: 6, created: 6, failed: 0, llmCalls: 10 });
 
-    const customers = llm.app.erp.emulator!.snapshot().customers;
+    const customers = erpOf(llm.app).emulator!.snapshot().customers;
     for (const [id, c] of Object.entries(CASES)) {
       const thread = (await llm.app.store.getThread(`wxid_${id}`))!;
       const last = thread.scores.at(-1)!;

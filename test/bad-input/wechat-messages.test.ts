@@ -149,7 +149,7 @@ describe("odd and hostile WeChat messages through the pipeline", () => {
     fx.mocker.puppet.emit("message", { messageId: firstId });
     await fx.app.whenHandled([firstId]);
     await fx.app.scheduler.scoreNow("wxid_dup", thread.lastMessageAt);
-    await fx.app.erpControl.drain({ ignoreBackoff: true });
+    await fx.app.sync.drain({ ignoreBackoff: true });
     expect((await fx.thread("wxid_dup"))!.messageCount).toBe(3);
     expect(fx.snapshot().followups.filter((f) => f.ord === customer!.ord)).toHaveLength(1);
     expect(fx.app.intake!.stats().duplicates).toBeGreaterThanOrEqual(2);

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { access, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,7 +14,7 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{
     });
   });
 }
-const MAIN = join(import.meta.dirname, "../../src/main.ts");
+const MAIN = join(import.meta.dirname, "../../bin/cli.ts");
 
 /** Runs `wxerp …` as a user would, returning the exit code and both streams. */
 async function wxerp(
@@ -91,6 +91,16 @@ describe("the wxerp command line", { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => 
     expect(env.stderr).toContain("WXERP_ERP_PASSWORD");
   });
 
+  it("exits 2 naming the key on a plugin this build does not have, before anything is opened", async () => {
+    const typo = join(dir, "typo-plugin.yaml");
+    await writeFile(typo, "plugins: [zhibang-erpp]\n");
+    const data = join(dir, "typo-data");
+    const result = await wxerp(["sync", "--config", typo, "--data", data]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('plugins[0]: unknown plugin "zhibang-erpp" (known: zhibang-erp)');
+    await expect(access(join(data, "outbox"))).rejects.toThrow(/ENOENT/);
+  });
+
   it("exits 2 on bad usage", async () => {
     expect((await wxerp(["replay"])).code).toBe(2);
     expect((await wxerp(["replay", join(dir, "missing.jsonl")])).code).toBe(2);
@@ -98,5 +108,9 @@ describe("the wxerp command line", { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => 
     const help = await wxerp(["--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("replay");
+    // The ERP plugin's own subcommands, added by the plugin through the catalog.
+    expect(help.stdout).toMatch(/^\s+erp\b/m);
+    const erpHelp = await wxerp(["erp", "--help"]);
+    expect(erpHelp.stdout).toMatch(/check[\s\S]*list[\s\S]*emulator/);
   });
 });

@@ -8,7 +8,7 @@ import { startAppFixture } from "../support/app-fixture.ts";
 import { treeOf, withoutMtimeOf } from "../support/dir-tree.ts";
 import { CHILD_PROCESS_TIMEOUT_MS } from "../support/timeouts.ts";
 
-const MAIN = join(import.meta.dirname, "../../src/main.ts");
+const MAIN = join(import.meta.dirname, "../../bin/cli.ts");
 const ENV = { WXERP_LOCALE: "en", WXERP_LOG_LEVEL: "warn", WXERP_DEMO: "false", WXERP_DASHBOARD_PORT: "0" };
 
 /** `wxerp …` as a child process, as a user runs it. */

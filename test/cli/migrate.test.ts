@@ -15,7 +15,7 @@ import { CHILD_PROCESS_TIMEOUT_MS } from "../support/timeouts.ts";
  * (a real `wxerp replay` against the emulator over HTTP) moves to PostgreSQL, and carrying on
  * there creates nothing twice in the ERP, whether its jobs had finished or were cut short.
  */
-const MAIN = resolve(import.meta.dirname, "../../src/main.ts");
+const MAIN = resolve(import.meta.dirname, "../../bin/cli.ts");
 /** Each test runs four or five `wxerp` children (seconds of start-up each on a loaded machine). */
 const TEST_TIMEOUT_MS = 4 * CHILD_PROCESS_TIMEOUT_MS;
 

@@ -11,7 +11,7 @@ import { silentLogger } from "../../src/logging/logger.ts";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.ts";
 import { CHILD_PROCESS_TIMEOUT_MS } from "../support/timeouts.ts";
 
-const MAIN = join(import.meta.dirname, "../../src/main.ts");
+const MAIN = join(import.meta.dirname, "../../bin/cli.ts");
 
 /** Runs `wxerp …` as a user would, returning the exit code and both streams. */
 function wxerp(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { freePort, type GrpcGateway, startGrpcGateway, waitFor } from "../support/grpc-gateway.ts";
 
-const MAIN = join(import.meta.dirname, "../../src/main.ts");
+const MAIN = join(import.meta.dirname, "../../bin/cli.ts");
 let dataDir: string;
 let gateway: GrpcGateway | undefined;
 let child: ChildProcessWithoutNullStreams | undefined;

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { mock } from "wechaty-puppet-mock";
+import { pluginCatalog } from "../../plugins/index.ts";
 import { type App, createApp } from "../../src/app/app.ts";
 import { dashboardSources } from "../../src/app/dashboard-sources.ts";
 import { ensureMockFileHelper, FILE_HELPER_ID } from "../../src/bot/mock-contacts.ts";
@@ -14,6 +15,7 @@ import { silentLogger } from "../../src/logging/logger.ts";
 import { parseReplay } from "../../src/replay/replay-format.ts";
 import { runReplay } from "../../src/replay/replay-runner.ts";
 import { waitFor } from "../support/app-fixture.ts";
+import { erpOf } from "../support/erp-of.ts";
 
 /** A crossed threshold sends ONE short line to the control chat and shows on the dashboard. */
 describe("alerts from a failing ERP", () => {
@@ -34,7 +36,9 @@ describe("alerts from a failing ERP", () => {
     app = await createApp(config, {
       logger: silentLogger(),
       mode: "replay",
-      erp: { emulator: { failureRate: 1, failureKinds: ["http500"], failurePhase: "before" } },
+      plugins: pluginCatalog({
+        "zhibang-erp": { connect: { emulator: { failureRate: 1, failureKinds: ["http500"], failurePhase: "before" } } },
+      }),
     });
     const sample = (await readFile(SAMPLE_CONVERSATIONS, "utf8")).trim().split("\n");
     await app.start();
@@ -69,6 +73,10 @@ describe("alerts from a failing ERP", () => {
     expect(page).toContain("ERP 调用失败");
     const jobs = await app.outbox.list({ states: ["pending", "failed"] });
     expect(new Set(jobs.map((j) => j.key))).toEqual(new Set(["wxid_zhang3", "wxid_li4", "wxid_wang5"]));
-    expect(app.erp.emulator!.snapshot().customers.filter((c) => c.khid.startsWith("WX"))).toEqual([]);
+    expect(
+      erpOf(app)
+        .emulator!.snapshot()
+        .customers.filter((c) => c.khid.startsWith("WX")),
+    ).toEqual([]);
   });
 });

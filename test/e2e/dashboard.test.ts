@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pluginCatalog } from "../../plugins/index.ts";
 import { type App, createApp } from "../../src/app/app.ts";
 import { dashboardSources } from "../../src/app/dashboard-sources.ts";
 import { loadConfig } from "../../src/config/load.ts";
@@ -39,7 +40,7 @@ describe.skipIf(!hasChromium && !inCI)("dashboard in a real browser", { timeout:
     if (!hasChromium) throw new Error(MISSING);
     dataDir = await mkdtemp(join(tmpdir(), "wxerp-dashboard-"));
     const config = loadConfig({ env: {}, overrides: { dataDir, dashboard: { port: 0 } } });
-    app = await createApp(config, { logger: silentLogger(), mode: "replay" });
+    app = await createApp(config, { logger: silentLogger(), mode: "replay", plugins: pluginCatalog() });
     // A short demo run: the first three sample conversations (hot, warm, personal).
     const lines = (await readFile(SAMPLE_CONVERSATIONS, "utf8")).split("\n").slice(0, 4).join("\n");
     await runReplay(app, parseReplay(lines));

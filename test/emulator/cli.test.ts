@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { pluginCatalog } from "../../plugins/index.ts";
 import { emulatorOptionsFromFlags, runEmulatorCommand } from "../../plugins/zhibang-erp/cli/emulator-command.ts";
 import { type EmulatorSnapshot, startEmulator } from "../../plugins/zhibang-erp/emulator/index.ts";
 import { CliFailure, UsageError } from "../../src/cli/exit.ts";
@@ -22,7 +23,7 @@ describe("wxerp erp emulator flags", () => {
   });
 
   it("maps commander's defaults to emulator options", () => {
-    const program = buildProgram();
+    const program = buildProgram(pluginCatalog());
     const emulatorCommand = program.commands.find((c) => c.name() === "erp")!.commands.find((c) => c.name() === "emulator")!;
     emulatorCommand.parseOptions(["--failure-rate", "0.3", "--failure-kinds", "reset,truncated", "--no-demo"]);
     expect(emulatorOptionsFromFlags(emulatorCommand.opts())).toEqual({

@@ -27,7 +27,7 @@ function cleanEnv(): NodeJS.ProcessEnv {
 
 function wxerp(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn("npx", ["tsx", "src/main.ts", ...args], {
+    const child = spawn("npx", ["tsx", "bin/cli.ts", ...args], {
       cwd: ROOT,
       env: { ...cleanEnv(), WXERP_LOG_LEVEL: "warn", ...env },
       stdio: ["ignore", "pipe", "pipe"],

@@ -3,6 +3,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { pluginCatalog } from "../../plugins/index.ts";
 import { type AppliedCall, type RunningEmulator, startEmulator } from "../../plugins/zhibang-erp/emulator/index.ts";
 import { createApp } from "../../src/app/app.ts";
 import { loadConfig } from "../../src/config/load.ts";
@@ -21,7 +22,7 @@ const WARM_MOBILE = "13912345678";
  * in this process (the same createApp, runReplay and sync pass as the CLI's), which keeps
  * the suite fast: a child costs seconds of start-up.
  */
-const MAIN = resolve(import.meta.dirname, "../../src/main.ts");
+const MAIN = resolve(import.meta.dirname, "../../bin/cli.ts");
 
 interface Exit {
   code: number | null;
@@ -92,11 +93,11 @@ async function replayAgain(dataDir: string, erpUrl: string, conversations = [HOT
 /** `wxerp sync --data DIR` (src/cli/commands/sync-command.ts) in this process. */
 async function syncPass(dataDir: string, erpUrl: string) {
   const config = loadConfig({ env: { ...ERP_CREDENTIALS, WXERP_ERP_BASE_URL: erpUrl }, overrides: { dataDir } });
-  const app = await createApp(config, { logger: silentLogger(), mode: "sync" });
+  const app = await createApp(config, { logger: silentLogger(), mode: "sync", plugins: pluginCatalog() });
   try {
     await app.start();
-    await app.erpControl.syncPending("cli");
-    return await app.erpControl.drain({ ignoreBackoff: true });
+    await app.sync.syncPending("cli");
+    return await app.sync.drain({ ignoreBackoff: true });
   } finally {
     await app.stop();
   }

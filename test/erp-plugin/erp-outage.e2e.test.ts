@@ -22,8 +22,8 @@ describe("the ERP down, then back", () => {
 
   /** `wxerp sync` in-process: admitted threads not in the ERP get a job, failed jobs run again, back-off ignored. */
   const syncNow = async (app: AppFixture["app"]) => {
-    await app.erpControl.syncPending("cli");
-    return app.erpControl.drain({ ignoreBackoff: true });
+    await app.sync.syncPending("cli");
+    return app.sync.drain({ ignoreBackoff: true });
   };
 
   /** Each lead once in the ERP: one customer, one assignment, one follow-up. */

@@ -10,6 +10,7 @@ import {
   startEmulator,
 } from "../../plugins/zhibang-erp/emulator/index.ts";
 import { startAppFixture } from "../support/app-fixture.ts";
+import { erpControlOf } from "../support/erp-of.ts";
 import { HOT, WARM } from "./conversations.ts";
 
 const WARM_MOBILE = "13912345678";
@@ -96,7 +97,7 @@ describe("a customer number someone else takes between the floor probe and the s
       const twice = () => emulator!.snapshot().customers.filter((c) => c.khid === "WX000002");
       expect(twice()).toHaveLength(2);
 
-      const scan = await fx.app.erpControl.scanKhidConflicts();
+      const scan = await erpControlOf(fx.app).scanKhidConflicts();
       expect(scan.renumbered).toEqual([{ contactId: WARM.contact.id, from: "WX000002", to: "WX000003", heldBy: stranger.ord }]);
       const customers = emulator!.snapshot().customers;
       expect(customers.find((c) => c.ord === stranger.ord)).toMatchObject({ khid: "WX000002", name: "路人甲" });
@@ -106,7 +107,7 @@ describe("a customer number someone else takes between the floor probe and the s
       expect(fx.controlReplies().filter((t) => t.includes("客户编号冲突") && t.includes("WX000002"))).toHaveLength(1);
 
       // Found once: the next scan has nothing to do, and the next customer skips the number.
-      expect((await fx.app.erpControl.scanKhidConflicts()).renumbered).toEqual([]);
+      expect((await erpControlOf(fx.app).scanKhidConflicts()).renumbered).toEqual([]);
       expect(twice()).toHaveLength(1);
     } finally {
       await fx.stop();

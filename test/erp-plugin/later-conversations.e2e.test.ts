@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type AppFixture, startAppFixture } from "../support/app-fixture.ts";
+import { erpOf } from "../support/erp-of.ts";
 import { COLD, COLD_MOBILE, conversation, expectedJz, HOT, HOT_MOBILE } from "./conversations.ts";
 
 /**
@@ -14,7 +15,7 @@ describe("colleagues and later conversations", () => {
   it("a colleague of a company already in the ERP is added to it as a contact person, not created", async () => {
     fx = await startAppFixture();
     // Someone keyed the company in by hand, with ASCII brackets and a trailing space.
-    const company = await fx.app.erp.client.createCustomer({
+    const company = await erpOf(fx.app).client.createCustomer({
       intsort: 1,
       name: "(深圳)华通电子有限公司 ",
       sort1: "17,146",
@@ -168,7 +169,7 @@ describe("colleagues and later conversations", () => {
     // Nothing new: a re-score or a staff sync posts nothing.
     await fx.command("/erp score 张三");
     await fx.command("/erp sync 张三");
-    await fx.app.erpControl.drain();
+    await fx.app.sync.drain();
     expect(followups()).toHaveLength(2);
     // The customer was not touched otherwise either: still one assignment.
     expect(fx.snapshot().assignments.filter((a) => a.ord === ord)).toHaveLength(1);

@@ -22,7 +22,7 @@ describe("a live conversation", () => {
       const found = customers.find((c) => c.mobile === HOT_MOBILE);
       return found && followups.some((f) => f.ord === found.ord) ? found : undefined;
     }, "the customer and its follow-up in the ERP");
-    await fx.app.erpControl.drain(); // the job records what it did after the ERP answered
+    await fx.app.sync.drain(); // the job records what it did after the ERP answered
     expect(customer).toMatchObject({ name: "苏州远航科技有限公司", owners: ["123"], ly: "171" });
 
     const status = await fx.command("/erp status 张三");
@@ -32,7 +32,7 @@ describe("a live conversation", () => {
     const scoredBefore = (await fx.thread(HOT.contact.id))!.scoredAt;
     await fx.customerSays(HOT.contact, "另外想问一下售后服务怎么收费");
     await waitFor(async () => (await fx.thread(HOT.contact.id))!.scoredAt !== scoredBefore, "the second scoring");
-    await fx.app.erpControl.drain();
+    await fx.app.sync.drain();
     const snapshot = fx.snapshot();
     expect(snapshot.followups.filter((f) => f.ord === customer.ord)).toHaveLength(1);
     expect(snapshot.customers.filter((c) => c.mobile === HOT_MOBILE)).toHaveLength(1);
@@ -50,7 +50,7 @@ describe("a live conversation", () => {
     await fx.customerSays(liu, "我手机 13511110001");
     await fx.customerSays(chen, "我手机 13511110002");
     await waitFor(async () => (await fx.thread(liu.id))?.erp && (await fx.thread(chen.id))?.erp, "both threads linked");
-    await fx.app.erpControl.drain();
+    await fx.app.sync.drain();
 
     const { customers, contacts } = fx.snapshot();
     const company = customers.filter((c) => c.name === "杭州新锐智能有限公司");

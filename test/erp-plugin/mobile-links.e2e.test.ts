@@ -85,7 +85,7 @@ describe("a mobile another conversation already holds", () => {
 
     await fx.command("/erp verify 13677778888 李娜");
     await fx.command("/erp retry");
-    await fx.app.erpControl.drain();
+    await fx.app.sync.drain();
     expect(customersWith("13677778888")).toMatchObject([{ name: "杭州新光照明有限公司" }]);
     expect(customersWith(OFFICE_MOBILE)).toHaveLength(1);
   });
@@ -100,7 +100,7 @@ describe("a mobile another conversation already holds", () => {
     );
     await fx.customerSays({ id: "wxid_ma", name: "马丽" }, `你好，我是温州佳美服饰有限公司的马丽，${ask}，电话 ${OFFICE_MOBILE}`);
     const note = await waitFor(() => fx.controlReplies().find((t) => t.startsWith("⏸")), "the parked note", 60_000);
-    await fx.app.erpControl.drain();
+    await fx.app.sync.drain();
     expect(customersWith(OFFICE_MOBILE)).toHaveLength(1);
     const linked = [await fx.thread("wxid_gao"), await fx.thread("wxid_ma")].filter((t) => t?.erp);
     expect(linked).toHaveLength(1);

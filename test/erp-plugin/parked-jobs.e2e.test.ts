@@ -39,7 +39,7 @@ describe("parked half-way, then picked up again", () => {
     erp.setFaults({ failureRate: 0 });
     const retried = await fx.command("/erp retry");
     expect(retried[0]!.text).toContain("已重新排队 1 个任务");
-    await fx.app.erpControl.drain();
+    await fx.app.sync.drain();
     const snapshot = erp.snapshot();
     expect(snapshot.customers.filter((c) => c.mobile === HOT_MOBILE)).toHaveLength(1);
     expect(snapshot.assignments.filter((a) => a.ord === zhang!.ord)).toHaveLength(1);

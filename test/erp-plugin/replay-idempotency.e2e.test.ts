@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type EmulatorSnapshot, type RunningEmulator, startEmulator } from "../../plugins/zhibang-erp/emulator/index.ts";
 import { followupReference, referenceIn } from "../../plugins/zhibang-erp/sync/followup-reference.ts";
 import { startAppFixture } from "../support/app-fixture.ts";
+import { erpOf } from "../support/erp-of.ts";
 import { COLD, conversation, EXISTING, EXISTING_ORD, HOT, HOT_MOBILE, PERSONAL, UNVERIFIED, WARM } from "./conversations.ts";
 
 /** HOT, then two more days of conversation: three follow-ups on one customer. */
@@ -118,7 +119,7 @@ describe("replaying the same conversations again", () => {
     try {
       await fx.replay([HOT]);
       // Keyed in by hand with the number this bot would hand out next.
-      const stranger = await fx.app.erp.client.createCustomer({
+      const stranger = await erpOf(fx.app).client.createCustomer({
         intsort: 2,
         name: "路人甲",
         khid: "WX000002",
@@ -142,7 +143,7 @@ describe("replaying the same conversations again", () => {
     const fx = await startAppFixture({ erpUrl: emulator.url, dataDir: await dataDir() });
     try {
       await fx.replay([HOT]);
-      const stranger = await fx.app.erp.client.createCustomer({
+      const stranger = await erpOf(fx.app).client.createCustomer({
         intsort: 2,
         name: "路人乙",
         khid: "wx000002",

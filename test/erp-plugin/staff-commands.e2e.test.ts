@@ -118,7 +118,7 @@ describe("staff commands end to end", () => {
     await fx.customerSays(UNVERIFIED.contact, "/erp sync");
     await fx.customerSays(HOT.contact, "/erp assign public");
     await fx.customerSays(HOT.contact, "/erp sync");
-    await fx.app.erpControl.drain();
+    await fx.app.sync.drain();
 
     // Only the control chat hears of it, once per person, with the id a colleague would need.
     const notes = fx.sent().slice(sentBefore);

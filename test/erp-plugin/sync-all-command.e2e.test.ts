@@ -44,11 +44,11 @@ describe("the sync pass and a linked customer's unsynced conversation", () => {
       t.customerContentCount = (t.customerContentCount ?? 0) + 2;
       t.summary = `${t.summary}\n客户确认下周签合同`;
     });
-    await fx.app.erpControl.syncPending("cli");
-    await fx.app.erpControl.drain({ ignoreBackoff: true });
+    await fx.app.sync.syncPending("cli");
+    await fx.app.sync.drain({ ignoreBackoff: true });
     expect(followups()).toBe(2);
-    await fx.app.erpControl.syncPending("cli");
-    await fx.app.erpControl.drain({ ignoreBackoff: true });
+    await fx.app.sync.syncPending("cli");
+    await fx.app.sync.drain({ ignoreBackoff: true });
     expect(followups()).toBe(2);
   });
 });

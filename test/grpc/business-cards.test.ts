@@ -11,6 +11,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { types } from "wechaty";
+import { erpOf } from "../support/erp-of.ts";
 import {
   type FakeOpenAI,
   type FakeReply,
@@ -206,7 +207,9 @@ describe("with scorer.vision off (the default)", () => {
 async function waitForCustomer(wx: GatewayApp, mobile: string) {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const found = wx.app.erp.emulator?.snapshot().customers.find((c) => c.mobile === mobile);
+    const found = erpOf(wx.app)
+      .emulator?.snapshot()
+      .customers.find((c) => c.mobile === mobile);
     if (found) return found;
     if (Date.now() > deadline) throw new Error(`no ERP customer with mobile ${mobile}`);
     await new Promise((resolve) => setTimeout(resolve, 50));

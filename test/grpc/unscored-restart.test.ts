@@ -12,7 +12,7 @@ import { FILE_HELPER_ID } from "../../src/bot/mock-contacts.ts";
 import { type GatewayApp, type GrpcGateway, startGrpcGateway, waitFor } from "../support/grpc-gateway.ts";
 
 const LEAD = "你好，我是苏州远航科技有限公司的钱七，要20台，预算50万，尽快签合同，电话13812345678";
-const MAIN = join(import.meta.dirname, "../../src/main.ts");
+const MAIN = join(import.meta.dirname, "../../bin/cli.ts");
 let gateway: GrpcGateway;
 let dataDir: string;
 

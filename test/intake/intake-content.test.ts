@@ -1,8 +1,8 @@
 import { FileBox } from "file-box";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { types } from "wechaty";
+import type { CommandCandidate } from "../../src/commands/types.ts";
 import { CUT_MARKER } from "../../src/intake/clean-text.ts";
-import type { CommandCandidate } from "../../src/intake/types.ts";
 import { type MockWechat, SELF, startMockWechat } from "../support/mock-wechat.ts";
 
 let wechat: MockWechat;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { types } from "wechaty";
+import type { CommandCandidate } from "../../src/commands/types.ts";
 import type { PickOffer } from "../../src/intake/control-pick.ts";
-import type { CommandCandidate } from "../../src/intake/types.ts";
 import { type MockWechat, SELF, startMockWechat } from "../support/mock-wechat.ts";
 
 let wechat: MockWechat;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { types } from "wechaty";
-import type { CommandCandidate } from "../../src/intake/types.ts";
+import type { CommandCandidate } from "../../src/commands/types.ts";
 import type { IntakeEvent } from "../../src/plugins/types.ts";
 import { type MockWechat, SELF, startMockWechat } from "../support/mock-wechat.ts";
 

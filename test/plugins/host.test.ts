@@ -31,6 +31,7 @@ async function setup(options: { shutdownTimeoutMs?: number; notifyFails?: boolea
     store,
     router,
     metrics: new Registry(),
+    ownMobiles: async () => new Set<string>(),
     notifyControl: async (text) => {
       if (options.notifyFails) throw new Error("not logged in");
       notified.push(text);

@@ -16,6 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { types } from "wechaty";
 import type { mock } from "wechaty-puppet-mock";
+import { pluginCatalog } from "../../plugins/index.ts";
 import type { EmulatorOptions, EmulatorSnapshot, RunningEmulator } from "../../plugins/zhibang-erp/emulator/index.ts";
 import { type App, type AppMode, createApp } from "../../src/app/app.ts";
 import type { AuditRecord } from "../../src/audit/index.ts";
@@ -28,6 +29,7 @@ import type { ReplayReport } from "../../src/replay/replay-report.ts";
 import { runReplay } from "../../src/replay/replay-runner.ts";
 import type { SendQueueOverrides } from "../../src/sending/wechat-sends.ts";
 import type { Thread } from "../../src/store/types.ts";
+import { erpOf } from "./erp-of.ts";
 
 export const SALES: MockContactSpec = { id: "wxid_sales", name: "销售小王" };
 /** A colleague listed in `commands.staff` by default. */
@@ -137,7 +139,7 @@ export async function startAppFixture(options: AppFixtureOptions = {}): Promise<
     logger,
     mode: options.mode ?? "replay",
     ...(options.sending ? { sending: options.sending } : {}),
-    ...(options.emulator ? { erp: { emulator: options.emulator } } : {}),
+    plugins: pluginCatalog(options.emulator ? { "zhibang-erp": { connect: { emulator: options.emulator } } } : {}),
     ...(options.puppet ? { puppet: options.puppet } : {}),
   });
   const mocker = app.runtime?.mocker;
@@ -154,7 +156,7 @@ export async function startAppFixture(options: AppFixtureOptions = {}): Promise<
     app,
     config,
     dataDir,
-    emulator: app.erp.emulator,
+    emulator: erpOf(app).emulator,
     mocker,
     replay: (conversations) => runReplay(app, parsed(conversations)),
     customerSays: (customer, text) => chat.say(contact(customer.id, customer.name), self, text),
@@ -183,8 +185,9 @@ export async function startAppFixture(options: AppFixtureOptions = {}): Promise<
     sent: () => [...chat.sent],
     controlReplies: () => chat.sent.filter((m) => m.to === FILE_HELPER_ID).map((m) => m.text),
     snapshot: () => {
-      if (!app.erp.emulator) throw new Error("no embedded emulator: read the snapshot of the one the test started");
-      return app.erp.emulator.snapshot();
+      const { emulator } = erpOf(app);
+      if (!emulator) throw new Error("no embedded emulator: read the snapshot of the one the test started");
+      return emulator.snapshot();
     },
     thread: (id) => app.store.getThread(id),
     audit: () => readAudit(app),

@@ -20,6 +20,7 @@ import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { mock, PuppetMock } from "wechaty-puppet-mock";
 import { PuppetServer } from "wechaty-puppet-service";
+import { pluginCatalog } from "../../plugins/index.ts";
 import type { EmulatorOptions } from "../../plugins/zhibang-erp/emulator/index.ts";
 import { type App, createApp } from "../../src/app/app.ts";
 import { ensureMockContact, FILE_HELPER_ID, loginMock, type MockContactSpec } from "../../src/bot/mock-contacts.ts";
@@ -193,7 +194,7 @@ async function startGatewayApp(
     logger,
     mode: "live",
     sending: options.sending ?? QUICK_SENDING,
-    ...(options.emulator ? { erp: { emulator: options.emulator } } : {}),
+    plugins: pluginCatalog(options.emulator ? { "zhibang-erp": { connect: { emulator: options.emulator } } } : {}),
   });
   if (app.runtime?.puppetKind !== "service") throw new Error("the gateway app must run the service puppet");
   try {

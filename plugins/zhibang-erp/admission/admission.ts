@@ -1,5 +1,5 @@
-import { MOBILE_PATTERN } from "../../../src/privacy/mobile.ts";
-import type { AdmissionResult } from "../../../src/store/types.ts";
+import type { AdmissionResult } from "../../../src/plugin-api.ts";
+import { MOBILE_PATTERN } from "../../../src/plugin-api.ts";
 import type { CustomerIdentity } from "./customer-identity.ts";
 
 /** The seed's five checks, in the seed's order and with its names (docs/architecture.md §3.6). */

@@ -1,5 +1,5 @@
-import { foldFullWidth } from "../../../src/privacy/mobile.ts";
-import type { Contact, Thread } from "../../../src/store/types.ts";
+import type { Contact, Thread } from "../../../src/plugin-api.ts";
+import { foldFullWidth } from "../../../src/plugin-api.ts";
 
 /**
  * Who the customer is, as the ERP will record them: the best name, the company and

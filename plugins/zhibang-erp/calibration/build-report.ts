@@ -1,4 +1,4 @@
-import type { Tier } from "../../../src/config/schema.ts";
+import type { Tier } from "../../../src/plugin-api.ts";
 import { labelOfTier } from "../mapping/erp-mapping.ts";
 import type { LinkedCustomer } from "./candidates.ts";
 import { isProgress, outcomeOf, type StageNames } from "./outcome.ts";

@@ -1,5 +1,4 @@
-import type { AppConfig } from "../../../src/config/schema.ts";
-import type { Contact, Thread } from "../../../src/store/types.ts";
+import type { AppConfig, Contact, Thread } from "../../../src/plugin-api.ts";
 import type { ErpClient } from "../client/erp-client.ts";
 import { buildReport } from "./build-report.ts";
 import { linkedCustomers } from "./candidates.ts";

@@ -1,5 +1,4 @@
-import type { Tier } from "../../../src/config/schema.ts";
-import type { Contact, Thread } from "../../../src/store/types.ts";
+import type { Contact, Thread, Tier } from "../../../src/plugin-api.ts";
 import { tierLabel } from "../mapping/erp-mapping.ts";
 
 /** A customer wxerp put in the ERP, with the facts of that moment. */

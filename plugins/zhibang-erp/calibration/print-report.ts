@@ -1,4 +1,4 @@
-import { renderTable } from "../../../src/cli/table.ts";
+import { renderTable } from "../../../src/plugin-api.ts";
 import { percent } from "./suggest-threshold.ts";
 import type { CalibrationReport } from "./types.ts";
 

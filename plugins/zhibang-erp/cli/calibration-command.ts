@@ -1,8 +1,11 @@
-import { UsageError } from "../../../src/cli/exit.ts";
-import { configFromOptions, type GlobalOptions } from "../../../src/cli/options.ts";
-import { createLogger } from "../../../src/logging/logger.ts";
-import { createThreadStore } from "../../../src/store/create-store.ts";
-import { StoreNotFoundError } from "../../../src/store/errors.ts";
+import {
+  configFromOptions,
+  createLogger,
+  createThreadStore,
+  type GlobalOptions,
+  StoreNotFoundError,
+  UsageError,
+} from "../../../src/plugin-api.ts";
 import { calibrationReport, DEFAULT_CALIBRATION_DAYS } from "../calibration/calibration-report.ts";
 import { reportLines } from "../calibration/print-report.ts";
 import { cliLogger, print, withErp } from "./check-command.ts";

@@ -1,8 +1,12 @@
-import { CliFailure } from "../../../src/cli/exit.ts";
-import { configFromOptions, type GlobalOptions } from "../../../src/cli/options.ts";
-import { renderTable } from "../../../src/cli/table.ts";
-import { createLogger, type Logger } from "../../../src/logging/logger.ts";
-import { maskMobile } from "../../../src/privacy/mask.ts";
+import {
+  CliFailure,
+  configFromOptions,
+  createLogger,
+  type GlobalOptions,
+  type Logger,
+  maskMobile,
+  renderTable,
+} from "../../../src/plugin-api.ts";
 import { explainErpError } from "../client/explain-error.ts";
 import type { CustomerSummary } from "../client/types.ts";
 import { connectErp, type ErpConnection } from "../connect.ts";

@@ -1,4 +1,4 @@
-import { CliFailure, UsageError } from "../../../src/cli/exit.ts";
+import { CliFailure, UsageError } from "../../../src/plugin-api.ts";
 import {
   EMULATOR_DEFAULT_CREDENTIALS,
   type EmulatorOptions,

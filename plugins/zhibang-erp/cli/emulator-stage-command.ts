@@ -1,4 +1,4 @@
-import { CliFailure, UsageError } from "../../../src/cli/exit.ts";
+import { CliFailure, UsageError } from "../../../src/plugin-api.ts";
 
 /**
  * `wxerp erp emulator stage <khid|ord> <stage> [--url]`: moves a customer of a running

@@ -1,8 +1,5 @@
 import pMap from "p-map";
-import { UsageError } from "../../../src/cli/exit.ts";
-import { configFromOptions, type GlobalOptions } from "../../../src/cli/options.ts";
-import { renderTable } from "../../../src/cli/table.ts";
-import { maskMobile } from "../../../src/privacy/mask.ts";
+import { configFromOptions, type GlobalOptions, maskMobile, renderTable, UsageError } from "../../../src/plugin-api.ts";
 import type { ErpClient } from "../client/erp-client.ts";
 import { clip } from "../client/followup.ts";
 import type { CustomerDetail, CustomerSummary } from "../client/types.ts";

@@ -1,4 +1,4 @@
-import { maskText } from "../../../src/privacy/mask.ts";
+import { maskText } from "../../../src/plugin-api.ts";
 import type { ErpRetryProgress } from "../client/types.ts";
 
 /**

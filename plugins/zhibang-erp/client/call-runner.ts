@@ -1,5 +1,5 @@
 import pRetry, { AbortError } from "p-retry";
-import type { Logger } from "../../../src/logging/logger.ts";
+import type { Logger } from "../../../src/plugin-api.ts";
 import { type CallGate, openGate } from "./call-gate.ts";
 import { type CallSpec, pathWithQuery, toDatas } from "./call-spec.ts";
 import { type ErpReply, parseErpReply } from "./envelope.ts";

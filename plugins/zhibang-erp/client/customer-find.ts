@@ -1,6 +1,5 @@
 import pMap from "p-map";
-import { maskText } from "../../../src/privacy/mask.ts";
-import { foldFullWidth, normalizeMobile } from "../../../src/privacy/mobile.ts";
+import { foldFullWidth, maskText, normalizeMobile } from "../../../src/plugin-api.ts";
 import type { CallRunner } from "./call-runner.ts";
 import { getCustomer } from "./customer-form.ts";
 import { listCustomers } from "./customer-list.ts";

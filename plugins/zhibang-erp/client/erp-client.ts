@@ -1,4 +1,4 @@
-import type { Logger } from "../../../src/logging/logger.ts";
+import type { Logger } from "../../../src/plugin-api.ts";
 import { assignCustomer } from "./assign.ts";
 import type { CallGate } from "./call-gate.ts";
 import { CallRunner } from "./call-runner.ts";

@@ -1,4 +1,4 @@
-import { maskText } from "../../../src/privacy/mask.ts";
+import { maskText } from "../../../src/plugin-api.ts";
 
 /**
  * Short, masked excerpts of replies we could not read, for error messages and the audit log.

@@ -1,4 +1,4 @@
-import type { Logger } from "../../../src/logging/logger.ts";
+import type { Logger } from "../../../src/plugin-api.ts";
 import type { ErpRecord } from "./table.ts";
 
 /** One HTTP attempt, for the audit log and metrics. */

@@ -1,8 +1,4 @@
-import type { AuditLog } from "../../../src/audit/index.ts";
-import type { AppConfig } from "../../../src/config/schema.ts";
-import type { Outbox } from "../../../src/outbox/index.ts";
-import type { PluginHost } from "../../../src/plugins/types.ts";
-import type { ThreadStore } from "../../../src/store/types.ts";
+import type { AppConfig, AuditLog, Outbox, PluginHost, ThreadStore } from "../../../src/plugin-api.ts";
 import type { ErpClient } from "../client/index.ts";
 import type { LoginLatch } from "../jobs/handlers.ts";
 import type { JobWaiter } from "../jobs/job-waiter.ts";

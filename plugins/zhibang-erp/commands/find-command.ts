@@ -1,6 +1,5 @@
-import type { CommandDefinition } from "../../../src/commands/types.ts";
-import { maskMobile } from "../../../src/privacy/mask.ts";
-import { normalizeMobile } from "../../../src/privacy/mobile.ts";
+import type { CommandDefinition } from "../../../src/plugin-api.ts";
+import { maskMobile, normalizeMobile } from "../../../src/plugin-api.ts";
 import { withCallContext } from "../call-context.ts";
 import { type CommandDeps, t } from "./command-deps.ts";
 

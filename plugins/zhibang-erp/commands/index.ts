@@ -1,4 +1,4 @@
-import type { CommandRouter } from "../../../src/commands/types.ts";
+import type { CommandRouter } from "../../../src/plugin-api.ts";
 import { assignCommand } from "./assign-command.ts";
 import type { CommandDeps } from "./command-deps.ts";
 import { findCommand } from "./find-command.ts";

@@ -1,5 +1,5 @@
-import type { CommandDefinition } from "../../../src/commands/types.ts";
-import { maskText } from "../../../src/privacy/mask.ts";
+import type { CommandDefinition } from "../../../src/plugin-api.ts";
+import { maskText } from "../../../src/plugin-api.ts";
 import { type CommandDeps, t } from "./command-deps.ts";
 
 const MAX_SHOWN = 10;

@@ -1,4 +1,4 @@
-import type { CommandDefinition } from "../../../src/commands/types.ts";
+import type { CommandDefinition } from "../../../src/plugin-api.ts";
 import { type CommandDeps, t } from "./command-deps.ts";
 
 /** `/erp retry`: failed (parked) jobs run again now; also lifts a refused-login stop. */

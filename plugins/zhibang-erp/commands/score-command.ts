@@ -1,5 +1,5 @@
-import { CommandError } from "../../../src/commands/errors.ts";
-import type { CommandDefinition } from "../../../src/commands/types.ts";
+import type { CommandDefinition } from "../../../src/plugin-api.ts";
+import { CommandError } from "../../../src/plugin-api.ts";
 import { type CommandDeps, t } from "./command-deps.ts";
 import { label, resolveWho } from "./who.ts";
 

@@ -1,6 +1,5 @@
-import type { CommandDefinition } from "../../../src/commands/types.ts";
-import { OwnMobiles } from "../../../src/intake/own-mobiles.ts";
-import { maskText } from "../../../src/privacy/mask.ts";
+import type { CommandDefinition } from "../../../src/plugin-api.ts";
+import { maskText } from "../../../src/plugin-api.ts";
 import { ADMISSION_CHECKS } from "../admission/admission.ts";
 import { tierForScore } from "../mapping/erp-mapping.ts";
 import { type CommandDeps, t } from "./command-deps.ts";
@@ -30,7 +29,7 @@ export function statusCommand(deps: CommandDeps): CommandDefinition {
       const jobs = await deps.outbox.list({ key: thread.id, states: ["pending", "running", "failed"] });
       const erp = thread.erp;
       const owner = erp ? (erp.public ? t(l, "公海", "public pool") : (erp.owners ?? []).join(",") || "–") : "–";
-      const own = await new OwnMobiles(deps.store, deps.config.wechat.selfMobiles).all();
+      const own = await deps.host.ownMobiles();
       const source = friendRequestLine(l, thread);
       const lines = [
         label(contact, thread),

@@ -1,6 +1,5 @@
-import { mobileMismatches } from "../../../src/intake/mobile-rules.ts";
-import { maskMobile } from "../../../src/privacy/mask.ts";
-import type { Contact, MobileSource, Thread } from "../../../src/store/types.ts";
+import type { Contact, MobileSource, Thread } from "../../../src/plugin-api.ts";
+import { maskMobile, mobileMismatches } from "../../../src/plugin-api.ts";
 import { t } from "./command-deps.ts";
 
 type Locale = "zh" | "en";

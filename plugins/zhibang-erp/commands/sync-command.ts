@@ -1,5 +1,4 @@
-import type { CommandContext, CommandDefinition } from "../../../src/commands/types.ts";
-import type { Thread } from "../../../src/store/types.ts";
+import type { CommandContext, CommandDefinition, Thread } from "../../../src/plugin-api.ts";
 import type { JobSettlement } from "../jobs/job-waiter.ts";
 import { type CommandDeps, t } from "./command-deps.ts";
 import { label, resolveWho } from "./who.ts";

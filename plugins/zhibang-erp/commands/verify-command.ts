@@ -1,7 +1,5 @@
-import { CommandError } from "../../../src/commands/errors.ts";
-import type { CommandDefinition } from "../../../src/commands/types.ts";
-import { maskMobile } from "../../../src/privacy/mask.ts";
-import { normalizeMobile } from "../../../src/privacy/mobile.ts";
+import type { CommandDefinition } from "../../../src/plugin-api.ts";
+import { CommandError, maskMobile, normalizeMobile } from "../../../src/plugin-api.ts";
 import { type CommandDeps, t } from "./command-deps.ts";
 import { describeSettlement } from "./sync-command.ts";
 import { label, resolveWho } from "./who.ts";

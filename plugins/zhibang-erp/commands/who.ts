@@ -1,6 +1,5 @@
-import { CommandError } from "../../../src/commands/errors.ts";
-import type { CommandContext } from "../../../src/commands/types.ts";
-import type { Contact, Thread } from "../../../src/store/types.ts";
+import type { CommandContext, Contact, Thread } from "../../../src/plugin-api.ts";
+import { CommandError } from "../../../src/plugin-api.ts";
 import { type CommandDeps, t } from "./command-deps.ts";
 
 /**

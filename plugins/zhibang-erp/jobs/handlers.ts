@@ -1,5 +1,4 @@
-import type { OutboxJob } from "../../../src/outbox/index.ts";
-import type { JobHandler } from "../../../src/outbox/worker.ts";
+import type { JobHandler, OutboxJob } from "../../../src/plugin-api.ts";
 import { withCallContext } from "../call-context.ts";
 import { ErpAuthError } from "../client/index.ts";
 import { assignStep } from "../sync/assign-step.ts";

@@ -1,5 +1,4 @@
-import type { OutboxJob } from "../../../src/outbox/index.ts";
-import type { JobContext } from "../../../src/outbox/worker.ts";
+import type { JobContext, OutboxJob } from "../../../src/plugin-api.ts";
 import type { SyncCheckpoint, SyncJobRun } from "../sync/sync-context.ts";
 
 /**

@@ -1,4 +1,4 @@
-import type { Tier } from "../../../src/config/schema.ts";
+import type { Tier } from "../../../src/plugin-api.ts";
 
 /** ERP field values derived from wxerp's data (docs/architecture.md §3.7). */
 

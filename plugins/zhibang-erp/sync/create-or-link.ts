@@ -1,4 +1,4 @@
-import { foldFullWidth, normalizeMobile } from "../../../src/privacy/mobile.ts";
+import { foldFullWidth, normalizeMobile } from "../../../src/plugin-api.ts";
 import type { CustomerIdentity } from "../admission/customer-identity.ts";
 import { ErpValidationError } from "../client/index.ts";
 import type { ErpCustomer } from "./erp-port.ts";

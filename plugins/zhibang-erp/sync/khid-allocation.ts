@@ -1,4 +1,4 @@
-import type { ThreadStore } from "../../../src/store/types.ts";
+import type { ThreadStore } from "../../../src/plugin-api.ts";
 import { formatKhid } from "../mapping/erp-mapping.ts";
 import type { SyncDeps } from "./sync-context.ts";
 

@@ -1,4 +1,4 @@
-import type { Thread } from "../../../src/store/types.ts";
+import type { Thread } from "../../../src/plugin-api.ts";
 import { sameKhid } from "../client/customer-find.ts";
 import { parseKhid } from "../mapping/erp-mapping.ts";
 import type { ErpCustomer } from "./erp-port.ts";

@@ -1,4 +1,4 @@
-import type { Thread } from "../../../src/store/types.ts";
+import type { Thread } from "../../../src/plugin-api.ts";
 import { parseKhid } from "../mapping/erp-mapping.ts";
 import type { ErpCustomer } from "./erp-port.ts";
 import type { SyncDeps, SyncState } from "./sync-context.ts";

@@ -1,6 +1,5 @@
-import { accountOfThread } from "../../../src/accounts/accounts.ts";
-import type { AppConfig } from "../../../src/config/schema.ts";
-import type { AdmissionResult, Contact, Thread } from "../../../src/store/types.ts";
+import type { AdmissionResult, AppConfig, Contact, Thread } from "../../../src/plugin-api.ts";
+import { accountOfThread } from "../../../src/plugin-api.ts";
 import type { CustomerIdentity } from "../admission/customer-identity.ts";
 import { followupIntro, jzForScore, sort1Value, tierForScore } from "../mapping/erp-mapping.ts";
 import type { CustomerDraft } from "./erp-port.ts";

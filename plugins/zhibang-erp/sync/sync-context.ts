@@ -1,6 +1,4 @@
-import type { AppConfig } from "../../../src/config/schema.ts";
-import type { PluginHost } from "../../../src/plugins/types.ts";
-import type { Contact, Thread, ThreadStore } from "../../../src/store/types.ts";
+import type { AppConfig, Contact, PluginHost, Thread, ThreadStore } from "../../../src/plugin-api.ts";
 import type { AssignTarget, ErpCustomer, ErpPort } from "./erp-port.ts";
 import type { RecentLinks } from "./link-guard.ts";
 

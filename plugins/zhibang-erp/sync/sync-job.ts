@@ -1,5 +1,5 @@
-import { accountOfThread } from "../../../src/accounts/accounts.ts";
-import type { ErpLink, Thread } from "../../../src/store/types.ts";
+import type { ErpLink, Thread } from "../../../src/plugin-api.ts";
+import { accountOfThread } from "../../../src/plugin-api.ts";
 import { checkAdmission } from "../admission/admission.ts";
 import { identityOf } from "../admission/customer-identity.ts";
 import { tierLabel } from "../mapping/erp-mapping.ts";

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { createApp } from "../../app/app.ts";
+import type { PluginCatalog } from "../../plugins/types.ts";
 import { printReplayReport } from "../../replay/print-report.ts";
 import { parseReplay } from "../../replay/replay-format.ts";
 import { runReplay } from "../../replay/replay-runner.ts";
@@ -8,7 +9,11 @@ import { CliFailure, UsageError } from "../exit.ts";
 import { configFromOptions, type GlobalOptions } from "../options.ts";
 
 /** `wxerp replay FILE.jsonl [--json]` (input and report: docs/architecture.md §3.3, §3.4). */
-export async function runReplayCommand(file: string, options: GlobalOptions & { json: boolean }): Promise<void> {
+export async function runReplayCommand(
+  file: string,
+  options: GlobalOptions & { json: boolean },
+  plugins: PluginCatalog,
+): Promise<void> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -27,7 +32,7 @@ export async function runReplayCommand(file: string, options: GlobalOptions & { 
   if (parsed.conversations.length === 0)
     throw new CliFailure(`${file} holds no valid conversation (${parsed.errors.length} malformed line(s))`);
   const { logger, file: logFile } = cliLogger(config);
-  const app = await createApp(config, { logger, mode: "replay" });
+  const app = await createApp(config, { logger, mode: "replay", plugins });
   try {
     const report = await runReplay(
       app,

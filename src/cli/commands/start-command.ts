@@ -6,6 +6,7 @@ import { loginMock } from "../../bot/mock-contacts.ts";
 import { installProcessGuards } from "../../bot/process-guards.ts";
 import type { RunningDashboard } from "../../dashboard/server.ts";
 import { playDemo } from "../../demo/demo-player.ts";
+import type { PluginCatalog } from "../../plugins/types.ts";
 import { cliLogger } from "../cli-logger.ts";
 import { CliFailure } from "../exit.ts";
 import { gracefulStop } from "../graceful-stop.ts";
@@ -26,7 +27,7 @@ type Say = (zh: string, en: string) => void;
  * exits 0. The stop triggers are installed before anything opens, so a signal that arrives while
  * the bot is still starting also closes what was opened (the data directory's locks, the dashboard port).
  */
-export async function runStart(options: GlobalOptions): Promise<void> {
+export async function runStart(options: GlobalOptions, plugins: PluginCatalog): Promise<void> {
   const config = configFromOptions(options);
   checkDashboardSecret(config);
   const { logger, file: logFile } = cliLogger(config);
@@ -48,7 +49,7 @@ export async function runStart(options: GlobalOptions): Promise<void> {
   installStopTriggers((reason) => void stop.request(reason), { watchParent: startedByNpm() });
 
   try {
-    opening = createApp(config, { logger, mode: "live" });
+    opening = createApp(config, { logger, mode: "live", plugins });
     const app = await opening;
     if (stop.requested) return;
     await startBot(app, say);
@@ -79,9 +80,12 @@ async function startBot(app: App, say: Say): Promise<void> {
   const { config } = app;
   app.host.activityFeed.subscribe(consoleReporter(app.store));
   if (app.runtime) wechatConsole(app.runtime, config.locale, (text) => process.stdout.write(text));
+  const described = [...app.plugins.instances.values()].flatMap((p) => (p.describe ? [p.describe()] : []));
   say(
-    `wxerp 启动：微信 ${config.wechat.puppet}，评分 ${config.scorer.provider}，ERP ${app.erp.emulator ? `内置模拟器 ${app.erp.baseUrl}` : app.erp.baseUrl}`,
-    `wxerp starting: WeChat ${config.wechat.puppet}, scorer ${config.scorer.provider}, ERP ${app.erp.emulator ? `embedded emulator ${app.erp.baseUrl}` : app.erp.baseUrl}`,
+    [`wxerp 启动：微信 ${config.wechat.puppet}，评分 ${config.scorer.provider}`, ...described.map((d) => d.zh)].join("，"),
+    [`wxerp starting: WeChat ${config.wechat.puppet}, scorer ${config.scorer.provider}`, ...described.map((d) => d.en)].join(
+      ", ",
+    ),
   );
   await startOrExplain(app);
   const mocker = app.runtime?.mocker;
@@ -132,9 +136,9 @@ async function printDemoSummary(app: App, say: Say): Promise<void> {
   const threads = await app.store.listThreads();
   const synced = threads.filter((t) => t.erp).length;
   const skipped = threads.filter((t) => !t.erp && t.admission && !t.admission.passed).length;
-  const customers = app.erp.emulator?.snapshot().customers.length;
+  const figures = [...app.plugins.instances.values()].flatMap((p) => p.summary?.() ?? []);
   say(
-    `\n演示结果：${threads.length} 个会话，${synced} 个已在 ERP（新建或关联），${skipped} 个未通过准入${customers === undefined ? "" : `；ERP 模拟器中共有 ${customers} 个客户`}。在微信里发送 /erp status <姓名> 可查看详情。`,
-    `\nDemo result: ${threads.length} threads, ${synced} in the ERP (created or linked), ${skipped} not admitted${customers === undefined ? "" : `; the ERP emulator holds ${customers} customers`}. Type /erp status <name> in WeChat for details.`,
+    `\n演示结果：${threads.length} 个会话，${synced} 个已在 ERP（新建或关联），${skipped} 个未通过准入${figures.map((f) => `；${f.zh}`).join("")}。在微信里发送 /erp status <姓名> 可查看详情。`,
+    `\nDemo result: ${threads.length} threads, ${synced} in the ERP (created or linked), ${skipped} not admitted${figures.map((f) => `; ${f.en}`).join("")}. Type /erp status <name> in WeChat for details.`,
   );
 }

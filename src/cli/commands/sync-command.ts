@@ -1,5 +1,6 @@
 import { createApp } from "../../app/app.ts";
 import { DirectoryInUseError } from "../../locking/errors.ts";
+import type { PluginCatalog } from "../../plugins/types.ts";
 import { cliLogger } from "../cli-logger.ts";
 import { CliFailure } from "../exit.ts";
 import { configFromOptions, type GlobalOptions } from "../options.ts";
@@ -9,22 +10,22 @@ import { configFromOptions, type GlobalOptions } from "../options.ts";
  * yet in the ERP gets a job, failed jobs are released, and the outbox runs with back-off
  * timers ignored (each job at most once in this pass). Exit 1 when jobs are still failing.
  */
-export async function runSync(options: GlobalOptions): Promise<void> {
+export async function runSync(options: GlobalOptions, plugins: PluginCatalog): Promise<void> {
   // Scores and writes to the ERP; never opens WeChat.
   const config = configFromOptions(options, ["erp", "llm"]);
   const { logger } = cliLogger(config);
   const en = config.locale === "en";
   let app: Awaited<ReturnType<typeof createApp>>;
   try {
-    app = await createApp(config, { logger, mode: "sync" });
+    app = await createApp(config, { logger, mode: "sync", plugins });
   } catch (error) {
     if (error instanceof DirectoryInUseError) throw new CliFailure(inUseMessage(error, config.dataDir, en));
     throw error;
   }
   try {
     await app.start();
-    const { enqueued, scored } = await app.erpControl.syncPending("cli");
-    const summary = await app.erpControl.drain({ ignoreBackoff: true });
+    const { enqueued, scored } = await app.sync.syncPending("cli");
+    const summary = await app.sync.drain({ ignoreBackoff: true });
     const counts = await app.outbox.counts();
     const line = en
       ? `sync: ${scored ? `${scored} unscored thread(s) scored first; ` : ""}${enqueued} thread(s) queued; jobs done ${summary.done}, failed ${summary.failed}, to retry ${summary.retried}; outbox now ${counts.pending} pending, ${counts.failed} failed`

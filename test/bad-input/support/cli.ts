@@ -18,7 +18,7 @@ export function wxerp(args: string[], env: Record<string, string> = {}, timeoutM
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ["--import", "tsx", "src/main.ts", ...args],
+      ["--import", "tsx", "bin/cli.ts", ...args],
       { cwd: ROOT, env: { ...base, ...env }, timeout: timeoutMs, maxBuffer: 32 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;

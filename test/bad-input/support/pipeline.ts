@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pluginCatalog } from "../../../plugins/index.ts";
 import { type App, createApp } from "../../../src/app/app.ts";
 import { loadConfig } from "../../../src/config/load.ts";
 import { silentLogger } from "../../../src/logging/logger.ts";
@@ -34,7 +35,7 @@ export async function startPipeline(env: Record<string, string>, config: Record<
       ...config,
     },
   });
-  const app = await createApp(loaded, { logger: silentLogger(), mode: "replay" });
+  const app = await createApp(loaded, { logger: silentLogger(), mode: "replay", plugins: pluginCatalog() });
   return {
     app,
     replay: (conversations) => runReplay(app, parseReplay(jsonl(conversations))),

@@ -6,8 +6,8 @@ import type { App } from "../../../src/app/app.ts";
  */
 export async function settleOutbox(app: App, maxPasses = 10): Promise<number> {
   for (let pass = 1; pass <= maxPasses; pass++) {
-    await app.erpControl.syncPending("test");
-    await app.erpControl.drain({ ignoreBackoff: true });
+    await app.sync.syncPending("test");
+    await app.sync.drain({ ignoreBackoff: true });
     const left = await app.outbox.list({ states: ["pending", "running", "failed"] });
     if (left.length === 0) return pass;
   }

@@ -1,5 +1,5 @@
 import { extractMobiles } from "../privacy/mobile.ts";
-import type { MobileField, MobileSource, Thread, ThreadMessage } from "../store/types.ts";
+import type { MobileField, MobileSource, Thread, ThreadMessage } from "./types.ts";
 
 /**
  * Which mobile number a thread keeps: the one rule for intake (numbers arriving with
