@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SAMPLE_CONVERSATIONS } from "../../src/demo/demo-player.ts";
 import { CHILD_PROCESS_TIMEOUT_MS } from "../support/timeouts.ts";
 
-const MAIN = join(import.meta.dirname, "../../src/main.ts");
+const MAIN = join(import.meta.dirname, "../../bin/cli.ts");
 
 function wxerp(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
