@@ -99,3 +99,31 @@ describe("assignment.mode", () => {
     );
   });
 });
+
+describe("the accounts block of config/team.example.yaml", () => {
+  it("loads as written once uncommented, with owner mode", async () => {
+    const { readFile, writeFile, mkdtemp } = await import("node:fs/promises");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const text = await readFile(join(import.meta.dirname, "../../config/team.example.yaml"), "utf8");
+    const uncommented = text.replace(/^ {2}# (accounts:| {2}- \{ id:)/gm, "  $1").replace(/^ {2}mode: tiers/m, "  mode: owner");
+    expect(uncommented).not.toBe(text);
+    const file = join(await mkdtemp(join(tmpdir(), "wxerp-accounts-example-")), "team.yaml");
+    await writeFile(file, uncommented);
+    const config = loadConfig({
+      files: [file],
+      env: {
+        WXERP_TOKEN_WANG: "puppet_padlocal_w",
+        WXERP_TOKEN_LI: "puppet_padlocal_l",
+        WXERP_ERP_USERNAME: "u",
+        WXERP_ERP_PASSWORD: "p",
+        OPENAI_API_KEY: "k",
+      },
+    });
+    expect(accountsOf(config).map((a) => [a.id, a.erpUser, a.endpoint])).toEqual([
+      ["wang", "123", "10.0.0.5:8788"],
+      ["li", "456", "10.0.0.6:8788"],
+    ]);
+    expect(config.assignment.mode).toBe("owner");
+  });
+});

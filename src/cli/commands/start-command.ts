@@ -79,7 +79,11 @@ export async function runStart(options: GlobalOptions, plugins: PluginCatalog): 
 async function startBot(app: App, say: Say): Promise<void> {
   const { config } = app;
   app.host.activityFeed.subscribe(consoleReporter(app.store));
-  if (app.runtime) wechatConsole(app.runtime, config.locale, (text) => process.stdout.write(text));
+  // Each account's login QR code and session lines; with several accounts each line names its account.
+  for (const { account, runtime } of app.accounts) {
+    const prefix = app.accounts.length > 1 ? `[${account.id}] ` : "";
+    if (runtime) wechatConsole(runtime, config.locale, (text) => process.stdout.write(`${prefix}${text}`));
+  }
   const described = [...app.plugins.instances.values()].flatMap((p) => (p.describe ? [p.describe()] : []));
   say(
     [`wxerp 启动：微信 ${config.wechat.puppet}，评分 ${config.scorer.provider}`, ...described.map((d) => d.zh)].join("，"),
