@@ -5,6 +5,7 @@ import { createWechatyRuntime, type WechatyRuntime } from "../bot/runtime.ts";
 import type { DispatchingRouter } from "../commands/router.ts";
 import type { AppConfig } from "../config/schema.ts";
 import type { Intake } from "../intake/intake.ts";
+import { AdvisoryKeyedLocks } from "../locking/advisory-keyed-locks.ts";
 import type { Logger } from "../logging/logger.ts";
 import { AlertMonitor, alertRules } from "../monitoring/alerts.ts";
 import { Monitoring } from "../monitoring/monitoring.ts";
@@ -161,6 +162,8 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
     router,
     metrics: registry,
     notifyControl,
+    // On PostgreSQL, plugins' locks hold across every process on the database.
+    ...(pool ? { locks: new AdvisoryKeyedLocks(pool) } : {}),
     // Replay: `/erp score` scores at conversation time, not wall-clock time.
     scoreNow: async (id) => scheduler!.scoreNow(id, mode === "live" ? undefined : (await store.getThread(id))?.lastMessageAt),
     ownMobiles: async () => new Set((await Promise.all(accounts.map((a) => a.ownMobiles.all()))).flatMap((set) => [...set])),
