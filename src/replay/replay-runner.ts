@@ -141,14 +141,18 @@ const SHORT_BACKOFF_MS = 15_000;
  * Runs the outbox until nothing is due, then waits for jobs whose back-off ends within
  * seconds (a retry after a blip), so the report does not call them failed a moment before
  * they land. Jobs backing off for longer are reported as failed and stay for `wxerp sync`.
+ * On PostgreSQL a job may still run in another process once this one's drain is over (or
+ * under the lease of a process that died, which this one takes over when it expires): it is
+ * waited for as well, within the same bound.
  */
 async function settleOutbox(app: App): Promise<void> {
   const deadline = Date.now() + SHORT_BACKOFF_MS;
   for (;;) {
     await app.sync.drain();
     const pending = await app.outbox.list({ states: ["pending"] });
-    const next = Math.min(...pending.map((j) => Date.parse(j.nextRunAt)));
-    if (pending.length === 0 || next > deadline) return;
+    const elsewhere = await app.outbox.list({ states: ["running"], limit: 1 });
+    const next = Math.min(...pending.map((j) => Date.parse(j.nextRunAt)), ...(elsewhere.length > 0 ? [Date.now() + 250] : []));
+    if ((pending.length === 0 && elsewhere.length === 0) || next > deadline) return;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - Date.now()) + 20));
   }
 }

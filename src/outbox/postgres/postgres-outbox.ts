@@ -104,11 +104,31 @@ export class PostgresOutbox implements Outbox {
       maintenanceIntervalSeconds: this.#options.leaseCheckSeconds,
     });
     boss.on("error", (error) => this.#logger.error({ err: error }, "outbox: pg-boss maintenance failed; it tries again"));
-    await boss.start();
-    await boss.createQueue(OUTBOX_QUEUE, { name: OUTBOX_QUEUE, policy: "standard" });
+    await this.#oneStartAtATime(async () => {
+      await boss.start();
+      await boss.createQueue(OUTBOX_QUEUE, { name: OUTBOX_QUEUE, policy: "standard" });
+    });
     this.#boss = boss;
     this.#phase = "open";
     await this.#pruneDone();
+  }
+
+  /**
+   * Processes starting together on a new database would both create pg-boss's schema (its
+   * CREATE SCHEMA runs before its own migration lock): the starts take turns on a session lock.
+   */
+  async #oneStartAtATime(start: () => Promise<void>): Promise<void> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query("SELECT pg_advisory_lock(hashtextextended('wxerp.outbox.start', 0))");
+      try {
+        await start();
+      } finally {
+        await client.query("SELECT pg_advisory_unlock(hashtextextended('wxerp.outbox.start', 0))");
+      }
+    } finally {
+      client.release();
+    }
   }
 
   async enqueue<P>(input: EnqueueInput<P>): Promise<OutboxJob<P>> {
