@@ -13,7 +13,7 @@ import { createTestDatabase } from "../support/postgres.ts";
  * Team mode end to end: two `wxerp replay` processes (real child processes) on one PostgreSQL
  * database and one ERP emulator over HTTP, as two nodes of a team would run.
  */
-const MAIN = resolve(import.meta.dirname, "../../src/main.ts");
+const MAIN = resolve(import.meta.dirname, "../../bin/cli.ts");
 /** Two children starting at once on a loaded two-core machine, plus a lease to run out. */
 const TEAM_TIMEOUT_MS = 240_000;
 
