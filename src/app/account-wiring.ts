@@ -1,6 +1,6 @@
 import { Registry } from "prom-client";
 import { AccountStore } from "../accounts/account-store.ts";
-import type { WechatAccount } from "../accounts/accounts.ts";
+import { type WechatAccount, wechatIdOf } from "../accounts/accounts.ts";
 import type { AuditLog } from "../audit/index.ts";
 import type { WechatyRuntime } from "../bot/runtime.ts";
 import type { DispatchingRouter } from "../commands/router.ts";
@@ -99,6 +99,7 @@ export function wireAccount(account: WechatAccount, runtime: WechatyRuntime | un
     findThreads: (who) => store.findThreads(who),
   });
   const scope = new CustomerScope(config.wechat.customers, store, {
+    wechatId: (id) => wechatIdOf(account, id),
     warn: (text) => {
       logger.warn({ scope: config.wechat.customers.scope }, text);
       void notifyControl(text).catch(() => undefined);

@@ -27,6 +27,8 @@ export interface CustomerScopeOptions {
   now?: () => number;
   /** Said once when the scope looks misconfigured (the control chat and the log). */
   warn?: (text: string) => void;
+  /** The WeChat id behind a store key (another account's threads are keyed `<account>:<wechat id>`). */
+  wechatId?: (id: string) => string;
 }
 
 /**
@@ -42,6 +44,7 @@ export class CustomerScope {
   readonly #tags = new Map<string, { tags: string[]; at: number }>();
   readonly #tagless = new Set<string>();
   readonly #warn: ((text: string) => void) | undefined;
+  readonly #wechatId: (id: string) => string;
   #warned = false;
   #ignored: Record<string, IgnoredEntry> | undefined;
 
@@ -50,6 +53,7 @@ export class CustomerScope {
     this.#store = store;
     this.#now = options.now ?? Date.now;
     this.#warn = options.warn;
+    this.#wechatId = options.wechatId ?? ((id) => id);
     this.#addedAfter = config.addedAfter === undefined ? undefined : startOf(config.addedAfter);
   }
 
@@ -66,7 +70,8 @@ export class CustomerScope {
    * Set aside by `/erp ignore` or listed in `ignore` (by id, remark or nickname). Without
    * names given, the stored contact's are used.
    */
-  async isIgnored(contactId: string, names?: { name?: string | undefined; alias?: string | undefined }): Promise<boolean> {
+  async isIgnored(key: string, names?: { name?: string | undefined; alias?: string | undefined }): Promise<boolean> {
+    const contactId = this.#wechatId(key);
     if (isWechatAccount(contactId)) return true;
     if ((await this.#loadIgnored())[contactId]) return true;
     if (this.#config.ignore.length === 0) return false;
@@ -74,14 +79,16 @@ export class CustomerScope {
     return this.#config.ignore.some((entry) => entry === contactId || entry === known?.alias || entry === known?.name);
   }
 
-  async ignore(contactId: string, entry: IgnoredEntry): Promise<void> {
+  async ignore(key: string, entry: IgnoredEntry): Promise<void> {
+    const contactId = this.#wechatId(key);
     const ignored = { ...(await this.#loadIgnored()), [contactId]: entry };
     this.#ignored = ignored;
     await this.#store.setValue(IGNORED_KEY, ignored);
   }
 
   /** false when the contact was not set aside by a command (a config entry stays). */
-  async unignore(contactId: string): Promise<boolean> {
+  async unignore(key: string): Promise<boolean> {
+    const contactId = this.#wechatId(key);
     const { [contactId]: removed, ...rest } = await this.#loadIgnored();
     if (!removed) return false;
     this.#ignored = rest;
@@ -94,7 +101,8 @@ export class CustomerScope {
   }
 
   /** Whether `ignore` in the config names this contact (a command cannot undo that). */
-  listedInConfig(contactId: string, names: { name?: string | undefined; alias?: string | undefined }): boolean {
+  listedInConfig(key: string, names: { name?: string | undefined; alias?: string | undefined }): boolean {
+    const contactId = this.#wechatId(key);
     return this.#config.ignore.some((entry) => entry === contactId || entry === names.alias || entry === names.name);
   }
 

@@ -36,6 +36,10 @@ async function accountChat(app: App, id: string) {
   const fileHelper = ensureMockContact(mocker, { id: FILE_HELPER_ID, name: "文件传输助手" });
   return {
     control: () => chat.sent.filter((m) => m.to === FILE_HELPER_ID).map((m) => m.text),
+    /** A customer types to this account's salesperson. */
+    async customerSays(spec: { id: string; name: string }, text: string): Promise<void> {
+      await chat.say(ensureMockContact(mocker, spec), self, text);
+    },
     async command(text: string): Promise<string[]> {
       const before = chat.sent.length;
       await chat.say(self, fileHelper, text);
@@ -112,6 +116,22 @@ describe("two WeChat accounts in one process", () => {
     // 李四's customer went to 李's ERP user (owner mode).
     const liOrd = (await fx.thread(`li:${WARM.contact.id}`))?.erp?.ord;
     expect(fx.snapshot().customers.find((c) => c.ord === liOrd)?.owners).toEqual(["456"]);
+  });
+
+  it("/erp ignore on the second account sets that account's contact aside, not the first account's", async () => {
+    fx = await startAppFixture({ config: TEAM });
+    const li = await accountChat(fx.app, "li");
+    await fx.replay([WARM, { ...WARM, account: "li" }]);
+    const replies = await li.command("/erp ignore 李四-恒信贸易");
+    expect(replies.join("\n")).toContain("李四-恒信贸易");
+    const liKey = `li:${WARM.contact.id}`;
+    const before = (await fx.thread(liKey))!.messageCount;
+    await li.customerSays(WARM.contact, "李经理，报价什么时候发？");
+    expect((await fx.thread(liKey))!.messageCount).toBe(before);
+    // 王's conversation with the same person goes on.
+    const wangBefore = (await fx.thread(WARM.contact.id))!.messageCount;
+    await fx.customerSays(WARM.contact, "王经理，报价什么时候发？");
+    expect((await fx.thread(WARM.contact.id))!.messageCount).toBe(wangBefore + 1);
   });
 
   it("the dashboard filters conversations by account and shows which accounts are logged in", async () => {
