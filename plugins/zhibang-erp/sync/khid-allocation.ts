@@ -1,9 +1,6 @@
 import type { ThreadStore } from "../../../src/plugin-api.ts";
-import { formatKhid } from "../mapping/erp-mapping.ts";
+import { formatKhid, parseKhid } from "../mapping/erp-mapping.ts";
 import type { SyncDeps } from "./sync-context.ts";
-
-/** The highest number this data directory has handed out (a hint for the next process's probe). */
-const HIGHEST_KEY = "erp.khidHighest";
 
 /**
  * The ERP's highest number under our prefix, probed once per process (per store): numbers are
@@ -20,14 +17,12 @@ const floors = new WeakMap<ThreadStore, Promise<number>>();
 export async function khidFor(deps: SyncDeps, contactId: string): Promise<string> {
   const floor = await ensureFloor(deps);
   const localNo = await deps.store.assignLocalNo(contactId, floor + 1);
-  await rememberHighest(deps, localNo);
   return formatKhid(deps.config.erp.khidPrefix, localNo, deps.config.erp.khidDigits);
 }
 
 /** A new number after a conflict: the old one stays burnt. */
 export async function nextKhidAfterConflict(deps: SyncDeps, contactId: string): Promise<string> {
   const localNo = await deps.store.reassignLocalNo(contactId);
-  await rememberHighest(deps, localNo);
   return formatKhid(deps.config.erp.khidPrefix, localNo, deps.config.erp.khidDigits);
 }
 
@@ -48,22 +43,28 @@ function ensureFloor(deps: SyncDeps): Promise<number> {
   return floor;
 }
 
-async function rememberHighest(deps: SyncDeps, localNo: number): Promise<void> {
-  const known = (await deps.store.getValue<number>(HIGHEST_KEY)) ?? 0;
-  if (localNo > known) await deps.store.setValue(HIGHEST_KEY, localNo);
+/** The highest number under our prefix among the customers this data directory is linked to. */
+async function highestLinked(deps: SyncDeps): Promise<number> {
+  const prefix = deps.config.erp.khidPrefix.toUpperCase();
+  let highest = 0;
+  for (const thread of await deps.store.listThreads()) {
+    const number = thread.erp?.khid ? parseKhid(prefix, thread.erp.khid.toUpperCase()) : undefined;
+    if (number !== undefined && number > highest) highest = number;
+  }
+  return highest;
 }
 
 /**
  * The highest number in the ERP under our prefix: an exponential, then binary, search over exact
  * look-ups (khids are handed out in order, so presence is monotone). It starts above the highest
- * number this data directory handed out, so a restart usually costs one look-up: is the next
- * number free?
+ * number among the customers this data directory is linked to, so a restart usually costs one
+ * look-up: is the next number free?
  */
 async function highestKhidInErp(deps: SyncDeps): Promise<number> {
   const { khidPrefix, khidDigits } = deps.config.erp;
   const exists = async (n: number) => (await deps.erp.findByKhid(formatKhid(khidPrefix, n, khidDigits))).length > 0;
   const limit = 10 ** khidDigits - 1;
-  const ours = Math.min(limit - 1, (await deps.store.getValue<number>(HIGHEST_KEY)) ?? 0);
+  const ours = Math.min(limit - 1, await highestLinked(deps));
   if (!(await exists(ours + 1))) return ours;
   let low = ours + 1;
   let high = Math.min(limit, Math.max(low + 1, low * 2));
