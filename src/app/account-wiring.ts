@@ -70,7 +70,14 @@ export function wireAccount(account: WechatAccount, runtime: WechatyRuntime | un
   // Figures of the accounts after the first go to a registry of their own: the metric names are the same.
   const registry = account.isDefault ? deps.registry : new Registry();
   const store = new AccountStore(deps.store, account);
-  const wechat = runtime ? watchWechat(runtime, { config, registry, logger: logger.child({ module: "wechat" }) }) : undefined;
+  const wechat = runtime
+    ? watchWechat(runtime, {
+        config,
+        registry,
+        logger: logger.child({ module: "wechat" }),
+        ...(account.isDefault ? {} : { account: account.id }),
+      })
+    : undefined;
   const sends = runtime
     ? wechatSendQueue(runtime, config, { logger: logger.child({ module: "sends" }), registry }, deps.sending)
     : undefined;

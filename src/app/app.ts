@@ -22,6 +22,7 @@ import type { Notice, NoticeOptions, NoticeOutcome } from "../sending/notice.ts"
 import type { SendQueue } from "../sending/send-queue.ts";
 import type { SendQueueOverrides } from "../sending/wechat-sends.ts";
 import type { ThreadStore } from "../store/types.ts";
+import { accountLoginGauge } from "./account-metrics.ts";
 import { accountSessions, writeAccountSessions } from "./account-sessions.ts";
 import {
   type AccountWiring,
@@ -147,6 +148,7 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
     }),
   );
   const main = accounts[0]!;
+  if (mode !== "sync") accountLoginGauge(registry, accounts);
   const { runtime, wechat, sends, router } = main;
   const byThread = threadAccounts(store, accounts);
   const noticeToControl = async (notice: Notice): Promise<NoticeOutcome> => (await byThread(notice.threadId)).notice(notice);

@@ -22,7 +22,7 @@ export interface WechatWatch {
  */
 export function watchWechat(
   runtime: WechatyRuntime,
-  options: { config: AppConfig; registry: Registry; logger: Logger; alerter?: WebhookAlerter },
+  options: { config: AppConfig; registry: Registry; logger: Logger; alerter?: WebhookAlerter; account?: string },
 ): WechatWatch {
   const { config, logger } = options;
   const alerter = options.alerter ?? new WebhookAlerter({ url: config.secrets.alertWebhookUrl, logger });
@@ -31,7 +31,8 @@ export function watchWechat(
     options.registry,
     { graceSeconds: config.wechat.healthGraceSeconds, expectHeartbeats: runtime.puppetKind === "service" },
   );
-  const text = alertTexts(config.locale, `wxerp@${hostname()}`);
+  // With several accounts the alert names the one that is down.
+  const text = alertTexts(config.locale, `wxerp@${hostname()}${options.account ? ` (${options.account})` : ""}`);
   let alerted = false;
   let timer: NodeJS.Timeout | undefined;
   const alert = async (message: string) => {

@@ -165,10 +165,14 @@ describe("two WeChat accounts in one process", () => {
       const wechat = await get("/wechat");
       expect(wechat).toMatch(/<tr data-account="li">.*<td>456<\/td>.*是<\/td><td>wxid_sales_li<\/td>/);
 
-      // 李 logs out: the page says so.
+      expect(await get("/metrics")).toMatch(/^wxerp_wechat_account_logged_in\{account="li"\} 1$/m);
+
+      // 李 logs out: the page and the metric say so.
       await fx.app.accounts[1]!.runtime!.mocker!.puppet.logout("账号在其他设备登录，被踢下线");
       await waitFor(() => !fx.app.accounts[1]!.runtime!.isLoggedIn(), "li logged out");
       expect(await get("/")).toMatch(/data-account="li" data-logged-in="false"/);
+      expect(await get("/metrics")).toMatch(/^wxerp_wechat_account_logged_in\{account="li"\} 0$/m);
+      expect(await get("/metrics")).toMatch(/^wxerp_wechat_account_logged_in\{account="wang"\} 1$/m);
     } finally {
       await dashboard.close();
     }
