@@ -24,7 +24,7 @@ export const CALL_PURPOSE: Record<string, string> = {
   followup: "write: follow-up record",
   v3_edit: "write: v3 edit (jz, summary)",
   detail: "read-back after save (an ok save is not proof)",
-  "list(khid)": "khid: the floor probe (once per process); before, also a look-up before every save",
+  "list(khid)": "khid: the floor probe (once per process), a resumed job's number, a refused save",
   "list(searchkey)": "dedupe: mobile (searchKey)",
   "list(phone)": "dedupe: mobile again by phone (searchKey found nothing)",
   "list(name)": "dedupe: a colleague's company by name",
