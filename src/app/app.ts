@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Registry } from "prom-client";
+import type { Wechaty } from "wechaty";
 import { accountsOf, type WechatAccount, wechatIdOf } from "../accounts/accounts.ts";
 import { type AuditLog, auditDir, createAuditLog, createPostgresAuditLog } from "../audit/index.ts";
 import { createWechatyRuntime, type WechatyRuntime } from "../bot/runtime.ts";
@@ -52,6 +53,11 @@ export interface AppOptions {
   mode: AppMode;
   /** A ready puppet (tests: PuppetService on loopback). */
   puppet?: unknown;
+  /**
+   * Someone else's Wechaty (library mode, `bot.use(WxErp(config))`): the single account listens to
+   * it and sends through it; its owner starts and stops it.
+   */
+  bot?: Wechaty;
   /**
    * The plugins this build knows, by name (plugins/index.ts); `config.plugins` chooses among them.
    * Passed in by each entry point, so the core never imports a plugin.
@@ -118,6 +124,7 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
             account,
             // A ready puppet (tests) is the first account's.
             ...(options.puppet && account.isDefault ? { puppet: options.puppet } : {}),
+            ...(options.bot && account.isDefault ? { bot: options.bot } : {}),
           }),
         );
   const data = await openDataDirectory(config, logger);

@@ -46,6 +46,12 @@ export interface RuntimeOptions {
   puppet?: unknown;
   /** The account whose WeChat this is (its token and endpoint); default: the single-account settings. */
   account?: WechatAccount;
+  /**
+   * Someone else's Wechaty (library mode: `bot.use(WxErp(config))`). Its owner starts and stops
+   * it; the runtime listens to its events, sends through it, and on stop only removes its own
+   * listeners. Messages that arrive before the app has attached its handlers wait for them.
+   */
+  bot?: Wechaty;
 }
 
 /** Sending failed: not logged in, or no such contact or room. */
@@ -60,9 +66,16 @@ export class SendError extends Error {
  * EventEmitter without an `error` listener throws).
  */
 export function createWechatyRuntime(config: AppConfig, logger: Logger, options: RuntimeOptions = {}): WechatyRuntime {
-  bridgeWechatyLog(logger);
-  const built = options.puppet === undefined ? buildPuppet(config, logger, options.account) : injected(options.puppet);
-  const bot = WechatyBuilder.build({ puppet: built.puppet as never });
+  const external = options.bot;
+  // The owner of an external bot decides where Wechaty logs.
+  if (!external) bridgeWechatyLog(logger);
+  const built = external
+    ? injected(external.puppet)
+    : options.puppet === undefined
+      ? buildPuppet(config, logger, options.account)
+      : injected(options.puppet);
+  const bot = external ?? WechatyBuilder.build({ puppet: built.puppet as never });
+  const listeners = ownListeners(bot);
   const echo = new EchoGuard();
   const gateway =
     built.puppet instanceof GatewayPuppet
@@ -73,18 +86,23 @@ export function createWechatyRuntime(config: AppConfig, logger: Logger, options:
   const friendshipHandlers: Array<(friendship: Friendship) => void> = [];
   let lifecycle: "new" | "started" | "stopped" = "new";
   let stopping: Promise<void> | undefined;
-  const session = trackSession(bot, {
+  const session = trackSession(listeners, {
     logger,
     stopping: () => lifecycle === "stopped",
     quietErrors: () => gateway !== undefined && gateway.status().state !== "connected",
     onLogin: () => built.mocker && ensureMockFileHelper(built.mocker),
   });
-  bot.on("message", (message) => {
+  // An external bot may already run: what arrives before the app attaches its handlers waits.
+  const early = external ? new EarlyEvents() : undefined;
+  listeners.on("message", (message) => {
+    if (messageHandlers.length === 0 && early) return early.keep(() => messageHandlers.forEach((h) => h(message)));
     for (const handler of messageHandlers) handler(message);
   });
-  bot.on("friendship", (friendship) => {
+  listeners.on("friendship", (friendship) => {
+    if (friendshipHandlers.length === 0 && early) return early.keep(() => friendshipHandlers.forEach((h) => h(friendship)));
     for (const handler of friendshipHandlers) handler(friendship);
   });
+  if (external?.isLoggedIn) session.adoptLogin(external.currentUser.id);
 
   return {
     bot,
@@ -94,11 +112,21 @@ export function createWechatyRuntime(config: AppConfig, logger: Logger, options:
     async start() {
       if (lifecycle !== "new") return;
       lifecycle = "started";
+      if (external) {
+        logger.info({ puppet: built.kind, loggedIn: external.isLoggedIn }, "attached to the given Wechaty");
+        return;
+      }
       await bot.start();
       gateway?.afterFirstStart();
       logger.info({ puppet: built.kind, ...(gateway ? { gateway: gateway.status().state } : {}) }, "wechaty started");
     },
     async stop() {
+      if (external) {
+        // Not ours to stop: only our listeners go.
+        lifecycle = "stopped";
+        listeners.removeAll();
+        return;
+      }
       gateway?.stop();
       if (lifecycle !== "started") {
         lifecycle = "stopped";
@@ -113,9 +141,11 @@ export function createWechatyRuntime(config: AppConfig, logger: Logger, options:
     isLoggedIn: () => session.state.loggedIn && bot.isLoggedIn,
     onMessage(handler) {
       messageHandlers.push(safeHandler(logger, "message handler", handler));
+      early?.release();
     },
     onFriendship(handler) {
       friendshipHandlers.push(safeHandler(logger, "friendship handler", handler));
+      early?.release();
     },
     onSession: session.onSession,
     async say(conversationId, text) {
@@ -179,8 +209,43 @@ class ConversationKinds {
   }
 }
 
+/** The listeners this runtime adds to a bot, so that it can remove them from a bot it does not own. */
+function ownListeners(bot: Wechaty): Pick<Wechaty, "on"> & { removeAll(): void } {
+  const added: Array<[string, (...args: never[]) => unknown]> = [];
+  const on = ((event: string, listener: (...args: never[]) => unknown) => {
+    bot.on(event as never, listener as never);
+    added.push([event, listener]);
+    return bot;
+  }) as Wechaty["on"];
+  return {
+    on,
+    removeAll() {
+      for (const [event, listener] of added.splice(0)) bot.off(event as never, listener as never);
+    },
+  };
+}
+
+/** Events that came before any handler, delivered in order once the first one is attached (bounded). */
+class EarlyEvents {
+  private waiting: Array<() => void> | undefined = [];
+
+  keep(deliver: () => void): void {
+    if (!this.waiting) return deliver();
+    if (this.waiting.length < 1000) this.waiting.push(deliver);
+  }
+
+  release(): void {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    for (const deliver of waiting ?? []) deliver();
+  }
+}
+
 function injected(puppet: unknown): { puppet: unknown; kind: PuppetKind; mocker?: mock.Mocker; endpoint?: string } {
   if (puppet instanceof PuppetMock) return { puppet, kind: "mock", mocker: puppet.mocker };
+  // A PuppetMock from another copy of the package (an application's own node_modules).
+  const mocker = (puppet as { mocker?: unknown }).mocker;
+  if (puppet?.constructor?.name === "PuppetMock" && mocker) return { puppet, kind: "mock", mocker: mocker as mock.Mocker };
   const endpoint = (puppet as { options?: { endpoint?: unknown } }).options?.endpoint;
   return { puppet, kind: "service", ...(typeof endpoint === "string" ? { endpoint } : {}) };
 }

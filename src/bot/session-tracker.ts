@@ -47,7 +47,7 @@ export interface SessionTrackerOptions {
  * a watchdog reset shows up as logout then login, so they only update state and never
  * register anything. The `error` listener is mandatory: without one an emitted `error` throws.
  */
-export function trackSession(bot: Wechaty, options: SessionTrackerOptions) {
+export function trackSession(bot: Pick<Wechaty, "on">, options: SessionTrackerOptions) {
   const { logger } = options;
   const state: RuntimeStatus = { loggedIn: false, logins: 0, logouts: 0, errors: 0 };
   const handlers: Array<(event: SessionEvent) => void> = [];
@@ -102,6 +102,11 @@ export function trackSession(bot: Wechaty, options: SessionTrackerOptions) {
 
   return {
     state,
+    /** The bot was logged in before we listened (library mode: a bot already running). */
+    adoptLogin(selfId: string): void {
+      Object.assign(state, { loggedIn: true, selfId, loginAt: new Date(), logins: state.logins + 1 });
+      options.onLogin?.();
+    },
     onSession(handler: (event: SessionEvent) => unknown): void {
       handlers.push(safeHandler(logger, "session handler", handler));
     },

@@ -5,12 +5,14 @@ import { describe, expect, it } from "vitest";
 /**
  * The layers of docs/architecture.md, checked on the source text: the core (src/) never imports a
  * plugin, and a plugin reaches the core only through its public API (src/plugin-api.ts). The
- * composition root (plugins/index.ts) is the one file allowed to know both sides, and it too
- * takes the core's side from the public API.
+ * composition root (plugins/index.ts, also the package entry) is the one file allowed to know both
+ * sides, and it takes the core's side from its public entries only.
  */
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const PUBLIC_API = "src/plugin-api.ts";
+const LIBRARY_API = "src/library/index.ts";
+const COMPOSITION_ROOT = "plugins/index.ts";
 
 function tsFiles(dir: string): string[] {
   return readdirSync(join(ROOT, dir), { recursive: true, withFileTypes: true })
@@ -43,8 +45,14 @@ describe("layers", () => {
   });
 
   it("plugins reach the core only through src/plugin-api.ts", () => {
-    const breaches = offenders(tsFiles("plugins"), (target) => target.startsWith("src/") && target !== PUBLIC_API);
+    const plugins = tsFiles("plugins").filter((file) => file !== COMPOSITION_ROOT);
+    const breaches = offenders(plugins, (target) => target.startsWith("src/") && target !== PUBLIC_API);
     expect(breaches).toEqual([]);
+  });
+
+  it("the composition root takes the core from its public entries only (the plugin API, the library)", () => {
+    const allowed = new Set([PUBLIC_API, LIBRARY_API]);
+    expect(offenders([COMPOSITION_ROOT], (target) => target.startsWith("src/") && !allowed.has(target))).toEqual([]);
   });
 
   it("the checks see a breach (the scanner reads every import form)", () => {
