@@ -94,13 +94,19 @@ export function createWechatyRuntime(config: AppConfig, logger: Logger, options:
   });
   // An external bot may already run: what arrives before the app attaches its handlers waits.
   const early = external ? new EarlyEvents() : undefined;
-  listeners.on("message", (message) => {
-    if (messageHandlers.length === 0 && early) return early.keep(() => messageHandlers.forEach((h) => h(message)));
+  const deliverMessage = (message: Message) => {
     for (const handler of messageHandlers) handler(message);
+  };
+  const deliverFriendship = (friendship: Friendship) => {
+    for (const handler of friendshipHandlers) handler(friendship);
+  };
+  listeners.on("message", (message) => {
+    if (messageHandlers.length === 0 && early) early.keep(() => deliverMessage(message));
+    else deliverMessage(message);
   });
   listeners.on("friendship", (friendship) => {
-    if (friendshipHandlers.length === 0 && early) return early.keep(() => friendshipHandlers.forEach((h) => h(friendship)));
-    for (const handler of friendshipHandlers) handler(friendship);
+    if (friendshipHandlers.length === 0 && early) early.keep(() => deliverFriendship(friendship));
+    else deliverFriendship(friendship);
   });
   if (external?.isLoggedIn) session.adoptLogin(external.currentUser.id);
 
@@ -230,8 +236,8 @@ class EarlyEvents {
   private waiting: Array<() => void> | undefined = [];
 
   keep(deliver: () => void): void {
-    if (!this.waiting) return deliver();
-    if (this.waiting.length < 1000) this.waiting.push(deliver);
+    if (!this.waiting) deliver();
+    else if (this.waiting.length < 1000) this.waiting.push(deliver);
   }
 
   release(): void {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -79,6 +79,15 @@ describe("WxErp as a Wechaty plugin", () => {
     expect(bot.isLoggedIn).toBe(true);
     // Only the test's own message listener is left: wxerp removed its own.
     expect((bot as unknown as { listenerCount(event: string): number }).listenerCount("message")).toBe(1);
+  });
+
+  it("the README's library section shows examples/wechaty-plugin.ts as it is", async () => {
+    const root = join(import.meta.dirname, "../..");
+    const [readme, example] = await Promise.all([
+      readFile(join(root, "README.md"), "utf8"),
+      readFile(join(root, "examples/wechaty-plugin.ts"), "utf8"),
+    ]);
+    expect(readme).toContain(`\`\`\`ts\n${example}\`\`\``);
   });
 
   it("validates the configuration with the YAML schema at once, naming the key", async () => {
