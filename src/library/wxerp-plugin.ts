@@ -1,6 +1,7 @@
 import { join, resolve } from "node:path";
 import type { Wechaty, WechatyPlugin } from "wechaty";
 import type { App } from "../app/app.ts";
+import { ConfigError } from "../config/errors.ts";
 import { loadConfig } from "../config/load.ts";
 import type { AppConfig } from "../config/schema.ts";
 import { createLogger } from "../logging/logger.ts";
@@ -41,6 +42,12 @@ export function wxErpFactory(catalog: PluginCatalog): (config?: WxErpConfig, opt
     const appConfig: AppConfig = { ...loaded, dataDir: resolve(loaded.dataDir) };
     // A plugin name this package does not have fails here too, not later on the bot.
     resolvePlugins(appConfig.plugins, catalog);
+    // One bot is one WeChat account: several accounts need several bots (or `wxerp start`).
+    if ((appConfig.wechat.accounts?.length ?? 0) > 1) {
+      throw new ConfigError(
+        "wechat.accounts: a WxErp plugin runs on the one bot given to bot.use; list one account, or run wxerp start for several",
+      );
+    }
     const onError = options.onError ?? ((error: unknown) => process.stderr.write(`wxerp: ${String(error)}\n`));
     const listeners = new Set<(event: ActivityEvent) => void>();
     let starting: Promise<App> | undefined;
