@@ -7,6 +7,7 @@
  *                   [--login-faults] [--resume-passes 20] [--keep]
  *                   [--repeat N]   N runs in a row, seeds seed, seed+1, ...; a summary line at the end
  *                   [--quick]      the sizes and timings of the soak inside `npm test` (60 customers, one kill)
+ *                   [--team]       two processes on one PostgreSQL database (WXERP_BENCH_POSTGRES_URL), each killed once
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -14,6 +15,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { formatSoakResult } from "./soak/print.ts";
 import { runSoak, type SoakOptions } from "./soak/run-soak.ts";
+import { runTeamSoak } from "./soak/run-team-soak.ts";
 
 const { values } = parseArgs({
   options: {
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     "resume-passes": { type: "string" },
     repeat: { type: "string", default: "1" },
     quick: { type: "boolean", default: false },
+    team: { type: "boolean", default: false },
     "login-faults": { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
   },
@@ -66,9 +69,15 @@ for (let run = 0; run < repeat; run++) {
   const workDir = await mkdtemp(join(tmpdir(), "wxerp-soak-"));
   let ok = false;
   try {
-    const result = await runSoak({ ...base, seed, workDir });
-    process.stdout.write(formatSoakResult(result));
-    ok = result.ok;
+    if (values.team) {
+      const result = await runTeamSoak({ ...base, seed, workDir });
+      process.stdout.write(`${result.lines.join("\n")}\n`);
+      ok = result.ok;
+    } else {
+      const result = await runSoak({ ...base, seed, workDir });
+      process.stdout.write(formatSoakResult(result));
+      ok = result.ok;
+    }
   } finally {
     if (values.keep || !ok) process.stdout.write(`work directory kept: ${workDir}\n`);
     else await rm(workDir, { recursive: true, force: true });
