@@ -2,6 +2,7 @@ import { open, readFile, rename } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { Adapter } from "lowdb";
 import type { z } from "zod";
+import { syncDirectory } from "./directory-sync.ts";
 import { StoreCorruptError } from "./types.ts";
 
 export interface JsonFileOptions {
@@ -73,18 +74,6 @@ export class JsonFile<T> implements Adapter<T> {
     await syncDirectory(dirname(this.file));
     this.size = Buffer.byteLength(text);
     this.#options.onWrite?.(this.file);
-  }
-}
-
-/** Makes the rename itself durable (POSIX: the directory entry lives in the directory). */
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, "r");
-  try {
-    await handle.sync();
-  } catch {
-    // Some file systems refuse fsync on a directory; the data itself is synced already.
-  } finally {
-    await handle.close();
   }
 }
 

@@ -321,11 +321,17 @@ export class LowdbThreadStore implements ThreadStore {
     };
   }
 
-  /** Meta and the contact's shard, on disk before a number is handed out. */
+  /**
+   * The contact's shard, on disk before a number is handed out. The counter in meta.json is
+   * written by the next background cycle, not waited for: the number itself is durable on
+   * the contact, contacts are never removed, and opening the store raises the counter above
+   * every number a contact holds (LocalNumbers.recover), so a crash before meta.json is
+   * written can never hand the number out again. One file write per new customer, not two.
+   */
   async #persistDurably(contactId: string): Promise<void> {
     await this.#growth.settled();
     this.#writer.markDirty(META_KEY, () => this.#meta.write());
-    await this.#writer.flush([META_KEY, this.#contacts.keyOf(contactId)]);
+    await this.#writer.flush([this.#contacts.keyOf(contactId)]);
     await this.#growth.settled();
     this.#lock?.assertHeld(); // with the lock lost, the number was dropped, not written: never hand it out
   }
