@@ -171,6 +171,9 @@ export function zhibangErpPlugin(options: ZhibangErpPluginOptions): { plugin: Wx
         scored++;
         if (!hadJob) scoredNow.add(thread.id);
       }
+      // Every job needs its thread on disk before it is queued: one write cycle for all the
+      // threads scored above (files written side by side), not one file write per job in turn.
+      await store.flush();
       for (const thread of await store.listThreads()) {
         if (thread.score === undefined) continue;
         // A linked customer with conversation not yet followed up (a crash between its scoring

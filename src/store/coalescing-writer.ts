@@ -23,6 +23,8 @@ export interface CoalescingWriterOptions {
 
 export class CoalescingWriter {
   readonly #dirty = new Map<string, WriteFn>();
+  /** Files the running cycle writes (no longer dirty, not yet on disk). */
+  readonly #writing = new Set<string>();
   /** The files each running flush() waits for (undefined: all of them). */
   readonly #waiting = new Set<{ keys: readonly string[] | undefined }>();
   readonly #options: CoalescingWriterOptions;
@@ -63,11 +65,15 @@ export class CoalescingWriter {
     this.#waiting.add(waiter);
     try {
       for (;;) {
+        const due = this.#dueFor(keys).length > 0;
         if (this.#cycle) {
+          // Files neither pending nor being written are on disk already: no need to wait
+          // for a cycle that writes only other files.
+          if (!due && !this.#isWriting(keys)) return;
           await this.#cycle.catch(() => undefined);
           continue;
         }
-        if (this.#dueFor(keys).length === 0) return;
+        if (!due) return;
         // Its own files are among these; a failed one stays dirty, so its caller writes it
         // again in a cycle of its own and hears the error from there.
         await this.#run(this.#dueForWaiting());
@@ -80,6 +86,11 @@ export class CoalescingWriter {
 
   #dueFor(keys: readonly string[] | undefined): string[] {
     return [...this.#dirty.keys()].filter((key) => keys === undefined || keys.includes(key));
+  }
+
+  #isWriting(keys: readonly string[] | undefined): boolean {
+    if (keys === undefined) return this.#writing.size > 0;
+    return keys.some((key) => this.#writing.has(key));
   }
 
   #dueForWaiting(): string[] {
@@ -114,6 +125,7 @@ export class CoalescingWriter {
 
   #run(keys: string[]): Promise<void> {
     const cycle = this.#writeAll(keys).finally(() => {
+      this.#writing.clear();
       this.#cycle = undefined;
     });
     this.#cycle = cycle;
@@ -126,6 +138,7 @@ export class CoalescingWriter {
       const write = this.#dirty.get(key);
       if (write === undefined) continue;
       this.#dirty.delete(key);
+      this.#writing.add(key);
       jobs.push([key, write]);
     }
     const isLast = this.#options.writeLast ?? (() => false);

@@ -97,4 +97,21 @@ describe("CoalescingWriter", () => {
     await writer.close();
     expect(b.file.written.length).toBe(1);
   });
+
+  it("flush(keys) of files already on disk does not wait for a cycle writing other files; of a file being written, it does", async () => {
+    const writer = new CoalescingWriter({ delayMs: 1, onError: () => undefined });
+    const slow = fakeFile(200);
+    const fast = fakeFile(1);
+    writer.markDirty("b", fast.write);
+    await writer.flush(["b"]);
+    slow.file.value = 1;
+    writer.markDirty("a", slow.write);
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the background cycle writing "a" has started
+    expect(slow.file.active).toBe(1);
+    await writer.flush(["b"]);
+    expect(slow.file.written).toEqual([]); // "b" was answered while "a" was still being written
+    await writer.flush(["a"]);
+    expect(slow.file.written).toEqual([1]); // "a" waited for its write to finish
+    await writer.close();
+  });
 });
