@@ -1,7 +1,14 @@
 import { collectDefaultMetrics, Registry } from "prom-client";
 import type { Wechaty } from "wechaty";
 import { accountsOf, type WechatAccount, wechatIdOf } from "../accounts/accounts.ts";
+import {
+  readTeamSessions,
+  SESSION_HEARTBEAT_MS,
+  type TeamAccountSession,
+  writeTeamSessions,
+} from "../accounts/postgres-sessions.ts";
 import { type AuditLog, auditDir, createAuditLog, createPostgresAuditLog } from "../audit/index.ts";
+import { GatewayBusyError } from "../bot/gateway-puppet.ts";
 import { createWechatyRuntime, type WechatyRuntime } from "../bot/runtime.ts";
 import type { DispatchingRouter } from "../commands/router.ts";
 import type { AppConfig } from "../config/schema.ts";
@@ -10,6 +17,7 @@ import { AdvisoryKeyedLocks } from "../locking/advisory-keyed-locks.ts";
 import type { Logger } from "../logging/logger.ts";
 import { AlertMonitor, alertRules } from "../monitoring/alerts.ts";
 import { Monitoring } from "../monitoring/monitoring.ts";
+import { nodeName } from "../monitoring/postgres-snapshots.ts";
 import type { MonitoringSnapshots } from "../monitoring/snapshot-store.ts";
 import type { Outbox } from "../outbox/index.ts";
 import { type CorePluginHost, createPluginHost } from "../plugins/host.ts";
@@ -89,6 +97,8 @@ export interface App {
   readonly router: DispatchingRouter;
   /** Every WeChat account of the process, the first (default) one first. */
   readonly accounts: readonly AccountWiring[];
+  /** On PostgreSQL: every account of the team and its login, whichever process runs it. */
+  readonly teamSessions?: () => Promise<TeamAccountSession[]>;
   /** Commands typed and their replies, as they happen (the demo's console, the replay report). */
   readonly commandRuns: CommandRuns;
   readonly scheduler: ScoringScheduler;
@@ -236,10 +246,18 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
   // Which accounts are logged in, for `wxerp status` (a run without WeChat leaves the file alone).
   const saveSessions = async (stopped = false) => {
     if (mode === "sync") return;
-    await writeAccountSessions(config.dataDir, accountSessions(accounts, new Date(), stopped)).catch((error: unknown) =>
+    const sessions = accountSessions(accounts, new Date(), stopped);
+    await writeAccountSessions(config.dataDir, sessions).catch((error: unknown) =>
       logger.warn({ err: error }, "could not write the accounts' login state"),
     );
+    // On PostgreSQL the team's status reads every process's accounts from the database.
+    if (pool) {
+      await writeTeamSessions(pool, nodeName(config.dataDir), sessions, stopped).catch((error: unknown) =>
+        logger.warn({ err: error }, "could not write the accounts' login state to the database"),
+      );
+    }
   };
+  let sessionTimer: NodeJS.Timeout | undefined;
   for (const wiring of accounts) wiring.runtime?.onSession(() => saveSessions());
 
   for (const instance of plugins.instances.values()) await host.install(instance.plugin);
@@ -264,6 +282,7 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
     host,
     router,
     accounts,
+    ...(pool ? { teamSessions: () => readTeamSessions(pool) } : {}),
     commandRuns: commands,
     scheduler,
     ...(runtime ? { runtime } : {}),
@@ -274,8 +293,21 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
     whenHandled: (ids, timeoutMs) => handled.whenHandled(ids, timeoutMs),
     async start() {
       if (mode === "live") await resumeUnscored();
-      for (const wiring of accounts) await wiring.runtime?.start();
+      for (const wiring of accounts) {
+        try {
+          await wiring.runtime?.start();
+        } catch (error) {
+          // Which account's gateway refused: the start error names it, its endpoint and its token variable.
+          if (error instanceof GatewayBusyError) error.account = wiring.account.id;
+          throw error;
+        }
+      }
       await saveSessions();
+      if (pool && mode !== "sync") {
+        // The heartbeat: a process that dies without stopping shows its accounts as not running.
+        sessionTimer = setInterval(() => void saveSessions(), SESSION_HEARTBEAT_MS);
+        sessionTimer.unref();
+      }
       if (mode === "live") {
         for (const wiring of accounts) wiring.wechat?.start();
         alerts.start(config.alerts.checkIntervalSeconds * 1000, (error) => logger.warn({ err: error }, "alert check failed"));
@@ -302,6 +334,7 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
 
   async function stopAll(): Promise<void> {
     if (saveTimer) clearInterval(saveTimer);
+    if (sessionTimer) clearInterval(sessionTimer);
     alerts.stop();
     for (const wiring of accounts) wiring.wechat?.stop();
     const steps: Array<[string, () => Promise<unknown>]> = [

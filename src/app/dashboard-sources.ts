@@ -1,9 +1,10 @@
 import { Registry } from "prom-client";
 import { accountOfThread } from "../accounts/accounts.ts";
 import { qrAsSvg } from "../bot/login-qr.ts";
-import type { DashboardSources, WechatView } from "../dashboard/sources.ts";
+import type { AccountView, DashboardSources, HealthVerdict, WechatView } from "../dashboard/sources.ts";
 import { mergeSnapshots } from "../monitoring/merge-snapshots.ts";
 import { Monitoring } from "../monitoring/monitoring.ts";
+import { nodeName } from "../monitoring/postgres-snapshots.ts";
 import type { JobState } from "../outbox/index.ts";
 import type { DashboardContribution } from "../plugins/types.ts";
 import type { Thread } from "../store/types.ts";
@@ -55,8 +56,8 @@ export function dashboardSources(app: App): DashboardSources {
     alerts: () => app.alerts.activeAlerts(),
     thresholds: config.alerts,
     registry: app.registry,
-    wechat: () => wechatView(app),
-    health: () => app.wechat?.health.verdict() ?? { ok: true },
+    wechat: (account) => wechatView(app, account),
+    health: () => healthOf(app),
     tierName: (score) => (score === undefined ? "" : (tierNamer?.tierName?.(score) ?? "")),
     ...(namers.length > 0 ? { erpUserNames: () => userNamesOf(namers) } : {}),
     ...(calibrator
@@ -71,18 +72,7 @@ export function dashboardSources(app: App): DashboardSources {
         }
       : {}),
     accountOf,
-    ...(app.accounts.length > 1
-      ? {
-          accounts: () =>
-            app.accounts.map(({ account, runtime }) => ({
-              id: account.id,
-              ...(account.erpUser ? { erpUser: account.erpUser } : {}),
-              controlChat: account.controlChat,
-              loggedIn: runtime?.isLoggedIn() ?? false,
-              ...(runtime?.selfId() ? { selfId: runtime.selfId()! } : {}),
-            })),
-        }
-      : {}),
+    accounts: () => accountViews(app),
   };
 }
 
@@ -92,13 +82,71 @@ async function userNamesOf(namers: DashboardContribution[]): Promise<ReadonlyMap
   return merged;
 }
 
-async function wechatView(app: App): Promise<WechatView | undefined> {
-  const { runtime, wechat } = app;
+/**
+ * The accounts' logins for the dashboard: this process's (with the QR code awaiting a scan),
+ * and on PostgreSQL every other account of the team from the database. One account alone: none
+ * (the pages then show no account column or filter, as before several accounts existed).
+ */
+async function accountViews(app: App): Promise<AccountView[]> {
+  const own: AccountView[] = app.accounts.map(({ account, runtime }) => {
+    const status = runtime?.status();
+    return {
+      id: account.id,
+      ...(account.erpUser ? { erpUser: account.erpUser } : {}),
+      controlChat: account.controlChat,
+      loggedIn: runtime?.isLoggedIn() ?? false,
+      ...(runtime?.selfId() ? { selfId: runtime.selfId()! } : {}),
+      ...(status?.qrcode ? { qrcode: status.qrcode } : {}),
+      ...(app.teamSessions ? { process: `${nodeName(app.config.dataDir)} (pid ${process.pid})`, running: true } : {}),
+    };
+  });
+  const team = app.teamSessions ? await app.teamSessions().catch(() => []) : [];
+  const others: AccountView[] = team
+    .filter((s) => !own.some((a) => a.id === s.id))
+    .map((s) => ({
+      id: s.id,
+      ...(s.erpUser ? { erpUser: s.erpUser } : {}),
+      controlChat: s.controlChat,
+      loggedIn: s.loggedIn,
+      ...(s.selfId ? { selfId: s.selfId } : {}),
+      process: `${s.node} (pid ${s.pid})`,
+      running: s.running,
+    }));
+  const all = [...own, ...others];
+  return all.length > 1 ? all : [];
+}
+
+/**
+ * /healthz: not healthy while any account's WeChat is down, naming it (with several accounts)
+ * so the supervisor's page says whose phone to pick up. Accounts of other processes are
+ * those processes' own /healthz.
+ */
+function healthOf(app: App): HealthVerdict {
+  for (const { account, wechat } of app.accounts) {
+    const verdict = wechat?.health.verdict() ?? { ok: true };
+    if (verdict.ok) continue;
+    return app.accounts.length > 1
+      ? { ...verdict, account: account.id, reason: `account ${account.id}: ${verdict.reason ?? "down"}` }
+      : verdict;
+  }
+  return { ok: true };
+}
+
+/** The /wechat page's facts: the given account's (one of this process's), else the first's. */
+async function wechatView(app: App, accountId?: string): Promise<WechatView | undefined> {
+  const wiring = app.accounts.find((w) => w.account.id === accountId) ?? app.accounts[0];
+  const runtime = wiring?.runtime;
+  const wechat = wiring?.wechat;
   if (!runtime || !wechat) return undefined;
   const status = runtime.status();
   const gateway = runtime.gateway?.status();
   const iso = (date: Date | undefined) => date?.toISOString();
-  const view: WechatView = { puppet: runtime.puppetKind, loggedIn: status.loggedIn, verdict: wechat.health.verdict() };
+  const view: WechatView = {
+    ...(app.accounts.length > 1 ? { account: wiring.account.id } : {}),
+    puppet: runtime.puppetKind,
+    loggedIn: status.loggedIn,
+    verdict: wechat.health.verdict(),
+  };
   const optional = {
     selfId: status.selfId,
     loginAt: iso(status.loginAt),

@@ -7,6 +7,8 @@ type PuppetServiceOptions = ConstructorParameters<typeof PuppetService>[0];
 /** The gateway closed our event stream at once: another process holds the stream for this token. */
 export class GatewayBusyError extends Error {
   override readonly name = "GatewayBusyError";
+  /** The WeChat account whose gateway refused (set by the app, which knows which account it was starting). */
+  account?: string;
 }
 
 export interface GatewayPuppetEvents {

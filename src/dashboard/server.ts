@@ -85,7 +85,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
     ],
     ["GET", /^\/audit$/, async () => htmlPage(await auditPage(sources))],
     ["GET", /^\/figures$/, async () => htmlPage(figuresPage(await withTeamFigures(sources)))],
-    ["GET", /^\/wechat$/, async () => htmlPage(await wechatPage(sources))],
+    ["GET", /^\/wechat$/, async (_req, url) => htmlPage(await wechatPage(sources, url.searchParams.get("account") ?? undefined))],
     [
       "GET",
       /^\/calibration$/,

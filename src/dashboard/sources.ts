@@ -17,6 +17,8 @@ export interface DashboardJob {
 
 /** WeChat's session and gateway connection as the dashboard shows them. */
 export interface WechatView {
+  /** Which account's facts these are (several accounts). */
+  account?: string;
   puppet: string;
   loggedIn: boolean;
   selfId?: string;
@@ -33,6 +35,8 @@ export interface WechatView {
 
 export interface HealthVerdict {
   ok: boolean;
+  /** With several accounts: the account that is down. */
+  account?: string;
   reason?: string;
   since?: string;
 }
@@ -87,6 +91,11 @@ export interface AccountView {
   controlChat: string;
   loggedIn: boolean;
   selfId?: string;
+  /** The login QR code's text while the account waits for a scan (this process's accounts only). */
+  qrcode?: string;
+  /** On PostgreSQL: the process running the account, and false once it stopped or its heartbeat is stale. */
+  process?: string;
+  running?: boolean;
 }
 
 /**
@@ -97,8 +106,11 @@ export interface DashboardSources {
   locale: "zh" | "en";
   /** Newest first; `account`: only that WeChat account's conversations. */
   listThreads(limit: number, filter?: { account?: string }): Promise<Array<{ thread: Thread; contact: Contact | undefined }>>;
-  /** The WeChat accounts of the process and whether each is logged in (several accounts only). */
-  accounts?(): AccountView[];
+  /**
+   * The WeChat accounts and whether each is logged in (several accounts only): the process's,
+   * and on PostgreSQL every account of the team whichever process runs it.
+   */
+  accounts?(): Promise<AccountView[]>;
   /** The id of the account a thread's conversation is on. */
   accountOf?(thread: Thread): string;
   getThread(id: string): Promise<{ thread: Thread; contact: Contact | undefined } | undefined>;
@@ -119,7 +131,7 @@ export interface DashboardSources {
   };
   registry: Registry;
   /** WeChat's state (the /wechat page); undefined when the app runs without WeChat. */
-  wechat?(): Promise<WechatView | undefined>;
+  wechat?(account?: string): Promise<WechatView | undefined>;
   /** What /healthz answers: ok, or why WeChat is down. Always ok when absent. */
   health?(): HealthVerdict;
   /** Tier name for a score ("gold", "normal", "public"). */

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { types } from "wechaty";
 import type { App } from "../../src/app/app.ts";
 import { dashboardSources } from "../../src/app/dashboard-sources.ts";
 import { ensureMockContact, FILE_HELPER_ID, loginMock } from "../../src/bot/mock-contacts.ts";
@@ -134,8 +135,9 @@ describe("two WeChat accounts in one process", () => {
     expect((await fx.thread(WARM.contact.id))!.messageCount).toBe(wangBefore + 1);
   });
 
-  it("the dashboard filters conversations by account and shows which accounts are logged in", async () => {
-    fx = await startAppFixture({ config: TEAM });
+  it("the dashboard filters conversations by account and shows which accounts are logged in", { timeout: 120_000 }, async () => {
+    // The shortest grace period before a logged-out WeChat makes /healthz answer 503.
+    fx = await startAppFixture({ config: { ...TEAM, wechat: { ...TEAM.wechat, healthGraceSeconds: 10 } } });
     await accountChat(fx.app, "li");
     await fx.replay([HOT, { ...WARM, account: "li" }]);
     const dashboard = await startDashboard({
@@ -163,7 +165,10 @@ describe("two WeChat accounts in one process", () => {
       expect(liPage).toMatch(/data-account="wang" data-logged-in="true"/);
       expect(liPage).toMatch(/data-account="li" data-logged-in="true"/);
       const wechat = await get("/wechat");
-      expect(wechat).toMatch(/<tr data-account="li">.*<td>456<\/td>.*是<\/td><td>wxid_sales_li<\/td>/);
+      expect(wechat).toMatch(
+        /<tr data-account="li" data-state="已登录">.*<td>456<\/td>.*已登录<\/td><td>–<\/td><td>wxid_sales_li<\/td>/,
+      );
+      expect(await fetch(`${dashboard.url}/healthz`).then((r) => r.status)).toBe(200);
 
       expect(await get("/metrics")).toMatch(/^wxerp_wechat_account_logged_in\{account="li"\} 1$/m);
 
@@ -173,6 +178,32 @@ describe("two WeChat accounts in one process", () => {
       expect(await get("/")).toMatch(/data-account="li" data-logged-in="false"/);
       expect(await get("/metrics")).toMatch(/^wxerp_wechat_account_logged_in\{account="li"\} 0$/m);
       expect(await get("/metrics")).toMatch(/^wxerp_wechat_account_logged_in\{account="wang"\} 1$/m);
+      // /healthz is not healthy while any account is logged out (past the grace period), and says which.
+      const health = await waitFor(
+        async () => {
+          const response = await fetch(`${dashboard.url}/healthz`);
+          return response.status === 503 ? response : undefined;
+        },
+        "/healthz 503 once li's grace period is over",
+        60_000,
+      );
+      expect(await health.json()).toMatchObject({ ok: false, account: "li", reason: expect.stringMatching(/^account li: /) });
+
+      // 李's gateway asks for a scan: 李's row links to 李's QR code, which ?account=li shows.
+      fx.app.accounts[1]!.runtime!.mocker!.puppet.emit("scan", {
+        qrcode: "https://login.weixin.qq.com/l/li-scan-me",
+        status: types.ScanStatus.Waiting,
+      });
+      await waitFor(() => fx.app.accounts[1]!.runtime!.status().qrcode !== undefined, "li's QR code");
+      const waiting = await get("/wechat");
+      expect(waiting).toMatch(
+        /<tr data-account="li" data-state="等待扫码">.*<a class="qr-link" href="\/wechat\?account=li#login-qr">/,
+      );
+      expect(waiting).toMatch(/<tr data-account="wang" data-state="已登录">.*<td>–<\/td><td>wxid_sales<\/td>/);
+      const liQr = await get("/wechat?account=li");
+      expect(liQr).toContain("以下为账号 li。");
+      expect(liQr).toContain('<div id="login-qr">');
+      expect(liQr).toContain("https://login.weixin.qq.com/l/li-scan-me");
     } finally {
       await dashboard.close();
     }

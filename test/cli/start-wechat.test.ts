@@ -4,7 +4,7 @@
  * token is a WorkPro one. Each run is a real process; the gateway is a PuppetServer on loopback.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
@@ -36,8 +36,8 @@ interface Run {
 }
 
 /** `wxerp start` on the service puppet with the gateway's environment. */
-function start(env: Record<string, string>): Run {
-  child = spawn(process.execPath, ["--import", "tsx", MAIN, "start"], {
+function start(env: Record<string, string>, args: string[] = []): Run {
+  child = spawn(process.execPath, ["--import", "tsx", MAIN, "start", ...args], {
     env: {
       ...process.env,
       WXERP_PUPPET: "service",
@@ -101,6 +101,32 @@ it("a second process on the same token stops with one line, and the first keeps 
   await first.handled(first.says(alice, "第二个进程退出之后"));
   expect((await first.app.store.getThread("wxid_alice"))?.messages).toHaveLength(1);
 }, 180_000);
+
+it("several accounts: the one whose gateway another process holds is named, with its endpoint and token variable", async () => {
+  gateway = await startGrpcGateway();
+  const held = await startGrpcGateway();
+  try {
+    await held.startApp();
+    const team = join(dataDir, "team.yaml");
+    await writeFile(
+      team,
+      `wechat:\n  accounts:\n    - { id: wang, erpUser: "1", tokenEnv: WXERP_TOKEN_WANG, endpoint: "${gateway.endpoint}" }\n    - { id: li, erpUser: "2", tokenEnv: WXERP_TOKEN_LI, endpoint: "${held.endpoint}" }\n`,
+    );
+    const run = start(
+      {
+        WXERP_TOKEN_WANG: gateway.env.WECHATY_PUPPET_SERVICE_TOKEN!,
+        WXERP_TOKEN_LI: held.env.WECHATY_PUPPET_SERVICE_TOKEN!,
+      },
+      ["--config", team],
+    );
+    expect(await run.exited).toBe(1);
+    expect(run.stderr().trim().split("\n")).toEqual([
+      `wxerp: WeChat account li: another process is already connected to the WeChat gateway ${held.endpoint} with the token in WXERP_TOKEN_LI: stop it first, or give each environment its own token (nothing of the other process was touched)`,
+    ]);
+  } finally {
+    await held.stop();
+  }
+}, 240_000);
 
 it("a WorkPro token fails at start with one line saying why", async () => {
   const run = start({ WECHATY_PUPPET_SERVICE_TOKEN: "puppet_workpro_abc123", WECHATY_PUPPET_SERVICE_ENDPOINT: "127.0.0.1:1" });

@@ -103,12 +103,28 @@ async function startOrExplain(app: App): Promise<void> {
   } catch (error) {
     await app.stop();
     if (!(error instanceof GatewayBusyError)) throw error;
-    throw new CliFailure(
-      app.config.locale === "en"
-        ? `another process is already connected to the WeChat gateway ${app.runtime?.gateway?.status().endpoint} with this WECHATY_PUPPET_SERVICE_TOKEN: stop it first, or give each environment its own token (nothing of the other process was touched)`
-        : `另一个进程已用同一个 WECHATY_PUPPET_SERVICE_TOKEN 连接微信网关 ${app.runtime?.gateway?.status().endpoint}：请先停止它，或为每个环境使用单独的令牌（未影响另一个进程的连接）`,
-    );
+    throw new CliFailure(gatewayBusyMessage(app, error));
   }
+}
+
+/**
+ * The refused account's gateway and the variable holding its token: the single-account
+ * WECHATY_PUPPET_SERVICE_TOKEN, or the one the account's wechat.accounts entry names in tokenEnv.
+ */
+export function gatewayBusyMessage(app: App, error: GatewayBusyError): string {
+  const wiring = app.accounts.find((w) => w.account.id === error.account) ?? app.accounts[0];
+  const listed = app.config.wechat.accounts?.find((entry) => entry.id === wiring?.account.id);
+  const endpoint = wiring?.runtime?.gateway?.status().endpoint ?? wiring?.account.endpoint ?? "";
+  const variable = listed ? (listed.tokenEnv ?? "tokenEnv") : "WECHATY_PUPPET_SERVICE_TOKEN";
+  if (!listed) {
+    return app.config.locale === "en"
+      ? `another process is already connected to the WeChat gateway ${endpoint} with this ${variable}: stop it first, or give each environment its own token (nothing of the other process was touched)`
+      : `另一个进程已用同一个 ${variable} 连接微信网关 ${endpoint}：请先停止它，或为每个环境使用单独的令牌（未影响另一个进程的连接）`;
+  }
+  const id = listed.id;
+  return app.config.locale === "en"
+    ? `WeChat account ${id}: another process is already connected to the WeChat gateway ${endpoint} with the token in ${variable}: stop it first, or give each environment its own token (nothing of the other process was touched)`
+    : `微信账号 ${id}：另一个进程已用 ${variable} 中的令牌连接微信网关 ${endpoint}：请先停止它，或为每个环境使用单独的令牌（未影响另一个进程的连接）`;
 }
 
 async function playDemoOnMock(app: App, say: Say): Promise<void> {

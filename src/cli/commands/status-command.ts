@@ -1,6 +1,7 @@
 import { Registry } from "prom-client";
-import { accountOfThread, accountsOf } from "../../accounts/accounts.ts";
-import { readAccountSessions } from "../../app/account-sessions.ts";
+import { accountOfThread, accountsOf, type WechatAccount } from "../../accounts/accounts.ts";
+import { readTeamSessions, type TeamAccountSession } from "../../accounts/postgres-sessions.ts";
+import { type AccountSession, readAccountSessions } from "../../app/account-sessions.ts";
 import { readMonitoringSnapshot } from "../../app/monitoring-file.ts";
 import type { AppConfig } from "../../config/schema.ts";
 import { type Database, openDatabase } from "../../db/open-database.ts";
@@ -27,14 +28,21 @@ export async function runStatus(options: GlobalOptions & { json: boolean; accoun
   // Reads the data directory only: no secret is needed.
   const config = configFromOptions(options, []);
   const accounts = accountsOf(config);
-  if (options.account !== undefined && !accounts.some((a) => a.id === options.account)) {
-    throw new UsageError(
+  const known = (id: string) => accounts.some((a) => a.id === id);
+  const refuse = () =>
+    new UsageError(
       `--account ${options.account}: no such WeChat account (wechat.accounts has ${accounts.map((a) => a.id).join(", ")})`,
     );
-  }
+  // Without a database only this configuration's accounts exist; on PostgreSQL the team's do too (checked below).
+  if (options.account !== undefined && !known(options.account) && !config.secrets.databaseUrl) throw refuse();
   const { store, outbox, database } = await openReadOnly(config);
   try {
-    const shown = (thread: Thread) => options.account === undefined || accountOfThread(config, thread).id === options.account;
+    const accountRows = await accountStates(config, accounts, database, options.account);
+    if (options.account !== undefined && accountRows.length === 0) throw refuse();
+    // A thread of an account another process runs (not in this configuration) keeps its own id.
+    const accountIdOf = (thread: Thread) =>
+      thread.account && !known(thread.account) ? thread.account : accountOfThread(config, thread).id;
+    const shown = (thread: Thread) => options.account === undefined || accountIdOf(thread) === options.account;
     const threads = (await store.listThreads()).filter(shown);
     const threadIds = new Set(threads.map((t) => t.id));
     threads.sort((a, b) => (b.lastMessageAt ?? "").localeCompare(a.lastMessageAt ?? ""));
@@ -43,7 +51,7 @@ export async function runStatus(options: GlobalOptions & { json: boolean; accoun
         const contact = await store.getContact(t.contactId);
         return {
           contact: contact?.alias || contact?.name || t.id,
-          account: accountOfThread(config, t).id,
+          account: accountIdOf(t),
           score: t.score ?? null,
           sync: t.syncState ?? "none",
           khid: t.erp?.khid ?? "",
@@ -59,21 +67,6 @@ export async function runStatus(options: GlobalOptions & { json: boolean; accoun
     const jobs = (await outbox.list({ states: ["pending", "running", "failed"] }))
       .filter((job) => options.account === undefined || threadIds.has(job.key))
       .slice(0, 50);
-    const sessions = await readAccountSessions(config.dataDir);
-    const accountRows = accounts
-      .filter((a) => options.account === undefined || a.id === options.account)
-      .map((a) => {
-        const seen = sessions?.find((s) => s.id === a.id);
-        return {
-          id: a.id,
-          erpUser: a.erpUser ?? null,
-          controlChat: a.controlChat,
-          // Unknown: the bot never wrote its login state here (not run since, or an older version).
-          loggedIn: seen ? seen.loggedIn : null,
-          selfId: seen?.selfId ?? null,
-          asOf: seen?.updatedAt ?? null,
-        };
-      });
     // On PostgreSQL: the team's figures, every process's added up.
     const saved = database ? mergeSnapshots(await readAllSnapshots(database.pool)) : await readMonitoringSnapshot(config.dataDir);
     const monitoring = new Monitoring(new Registry(), Date.now, saved);
@@ -97,7 +90,7 @@ export async function runStatus(options: GlobalOptions & { json: boolean; accoun
     out(`\nWeChat accounts (${accountRows.length})`);
     out(
       renderTable(
-        ["account", "ERP user", "control chat", "logged in", "as", "as of"],
+        ["account", "ERP user", "control chat", "logged in", "as", "as of", ...(database ? ["process"] : [])],
         accountRows.map((a) => [
           a.id,
           a.erpUser ?? "",
@@ -105,6 +98,9 @@ export async function runStatus(options: GlobalOptions & { json: boolean; accoun
           a.loggedIn === null ? "unknown" : a.loggedIn ? "yes" : "no",
           a.selfId ?? "",
           a.asOf ?? "",
+          ...(database
+            ? [a.process ? `${a.process.node} (pid ${a.process.pid})${a.process.running ? "" : " not running"}` : ""]
+            : []),
         ]),
       ),
     );
@@ -167,6 +163,57 @@ export async function runStatus(options: GlobalOptions & { json: boolean; accoun
     await store.close();
     await database?.close();
   }
+}
+
+interface AccountRow {
+  id: string;
+  erpUser: string | null;
+  controlChat: string;
+  /** Null: unknown (the bot never wrote its login state: not run since, or an older version). */
+  loggedIn: boolean | null;
+  selfId: string | null;
+  asOf: string | null;
+  /** On PostgreSQL: the process that runs (or ran) the account. */
+  process?: { node: string; pid: number; running: boolean; heartbeatAt: string };
+}
+
+/**
+ * Each account's login. On PostgreSQL: every account of the team, from the database, whichever
+ * process runs it (this configuration's accounts first, then the others); a process whose
+ * heartbeat is stale shows its accounts as not running. Otherwise the data directory's file.
+ */
+async function accountStates(
+  config: AppConfig,
+  accounts: WechatAccount[],
+  database: Database | undefined,
+  only: string | undefined,
+): Promise<AccountRow[]> {
+  const fromFile = database ? undefined : await readAccountSessions(config.dataDir);
+  const team = database ? await readTeamSessions(database.pool).catch(noTableYet) : [];
+  const seen = (id: string): AccountSession | TeamAccountSession | undefined =>
+    database ? team.find((s) => s.id === id) : fromFile?.find((s) => s.id === id);
+  const row = (id: string, erpUser: string | undefined, controlChat: string): AccountRow => {
+    const s = seen(id);
+    const process = s && "node" in s ? { node: s.node, pid: s.pid, running: s.running, heartbeatAt: s.heartbeatAt } : undefined;
+    return {
+      id,
+      erpUser: erpUser ?? s?.erpUser ?? null,
+      controlChat,
+      loggedIn: s ? s.loggedIn : null,
+      selfId: s?.selfId ?? null,
+      asOf: s?.updatedAt ?? null,
+      ...(process ? { process } : {}),
+    };
+  };
+  const configured = accounts.map((a) => row(a.id, a.erpUser, a.controlChat));
+  const others = team.filter((s) => !accounts.some((a) => a.id === s.id)).map((s) => row(s.id, s.erpUser, s.controlChat));
+  return [...configured, ...others].filter((a) => only === undefined || a.id === only);
+}
+
+/** A database whose schema predates the accounts' table (status does not migrate): no login state known. */
+function noTableYet(error: unknown): TeamAccountSession[] {
+  if ((error as { code?: string }).code === "42P01") return [];
+  throw error;
 }
 
 /** The store and the outbox, read-only; a directory or database without wxerp data is a usage error (exit 2). */

@@ -1,7 +1,7 @@
 import type { Contact, Thread } from "../../store/types.ts";
 import { ADMISSION_CHECK_NAMES, checkLabel } from "../check-names.ts";
 import { type Html, html } from "../html.ts";
-import type { DashboardSources } from "../sources.ts";
+import type { AccountView, DashboardSources } from "../sources.ts";
 import { alertsBox, figureCharts } from "./figures-page.ts";
 import { type Labels, labels } from "./labels.ts";
 import { page } from "./layout.ts";
@@ -11,17 +11,17 @@ export async function threadsPage(sources: DashboardSources, account?: string): 
   const l = labels(sources.locale);
   const rows = await sources.listThreads(500, account === undefined ? {} : { account });
   const names = (await sources.erpUserNames?.()) ?? new Map<string, string>();
+  const accounts = (await sources.accounts?.()) ?? [];
   const body = html`${alertsBox(sources)}
 ${figureCharts(sources)}
-${accountFilter(sources, account)}
+${accountFilter(sources, accounts, account)}
 <h2>${l.threads} (${rows.length})${account === undefined ? "" : ` · ${account}`}</h2>
-${rows.length === 0 ? html`<p class="muted">${l.noThreads}</p>` : threadTable(rows, sources, names)}`;
+${rows.length === 0 ? html`<p class="muted">${l.noThreads}</p>` : threadTable(rows, sources, names, accounts.length > 0)}`;
   return page(l.threads, l, body);
 }
 
 /** Several WeChat accounts: one link per account (● logged in, ○ not) to show its conversations only. */
-function accountFilter(sources: DashboardSources, current: string | undefined): Html {
-  const accounts = sources.accounts?.() ?? [];
+function accountFilter(sources: DashboardSources, accounts: AccountView[], current: string | undefined): Html {
   if (accounts.length === 0) return html``;
   const en = sources.locale === "en";
   const link = (href: string, text: string, active: boolean) =>
@@ -39,9 +39,9 @@ function threadTable(
   rows: Array<{ thread: Thread; contact: Contact | undefined }>,
   sources: DashboardSources,
   names: UserNames,
+  several: boolean,
 ): Html {
   const l = labels(sources.locale);
-  const several = (sources.accounts?.() ?? []).length > 0;
   return html`<table id="threads"><thead><tr>${several ? html`<th>${sources.locale === "en" ? "Account" : "账号"}</th>` : ""}<th>${l.contact}</th><th>${l.score}</th><th>${l.tier}</th><th>${l.checks}</th>
 <th>${l.erp}</th><th>${l.khid}</th><th>${l.owner}</th><th>${l.lastFollowup}</th></tr></thead><tbody>
 ${rows.map(({ thread, contact }) => threadRow(thread, contact, sources, names, several))}</tbody></table>`;

@@ -1,30 +1,48 @@
 import { type Html, html, raw } from "../html.ts";
-import type { DashboardSources, WechatView } from "../sources.ts";
+import type { AccountView, DashboardSources, WechatView } from "../sources.ts";
 import { labels } from "./labels.ts";
 import { page } from "./layout.ts";
 import { shortTime } from "./threads-page.ts";
 
-/** The WeChat session: logged in or why not, the gateway link, and the login QR code to scan. */
-export async function wechatPage(sources: DashboardSources): Promise<string> {
+/**
+ * The WeChat session: logged in or why not, the gateway link, and the login QR code to scan.
+ * Several accounts: a row per account (every account of the team on PostgreSQL) with its state
+ * and, while it waits for a scan, a link to its QR code; `?account=ID` shows that account's facts.
+ */
+export async function wechatPage(sources: DashboardSources, account?: string): Promise<string> {
   const l = labels(sources.locale);
-  const view = await sources.wechat?.();
+  const accounts = (await sources.accounts?.()) ?? [];
+  const view = await sources.wechat?.(account);
+  const shown = view?.account ?? accounts[0]?.id;
   const body = view
-    ? html`<h2>${l.wechat}</h2>${accountsTable(sources)}${verdictLine(view, sources.locale)}${qrBox(view, sources.locale)}${facts(view, sources.locale)}`
-    : html`<h2>${l.wechat}</h2><p class="muted">${sources.locale === "en" ? "This run has no WeChat." : "本次运行没有连接微信。"}</p>`;
+    ? html`<h2>${l.wechat}</h2>${accountsTable(accounts, shown, sources.locale)}${verdictLine(view, sources.locale)}${qrBox(view, sources.locale)}${facts(view, sources.locale)}`
+    : html`<h2>${l.wechat}</h2>${accountsTable(accounts, shown, sources.locale)}<p class="muted">${sources.locale === "en" ? "This run has no WeChat." : "本次运行没有连接微信。"}</p>`;
   return page(l.wechat, l, body);
 }
 
-/** Several accounts: each one's login; the facts below are the first account's. */
-function accountsTable(sources: DashboardSources): Html {
-  const accounts = sources.accounts?.() ?? [];
+/** What an account is doing, in a word: the process is gone, it is logged in, it waits for a scan, or it is logged out. */
+export function accountState(a: AccountView, en: boolean): { text: string; ok: boolean } {
+  if (a.running === false) return { text: en ? "not running" : "未运行", ok: false };
+  if (a.loggedIn) return { text: en ? "logged in" : "已登录", ok: true };
+  if (a.qrcode) return { text: en ? "waiting for a scan" : "等待扫码", ok: false };
+  return { text: en ? "logged out" : "未登录", ok: false };
+}
+
+function accountsTable(accounts: AccountView[], shown: string | undefined, locale: "zh" | "en"): Html {
   if (accounts.length === 0) return html``;
-  const en = sources.locale === "en";
-  const yes = en ? "yes" : "是";
-  const no = en ? "no" : "否";
+  const en = locale === "en";
+  const withProcess = accounts.some((a) => a.process !== undefined);
+  const row = (a: AccountView) => {
+    const state = accountState(a, en);
+    const qr = a.qrcode
+      ? html`<a class="qr-link" href="/wechat?account=${encodeURIComponent(a.id)}#login-qr">${en ? "login QR code" : "登录二维码"}</a>`
+      : html`–`;
+    return html`<tr data-account="${a.id}" data-state="${state.text}"><td><a href="/?account=${encodeURIComponent(a.id)}">${a.id}</a></td><td>${a.erpUser ?? "–"}</td><td>${a.controlChat}</td><td class="${state.ok ? "ok" : "bad"}">${state.text}</td><td>${qr}</td><td>${a.selfId ?? "–"}</td>${withProcess ? html`<td>${a.process ?? "–"}</td>` : ""}</tr>`;
+  };
   return html`<table id="wechat-accounts"><thead><tr><th>${en ? "Account" : "账号"}</th><th>${en ? "ERP user" : "ERP 用户"}</th>
-<th>${en ? "Control chat" : "控制会话"}</th><th>${en ? "Logged in" : "已登录"}</th><th>${en ? "WeChat id" : "微信 ID"}</th></tr></thead><tbody>
-${accounts.map((a) => html`<tr data-account="${a.id}"><td><a href="/?account=${encodeURIComponent(a.id)}">${a.id}</a></td><td>${a.erpUser ?? "–"}</td><td>${a.controlChat}</td><td class="${a.loggedIn ? "ok" : "bad"}">${a.loggedIn ? yes : no}</td><td>${a.selfId ?? "–"}</td></tr>`)}
-</tbody></table><p class="muted">${en ? "Below: the first account." : "以下为第一个账号。"}</p>`;
+<th>${en ? "Control chat" : "控制会话"}</th><th>${en ? "State" : "状态"}</th><th>${en ? "Login" : "登录"}</th><th>${en ? "WeChat id" : "微信 ID"}</th>${withProcess ? html`<th>${en ? "Process" : "进程"}</th>` : ""}</tr></thead><tbody>
+${accounts.map(row)}
+</tbody></table><p class="muted">${en ? `Below: account ${shown ?? ""}.` : `以下为账号 ${shown ?? ""}。`}</p>`;
 }
 
 function verdictLine(view: WechatView, locale: "zh" | "en"): Html {
