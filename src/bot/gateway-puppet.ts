@@ -30,6 +30,10 @@ export interface GatewayPuppetEvents {
  *   gateway alone, because the stop call would end the other process's stream.
  * - Each start of the upstream watchdog adds listeners its stop cannot remove; we remove
  *   them, so resets do not pile up listeners and duplicate watchdog resets.
+ * - The payload cache (LevelDB under ~/.wechaty, one folder per token and account) is closed
+ *   at logout without being awaited and opened again at the next login: a reset's login could
+ *   open it while the close still held LevelDB's lock, and that open error is thrown as an
+ *   uncaught exception. The open now waits for the close.
  */
 export class GatewayPuppet extends PuppetService {
   private hooks: Partial<GatewayPuppetEvents> = {};
@@ -54,6 +58,22 @@ export class GatewayPuppet extends PuppetService {
     lifecycle.on("stop", () => {
       for (const remove of this.leftovers.splice(0)) remove();
     });
+    this.openPayloadCacheAfterItsClose();
+  }
+
+  private openPayloadCacheAfterItsClose(): void {
+    const cache = (this as unknown as { _payloadStore: PayloadCache })._payloadStore;
+    const start = cache.start.bind(cache);
+    const stop = cache.stop.bind(cache);
+    let closing: Promise<void> = Promise.resolve();
+    cache.stop = () => {
+      closing = stop();
+      return closing;
+    };
+    cache.start = async (accountId) => {
+      await closing.catch(() => undefined);
+      return start(accountId);
+    };
   }
 
   override async onStart(): Promise<void> {
@@ -124,3 +144,9 @@ export class GatewayPuppet extends PuppetService {
 }
 
 type Listener = (...args: unknown[]) => void;
+
+/** Upstream's payload cache: its start and stop are what a login and a logout call. */
+interface PayloadCache {
+  start(accountId: string): Promise<void>;
+  stop(): Promise<void>;
+}

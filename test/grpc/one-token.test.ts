@@ -2,6 +2,9 @@
  * One token, one process. The gateway serves one event stream per token; a second process
  * on the same token must not take over or cut the first one's stream.
  */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
 import { PuppetService } from "wechaty-puppet-service";
 import type { LinkEvent } from "../../src/bot/gateway-link.ts";
@@ -47,7 +50,9 @@ it("another client that stops the gateway cuts our stream: wxerp resets at once 
   await wx.handled(wx.says(alice, "之前"));
 
   // A client without wxerp's guard (an older wxerp, another Wechaty bot): its stop ends our stream.
-  const other = new PuppetService({ token: gateway.token, endpoint: gateway.endpoint, tls: { disable: true } } as never);
+  const other = onAnotherMachine(
+    () => new PuppetService({ token: gateway!.token, endpoint: gateway!.endpoint, tls: { disable: true } } as never),
+  );
   other.on("error", () => undefined);
   await other.start();
   await other.stop();
@@ -61,3 +66,19 @@ it("another client that stops the gateway cuts our stream: wxerp resets at once 
   const gap = events.find((e) => e.kind === "connected")?.gapMs;
   console.info(`stream cut by another client: stream end → events flowing again in ${gap} ms`);
 }, 120_000);
+
+/**
+ * Builds a client as another machine would: wechaty-puppet-service keeps a LevelDB payload cache
+ * under the home directory, one folder per token and account, fixed when the client is built.
+ * Two clients of one token in this one test process would share that folder, and LevelDB's lock
+ * error on the second open is thrown as an uncaught exception; on two machines they never meet.
+ */
+function onAnotherMachine<T>(build: () => T): T {
+  const home = process.env.HOME;
+  process.env.HOME = mkdtempSync(join(tmpdir(), "wxerp-other-home-"));
+  try {
+    return build();
+  } finally {
+    process.env.HOME = home;
+  }
+}
