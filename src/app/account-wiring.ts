@@ -1,4 +1,4 @@
-import { Registry } from "prom-client";
+import type { Registry } from "prom-client";
 import { AccountStore } from "../accounts/account-store.ts";
 import { type WechatAccount, wechatIdOf } from "../accounts/accounts.ts";
 import type { AuditLog } from "../audit/index.ts";
@@ -19,6 +19,7 @@ import type { Notice, NoticeOptions, NoticeOutcome } from "../sending/notice.ts"
 import type { SendQueue } from "../sending/send-queue.ts";
 import { type SendQueueOverrides, wechatSendQueue } from "../sending/wechat-sends.ts";
 import type { ThreadStore } from "../store/types.ts";
+import { accountRegistry } from "./account-metrics.ts";
 import { commandWiring } from "./command-wiring.ts";
 import { type WechatWatch, watchWechat } from "./wechat-watch.ts";
 
@@ -34,6 +35,8 @@ export interface AccountWiring {
   readonly store: AccountStore;
   /** The configuration as this account sees it: `commands.controlChat` is its control chat. */
   readonly config: AppConfig;
+  /** Where its WeChat and send figures are (the process's registry when it is the only account). */
+  readonly registry: Registry;
   readonly runtime?: WechatyRuntime;
   readonly wechat?: WechatWatch;
   readonly sends?: SendQueue;
@@ -54,8 +57,10 @@ export interface AccountWiringDeps {
   store: ThreadStore;
   audit: AuditLog;
   logger: Logger;
-  /** The process's metrics: the first account's WeChat and sends figures are reported there. */
+  /** The process's metrics: with one account its WeChat and sends figures are reported there. */
   registry: Registry;
+  /** Several accounts: each account's figures go to a registry of its own, labelled with its id. */
+  several: boolean;
   clock: () => Date;
   sending?: SendQueueOverrides;
   /** What every control-chat line also goes to (the activity feed), with the account it went to. */
@@ -67,8 +72,7 @@ export function wireAccount(account: WechatAccount, runtime: WechatyRuntime | un
   const { clock } = deps;
   const config: AppConfig = { ...deps.config, commands: { ...deps.config.commands, controlChat: account.controlChat } };
   const logger = accountLogger(deps.logger, account);
-  // Figures of the accounts after the first go to a registry of their own: the metric names are the same.
-  const registry = account.isDefault ? deps.registry : new Registry();
+  const registry = accountRegistry(account, deps.several, deps.registry);
   const store = new AccountStore(deps.store, account);
   const wechat = runtime
     ? watchWechat(runtime, {
@@ -126,6 +130,7 @@ export function wireAccount(account: WechatAccount, runtime: WechatyRuntime | un
     account,
     store,
     config,
+    registry,
     ...(runtime ? { runtime } : {}),
     ...(wechat ? { wechat } : {}),
     ...(sends ? { sends } : {}),

@@ -159,6 +159,7 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
       audit,
       logger,
       registry,
+      several: accountList.length > 1,
       clock,
       ...(options.sending ? { sending: options.sending } : {}),
       echo: (to, text) => activity?.(to, text),

@@ -8,6 +8,7 @@ import { nodeName } from "../monitoring/postgres-snapshots.ts";
 import type { JobState } from "../outbox/index.ts";
 import type { DashboardContribution } from "../plugins/types.ts";
 import type { Thread } from "../store/types.ts";
+import { AccountsRegistry } from "./account-metrics.ts";
 import type { App } from "./app.ts";
 
 /** The dashboard's view of a running app. */
@@ -55,7 +56,14 @@ export function dashboardSources(app: App): DashboardSources {
     },
     alerts: () => app.alerts.activeAlerts(),
     thresholds: config.alerts,
-    registry: app.registry,
+    // Several accounts: every account's WeChat and send series, labelled account="<id>".
+    registry:
+      app.accounts.length > 1
+        ? new AccountsRegistry(
+            app.registry,
+            app.accounts.map((a) => a.registry),
+          )
+        : app.registry,
     wechat: (account) => wechatView(app, account),
     health: () => healthOf(app),
     tierName: (score) => (score === undefined ? "" : (tierNamer?.tierName?.(score) ?? "")),

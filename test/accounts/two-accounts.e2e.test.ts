@@ -170,13 +170,23 @@ describe("two WeChat accounts in one process", () => {
       );
       expect(await fetch(`${dashboard.url}/healthz`).then((r) => r.status)).toBe(200);
 
-      expect(await get("/metrics")).toMatch(/^wxerp_wechat_account_logged_in\{account="li"\} 1$/m);
+      const metrics = await get("/metrics");
+      expect(metrics).toMatch(/^wxerp_wechat_account_logged_in\{account="li"\} 1$/m);
+      // Every account's WeChat and send figures, under the same names, one series per account.
+      expect(metrics).toMatch(/^wxerp_wechat_logged_in\{account="wang"\} 1$/m);
+      expect(metrics).toMatch(/^wxerp_wechat_logged_in\{account="li"\} 1$/m);
+      expect(metrics).toMatch(/^wxerp_wechat_healthy\{account="li"\} 1$/m);
+      expect(metrics).toMatch(/^wxerp_wechat_notices_waiting\{account="li"\} \d+$/m);
+      expect(metrics).toMatch(/^wxerp_wechat_notices_waiting\{account="wang"\} \d+$/m);
+      expect(metrics.match(/^# TYPE wxerp_wechat_logged_in /gm)).toHaveLength(1);
+      expect(metrics).not.toMatch(/^wxerp_wechat_logged_in \d/m);
 
       // 李 logs out: the page and the metric say so.
       await fx.app.accounts[1]!.runtime!.mocker!.puppet.logout("账号在其他设备登录，被踢下线");
       await waitFor(() => !fx.app.accounts[1]!.runtime!.isLoggedIn(), "li logged out");
       expect(await get("/")).toMatch(/data-account="li" data-logged-in="false"/);
       expect(await get("/metrics")).toMatch(/^wxerp_wechat_account_logged_in\{account="li"\} 0$/m);
+      expect(await get("/metrics")).toMatch(/^wxerp_wechat_logged_in\{account="li"\} 0$/m);
       expect(await get("/metrics")).toMatch(/^wxerp_wechat_account_logged_in\{account="wang"\} 1$/m);
       // /healthz is not healthy while any account is logged out (past the grace period), and says which.
       const health = await waitFor(
