@@ -58,6 +58,19 @@ export function accountOfThread(
 }
 
 /**
+ * The id of the account a thread is on, as the team sees it: on a shared database a thread of
+ * an account this configuration does not list (another process runs it) keeps its own id.
+ */
+export function accountIdOfThread(
+  config: Pick<AppConfig, "wechat" | "commands" | "secrets">,
+  thread: { account?: string | undefined },
+): string {
+  const accounts = accountsOf(config);
+  if (thread.account !== undefined && !accounts.some((a) => a.id === thread.account)) return thread.account;
+  return accountOfThread(config, thread).id;
+}
+
+/**
  * Store keys of an account's contacts, threads, seen ids and values. The default account
  * keeps the WeChat ids themselves; another account's are `<account>:<id>`, so one customer
  * chatting with two salespeople is two threads. Idempotent: a key already scoped stays as is.

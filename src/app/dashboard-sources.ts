@@ -1,5 +1,5 @@
 import { Registry } from "prom-client";
-import { accountOfThread } from "../accounts/accounts.ts";
+import { accountIdOfThread } from "../accounts/accounts.ts";
 import { qrAsSvg } from "../bot/login-qr.ts";
 import type { AccountView, DashboardSources, HealthVerdict, WechatView } from "../dashboard/sources.ts";
 import { mergeSnapshots } from "../monitoring/merge-snapshots.ts";
@@ -19,7 +19,7 @@ export function dashboardSources(app: App): DashboardSources {
   const tierNamer = contributions.find((c) => c.tierName);
   const namers = contributions.filter((c) => c.userNames);
   const calibrator = contributions.find((c) => c.calibration);
-  const accountOf = (thread: Thread) => accountOfThread(config, thread).id;
+  const accountOf = (thread: Thread) => accountIdOfThread(config, thread);
   const withContact = async (threadId: string) => {
     const thread = await store.getThread(threadId);
     return thread ? { thread, contact: await store.getContact(thread.contactId) } : undefined;

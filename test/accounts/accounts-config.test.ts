@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { accountsOf } from "../../src/accounts/accounts.ts";
+import { accountIdOfThread, accountsOf } from "../../src/accounts/accounts.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { thrown } from "../support/thrown.ts";
 
@@ -125,5 +125,15 @@ describe("the accounts block of config/team.example.yaml", () => {
       ["li", "456", "10.0.0.6:8788"],
     ]);
     expect(config.assignment.mode).toBe("owner");
+  });
+});
+
+describe("the account a thread is on, on a database shared with other processes", () => {
+  it("a configured account, the first account for a thread without one, and an account only another process runs", () => {
+    const config = load({ wechat: { accounts: [{ id: "wang", erpUser: "123" }] } });
+    expect(accountIdOfThread(config, {})).toBe("wang");
+    expect(accountIdOfThread(config, { account: "wang" })).toBe("wang");
+    // li is run by another process on the same database: its threads stay li's, not the first account's.
+    expect(accountIdOfThread(config, { account: "li" })).toBe("li");
   });
 });

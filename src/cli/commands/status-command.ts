@@ -1,5 +1,5 @@
 import { Registry } from "prom-client";
-import { accountOfThread, accountsOf, type WechatAccount } from "../../accounts/accounts.ts";
+import { accountIdOfThread, accountsOf, type WechatAccount } from "../../accounts/accounts.ts";
 import { readTeamSessions, type TeamAccountSession } from "../../accounts/postgres-sessions.ts";
 import { type AccountSession, readAccountSessions } from "../../app/account-sessions.ts";
 import { readMonitoringSnapshot } from "../../app/monitoring-file.ts";
@@ -39,9 +39,7 @@ export async function runStatus(options: GlobalOptions & { json: boolean; accoun
   try {
     const accountRows = await accountStates(config, accounts, database, options.account);
     if (options.account !== undefined && accountRows.length === 0) throw refuse();
-    // A thread of an account another process runs (not in this configuration) keeps its own id.
-    const accountIdOf = (thread: Thread) =>
-      thread.account && !known(thread.account) ? thread.account : accountOfThread(config, thread).id;
+    const accountIdOf = (thread: Thread) => accountIdOfThread(config, thread);
     const shown = (thread: Thread) => options.account === undefined || accountIdOf(thread) === options.account;
     const threads = (await store.listThreads()).filter(shown);
     const threadIds = new Set(threads.map((t) => t.id));
