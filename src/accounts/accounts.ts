@@ -21,7 +21,19 @@ export interface WechatAccount {
 
 export const IMPLICIT_ACCOUNT_ID = "default";
 
+/** The accounts this process logs in: the team's, narrowed by wechat.runAccounts. */
 export function accountsOf(config: Pick<AppConfig, "wechat" | "commands" | "secrets">): WechatAccount[] {
+  const run = config.wechat.runAccounts;
+  const team = teamAccountsOf(config);
+  return run ? team.filter((account) => run.includes(account.id)) : team;
+}
+
+/**
+ * Every account of the team, in the order wechat.accounts lists them: also those another
+ * process logs in (a job it queued may run here, and the first account keys its data alike
+ * in every process).
+ */
+export function teamAccountsOf(config: Pick<AppConfig, "wechat" | "commands" | "secrets">): WechatAccount[] {
   const listed = config.wechat.accounts;
   if (!listed) {
     const { puppetToken, puppetEndpoint } = config.secrets;
@@ -53,7 +65,7 @@ export function accountOfThread(
   config: Pick<AppConfig, "wechat" | "commands" | "secrets">,
   thread: { account?: string | undefined },
 ): WechatAccount {
-  const accounts = accountsOf(config);
+  const accounts = teamAccountsOf(config);
   return accounts.find((a) => a.id === thread.account) ?? accounts[0]!;
 }
 
@@ -65,7 +77,7 @@ export function accountIdOfThread(
   config: Pick<AppConfig, "wechat" | "commands" | "secrets">,
   thread: { account?: string | undefined },
 ): string {
-  const accounts = accountsOf(config);
+  const accounts = teamAccountsOf(config);
   if (thread.account !== undefined && !accounts.some((a) => a.id === thread.account)) return thread.account;
   return accountOfThread(config, thread).id;
 }

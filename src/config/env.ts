@@ -7,7 +7,11 @@ import type { Secrets } from "./schema.ts";
  * Each maps to a dotted config path; `number`/`boolean` values are parsed here so a
  * wrong value is reported under the variable's own name.
  */
-export const ENV_OVERRIDES: ReadonlyArray<{ variable: string; path: string; type: "string" | "number" | "boolean" }> = [
+export const ENV_OVERRIDES: ReadonlyArray<{
+  variable: string;
+  path: string;
+  type: "string" | "number" | "boolean" | "list";
+}> = [
   { variable: "WXERP_ERP_BASE_URL", path: "erp.baseUrl", type: "string" },
   { variable: "WXERP_DATA_DIR", path: "dataDir", type: "string" },
   { variable: "WXERP_LOG_LEVEL", path: "log.level", type: "string" },
@@ -19,6 +23,7 @@ export const ENV_OVERRIDES: ReadonlyArray<{ variable: string; path: string; type
   { variable: "WXERP_DASHBOARD_PORT", path: "dashboard.port", type: "number" },
   { variable: "WXERP_SYNC_AUTO", path: "sync.auto", type: "boolean" },
   { variable: "WXERP_DEMO", path: "wechat.demo", type: "boolean" },
+  { variable: "WXERP_RUN_ACCOUNTS", path: "wechat.runAccounts", type: "list" },
 ];
 
 export function readSecrets(env: NodeJS.ProcessEnv): Secrets {

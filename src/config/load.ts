@@ -101,6 +101,11 @@ function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
     } else if (type === "boolean") {
       if (!/^(true|false|1|0)$/i.test(raw)) throw new ConfigError(`${variable}=${raw}: expected true or false`);
       value = /^(true|1)$/i.test(raw);
+    } else if (type === "list") {
+      value = raw
+        .split(",")
+        .map((item) => item.trim())
+        .filter((item) => item !== "");
     }
     setPath(out, path, value);
   }
@@ -131,6 +136,14 @@ function checkAccounts(config: AppConfig): void {
       "assignment.mode: owner needs wechat.accounts (each with erpUser, the salesperson's ERP user id): the customer goes to the ERP user of the account that chats with them",
     );
   }
+  const run = config.wechat.runAccounts;
+  if (!run) return;
+  const listed = config.wechat.accounts?.map((account) => account.id);
+  if (!listed) throw new ConfigError("wechat.runAccounts names accounts of wechat.accounts, which is not set");
+  run.forEach((id, index) => {
+    if (!listed.includes(id))
+      throw new ConfigError(`wechat.runAccounts.${index}: ${id} is not in wechat.accounts (listed: ${listed.join(", ")})`);
+  });
 }
 
 /** Each account's token from the variable its tokenEnv names (the variable's presence is checked with the other secrets). */
@@ -149,7 +162,10 @@ function readAccountTokens(config: AppConfig, env: NodeJS.ProcessEnv): Record<st
 function accountTokenProblems(config: AppConfig): string[] {
   const accounts = config.wechat.accounts;
   if (!accounts || config.wechat.puppet !== "service") return [];
+  const run = config.wechat.runAccounts;
   return accounts.flatMap((account, index) => {
+    // Another process logs this account in: its token is that process's.
+    if (run && !run.includes(account.id)) return [];
     const key = `wechat.accounts.${index}.tokenEnv`;
     if (!account.tokenEnv)
       return [`${key}: account ${account.id} needs tokenEnv, the name of the variable holding its gateway token`];

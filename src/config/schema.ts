@@ -148,6 +148,14 @@ export const configSchema = z.strictObject({
             seen.add(account.id);
           });
         }),
+      /**
+       * The accounts of wechat.accounts this process logs in (absent: all). A team that spreads its
+       * accounts over several processes on one database gives every process the same wechat.accounts,
+       * in the same order, and each its own runAccounts (or WXERP_RUN_ACCOUNTS=wang,li): a job
+       * another process queued still finds its account's ERP user, and every process keys the first
+       * account's conversations alike.
+       */
+      runAccounts: z.array(z.string().min(1)).min(1).optional(),
     })
     .prefault({}),
   scorer: z

@@ -1,5 +1,5 @@
 import { Registry } from "prom-client";
-import { accountIdOfThread, accountsOf, type WechatAccount } from "../../accounts/accounts.ts";
+import { accountIdOfThread, teamAccountsOf, type WechatAccount } from "../../accounts/accounts.ts";
 import { readTeamSessions, type TeamAccountSession } from "../../accounts/postgres-sessions.ts";
 import { type AccountSession, readAccountSessions } from "../../app/account-sessions.ts";
 import { readMonitoringSnapshot } from "../../app/monitoring-file.ts";
@@ -27,7 +27,8 @@ import { renderTable } from "../table.ts";
 export async function runStatus(options: GlobalOptions & { json: boolean; account?: string }): Promise<void> {
   // Reads the data directory only: no secret is needed.
   const config = configFromOptions(options, []);
-  const accounts = accountsOf(config);
+  // The team's accounts, also those another process logs in.
+  const accounts = teamAccountsOf(config);
   const known = (id: string) => accounts.some((a) => a.id === id);
   const refuse = () =>
     new UsageError(
