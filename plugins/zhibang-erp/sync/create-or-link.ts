@@ -97,6 +97,12 @@ async function findExisting(
   draft: CustomerDraft,
 ): Promise<Found | undefined> {
   const unlinked = new Set(state.thread.unlinkedOrds ?? []);
+  const colleagueRule = draft.intsort === 1 && identity.company !== undefined;
+  // The company look-up is asked at the same time as the mobile one: both are reads a new
+  // customer needs anyway, and the ERP's latency, not its load, is what a job waits for.
+  const byCompany = colleagueRule && identity.mobile ? deps.erp.findByName(identity.company!) : undefined;
+  // Answered after a mobile match, it is not awaited; its failure must not go unhandled.
+  byCompany?.catch(() => undefined);
   if (identity.mobile) {
     const existing = (await deps.erp.findByMobile(identity.mobile)).find((c) => !unlinked.has(c.ord));
     if (existing) {
@@ -113,7 +119,10 @@ async function findExisting(
       return { link, customer: existing, how: "mobile" };
     }
   }
-  if (draft.intsort === 1 && identity.company) return linkToColleagueCompany(deps, state, identity, unlinked);
+  if (colleagueRule) {
+    const matches = await (byCompany ?? deps.erp.findByName(identity.company!));
+    return linkToColleagueCompany(deps, state, identity, matches, unlinked);
+  }
   return undefined;
 }
 
@@ -243,9 +252,10 @@ async function linkToColleagueCompany(
   deps: SyncDeps,
   state: SyncState,
   identity: CustomerIdentity,
+  companyMatches: readonly ErpCustomer[],
   unlinked: ReadonlySet<string>,
 ): Promise<Found | undefined> {
-  const company = (await deps.erp.findByName(identity.company!)).find((c) => !unlinked.has(c.ord));
+  const company = companyMatches.find((c) => !unlinked.has(c.ord));
   if (!company) return undefined;
   const mobile = identity.mobile!;
   const findPerson = async () =>
