@@ -25,8 +25,11 @@ export function runChecks(input: {
   before: ReadonlySet<string>;
   threads: Thread[];
   khidPrefix: string;
+  /** The store key of a customer's conversation (another WeChat account than the first prefixes it); default its id. */
+  threadKey?: (customerId: string) => string;
 }): CheckResult[] {
   const { expectations, snapshot, threads, khidPrefix } = input;
+  const threadKey = input.threadKey ?? ((id: string) => id);
   const created = snapshot.customers.filter((c) => !input.before.has(c.ord));
   const byMobile = groupBy(snapshot.customers, (c) => normalizeMobile(c.mobile) ?? c.mobile);
   const admissible = expectations.filter((e) => e.admissible);
@@ -39,9 +42,9 @@ export function runChecks(input: {
   check("customer fields: type, name, contact person, source", fieldProblems(admissible, byMobile));
   check("owner by score tier", ownerProblems(admissible, byMobile));
   check("jz from the latest score", jzProblems(admissible, byMobile));
-  check("each follow-up exactly once", followupProblems(admissible, byMobile, snapshot));
+  check("each follow-up exactly once", followupProblems(admissible, byMobile, snapshot, threadKey));
   check("nothing inadmissible created", inadmissibleProblems(expectations, byMobile, created.length, admissible.length));
-  check("the bot scored every conversation as expected", scoreProblems(expectations, threads));
+  check("the bot scored every conversation as expected", scoreProblems(expectations, threads, threadKey));
   return results;
 }
 
@@ -113,6 +116,7 @@ function followupProblems(
   admissible: Expectation[],
   byMobile: Map<string, CustomerSnapshot[]>,
   snapshot: EmulatorSnapshot,
+  threadKey: (id: string) => string,
 ): string[] {
   const problems: string[] = [];
   const byOrd = groupBy(snapshot.followups, (f) => f.ord);
@@ -128,7 +132,7 @@ function followupProblems(
     if (!c) continue;
     const found = (byOrd.get(c.ord) ?? []).map((f) => referenceIn(f.intro) ?? "(no reference)").sort();
     const want = Array.from({ length: e.followups }, (_, i) =>
-      followupReference({ khid: c.khid, ord: c.ord, contactId: e.customer.id, sequence: i + 1 }),
+      followupReference({ khid: c.khid, ord: c.ord, contactId: threadKey(e.customer.id), sequence: i + 1 }),
     ).sort();
     if (found.join(",") !== want.join(",")) {
       problems.push(`${e.customer.id} (${c.khid}): follow-ups ${found.join(",") || "none"}, expected ${want.join(",")}`);
@@ -154,11 +158,11 @@ function inadmissibleProblems(
   return problems;
 }
 
-function scoreProblems(expectations: Expectation[], threads: Thread[]): string[] {
+function scoreProblems(expectations: Expectation[], threads: Thread[], threadKey: (id: string) => string): string[] {
   const byId = new Map(threads.map((t) => [t.id, t]));
   const problems: string[] = [];
   for (const e of expectations) {
-    const thread = byId.get(e.customer.id);
+    const thread = byId.get(threadKey(e.customer.id));
     const scores = thread?.scores.map((s) => s.score) ?? [];
     if (scores.join(",") !== e.scores.join(",")) {
       problems.push(`${e.customer.id}: the bot scored ${scores.join("→") || "nothing"}, expected ${e.scores.join("→")}`);

@@ -19,6 +19,13 @@ import { soakFaults, writeSoakConfig } from "./soak-config.ts";
 
 /** How many `wxerp replay` processes share the database and the ERP. */
 const PROCESSES = 2;
+/** How many salespeople's WeChat accounts the customers write to (wechat.accounts), spread over the processes. */
+const ACCOUNTS = 20;
+
+/** Account ids a01..a20; customer i writes to account i mod ACCOUNTS, so each process serves ACCOUNTS / PROCESSES of them. */
+function accountOf(customer: number): string {
+  return `a${String((customer % ACCOUNTS) + 1).padStart(2, "0")}`;
+}
 
 export interface TeamSoakResult {
   checks: CheckResult[];
@@ -46,12 +53,26 @@ export async function runTeamSoak(options: SoakOptions): Promise<TeamSoakResult>
   await writeSoakConfig(configFile, options);
   const yaml = YAML.parse(await readFile(configFile, "utf8"));
   yaml.sync = { ...yaml.sync, leaseSeconds: 5, leaseCheckSeconds: 1 };
+  // Every process knows the whole team (replay runs each account on the mock puppet); the
+  // replay lines' "account" puts each customer on one of them (assignment stays by score tier).
+  yaml.wechat = {
+    ...yaml.wechat,
+    accounts: Array.from({ length: ACCOUNTS }, (_, i) => ({ id: accountOf(i), erpUser: "123" })),
+  };
   await writeFile(configFile, YAML.stringify(yaml), "utf8");
   const input = generateSoakInput(options.customers, options.seed);
   const config = loadConfig({ env: {}, files: [configFile], overrides: { dataDir: join(options.workDir, "node-0") } });
   const expectations = await expectOutcomes(input, config);
   const admissible = expectations.filter((e) => e.admissible).length;
-  log(`team soak: ${input.customers.length} customers on ${PROCESSES} processes, ${admissible} admissible; database ${dbName}`);
+  log(
+    `team soak: ${input.customers.length} customers over ${ACCOUNTS} accounts on ${PROCESSES} processes, ${admissible} admissible; database ${dbName}`,
+  );
+  // The first account keeps plain ids; another account's conversations are keyed "<account>:<id>".
+  const accountByCustomerId = new Map(input.customers.map((c, i) => [c.id, accountOf(i)]));
+  const threadKey = (id: string) => {
+    const account = accountByCustomerId.get(id) ?? accountOf(0);
+    return account === accountOf(0) ? id : `${account}:${id}`;
+  };
 
   const emulator = await startEmulator({ ...soakFaults(options), random: seeded(options.seed + 2) });
   try {
@@ -68,7 +89,8 @@ export async function runTeamSoak(options: SoakOptions): Promise<TeamSoakResult>
       Array.from({ length: PROCESSES }, async (_, node) => {
         const file = join(options.workDir, `node-${node}.jsonl`);
         const lines = input.lines.filter((line) => line.customer % PROCESSES === node);
-        await writeFile(file, `${lines.map((l) => JSON.stringify(l.conversation)).join("\n")}\n`, "utf8");
+        const onAccounts = lines.map((l) => JSON.stringify({ ...l.conversation, account: accountOf(l.customer) }));
+        await writeFile(file, `${onAccounts.join("\n")}\n`, "utf8");
         return replayWithKills({
           replayArgs: ["replay", file, "--json", ...globalsOf(node)],
           env: teamEnv,
@@ -91,7 +113,7 @@ export async function runTeamSoak(options: SoakOptions): Promise<TeamSoakResult>
     const threads = await store.listThreads();
     await store.close();
     await pool.end();
-    const checks = runChecks({ expectations, snapshot, before, threads, khidPrefix: config.erp.khidPrefix });
+    const checks = runChecks({ expectations, snapshot, before, threads, khidPrefix: config.erp.khidPrefix, threadKey });
     const killsDone = nodes.reduce((sum, n) => sum + n.killsDone, 0);
     const problems: string[] = [];
     if (killsDone !== PROCESSES) problems.push(`${killsDone} of ${PROCESSES} kills happened`);
@@ -109,7 +131,7 @@ export async function runTeamSoak(options: SoakOptions): Promise<TeamSoakResult>
     const lost = wanted.filter((e) => !byMobile.has(e.customer.mobile)).length;
     const duplicated = wanted.filter((e) => (byMobile.get(e.customer.mobile) ?? 0) > 1).length;
     const lines = [
-      `team soak: ${input.customers.length} customers, ${PROCESSES} processes, kills ${killsDone}, resume passes ${resume.passes.length}`,
+      `team soak: ${input.customers.length} customers, ${ACCOUNTS} accounts, ${PROCESSES} processes, kills ${killsDone}, resume passes ${resume.passes.length}`,
       `ERP customers created ${created.length} for ${wanted.length} admissible: lost ${lost}, duplicated ${duplicated}`,
       `faults injected ${snapshot.failuresInjected}, ERP calls ${snapshot.calls.total}, peak concurrent ERP calls ${snapshot.peakConcurrentCalls}`,
       ...checks.map(
