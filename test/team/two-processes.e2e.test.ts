@@ -1,95 +1,6 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { type AppliedCall, type RunningEmulator, startEmulator } from "../../plugins/zhibang-erp/emulator/index.ts";
-import type { ReplayConversation } from "../../src/replay/replay-format.ts";
 import { conversation, HOT, HOT_MOBILE, leadRecords } from "../erp-plugin/conversations.ts";
-import { ERP_CREDENTIALS, toJsonl } from "../support/app-fixture.ts";
-import { createTestDatabase } from "../support/postgres.ts";
-
-/**
- * Team mode end to end: two `wxerp replay` processes (real child processes) on one PostgreSQL
- * database and one ERP emulator over HTTP, as two nodes of a team would run.
- */
-const MAIN = resolve(import.meta.dirname, "../../bin/cli.ts");
-/** Two children starting at once on a loaded two-core machine, plus a lease to run out. */
-const TEAM_TIMEOUT_MS = 240_000;
-
-/** A short lease so a killed node's job comes back within seconds. */
-const TEAM_CONFIG = `
-sync:
-  leaseSeconds: 5
-  leaseCheckSeconds: 1
-erp:
-  maxConcurrentCalls: 4
-`;
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-interface Node {
-  child: ChildProcess;
-  exited: Promise<Exit>;
-}
-
-function replayNode(file: string, dataDir: string, env: Record<string, string>): Node {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", MAIN, "replay", file, "--data", dataDir, "--config", env.CONFIG!, "--json"],
-    { env: { ...process.env, ...ERP_CREDENTIALS, WXERP_LOG_LEVEL: "info", ...env }, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr!.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exited = new Promise<Exit>((done) => child.on("exit", (code, signal) => done({ code, signal, stdout, stderr })));
-  return { child, exited };
-}
-
-async function team(onTestFinished: (fn: () => Promise<void>) => void) {
-  const dir = await mkdtemp(join(tmpdir(), "wxerp-team-"));
-  const database = await createTestDatabase();
-  const config = join(dir, "team.yaml");
-  await writeFile(config, TEAM_CONFIG);
-  const nodes: Node[] = [];
-  const emulators: RunningEmulator[] = [];
-  onTestFinished(async () => {
-    for (const node of nodes) node.child.kill("SIGKILL");
-    await Promise.all(nodes.map((node) => node.exited));
-    for (const emulator of emulators) await emulator.close();
-    await database.drop();
-    await rm(dir, { recursive: true, force: true });
-  });
-  return {
-    dir,
-    async emulator(onApplied: (call: AppliedCall) => Promise<void> | void) {
-      const emulator = await startEmulator({ port: 0, latencyMs: 50, onApplied });
-      emulators.push(emulator);
-      return emulator;
-    },
-    async start(name: string, conversations: ReplayConversation[], erpUrl: string): Promise<Node> {
-      const file = join(dir, `${name}.jsonl`);
-      await writeFile(file, toJsonl(conversations));
-      const node = replayNode(file, join(dir, name), {
-        CONFIG: config,
-        WXERP_DATABASE_URL: database.url,
-        WXERP_ERP_BASE_URL: erpUrl,
-      });
-      nodes.push(node);
-      return node;
-    },
-  };
-}
+import { lookupRendezvous, type Node, TEAM_TIMEOUT_MS, team } from "./team-nodes.ts";
 
 /** A colleague of HOT's 张三 at the same company, writing to the other salesperson. */
 const COLLEAGUE_MOBILE = "13588889999";
@@ -99,14 +10,29 @@ const COLLEAGUE = conversation({ id: "wxid_wanggong", name: "王工" }, [
 ]);
 const COMPANY = "苏州远航科技有限公司";
 
+/** Two salespeople's accounts; each node replays its conversation on one of them. */
+const ON_TWO_ACCOUNTS = `
+wechat:
+  demo: false
+  accounts:
+    - { id: wang, erpUser: "123" }
+    - { id: li, erpUser: "456" }
+assignment:
+  mode: owner
+`;
+/** How long a look-up waits for the other node's before it is answered alone: well inside erp.timeoutMs (15 s), or the client gives up and asks again. */
+const LOOKUP_ALONE_MS = 6_000;
+
 describe("two wxerp processes on one PostgreSQL database and one ERP", () => {
   it("two salespeople's conversations with one company at the same moment: one ERP customer, assigned once, a follow-up from each", {
     timeout: TEAM_TIMEOUT_MS,
   }, async ({ onTestFinished }) => {
-    const t = await team(onTestFinished);
-    // Both nodes start together; each looks the company up before creating it. The look-up and
-    // creation run under the company's advisory lock, so the later one finds the earlier's record.
-    const emulator = await t.emulator(() => undefined);
+    const t = await team(onTestFinished, { leaseSeconds: 120 });
+    // Both nodes start together; each looks the company up before creating it, and their company
+    // look-ups are held to meet (lookupRendezvous). The look-up and creation run under the
+    // company's advisory lock, so the later node looks up only after the earlier one created it.
+    const meeting = lookupRendezvous([COMPANY], LOOKUP_ALONE_MS);
+    const emulator = await t.emulator((call) => meeting.onApplied(call));
     const [a, b] = await Promise.all([t.start("node-a", [HOT], emulator.url), t.start("node-b", [COLLEAGUE], emulator.url)]);
     const [exitA, exitB] = await Promise.all([a.exited, b.exited]);
     expect([exitA.code, exitA.signal], exitA.stderr).toEqual([0, null]);
@@ -125,6 +51,42 @@ describe("two wxerp processes on one PostgreSQL database and one ERP", () => {
     expect(followups).toHaveLength(2);
     const reports = [JSON.parse(exitA.stdout), JSON.parse(exitB.stdout)];
     expect(reports.map((r) => r.threads[0].erp.ord)).toEqual([String(ord), String(ord)]);
+    expect(meeting.lookups).toBeGreaterThanOrEqual(2);
+    expect(meeting.met).toBe(0);
+  });
+
+  it("one customer's mobile on two accounts of two processes, their look-ups made to meet: one ERP customer, assigned once, a follow-up from each conversation", {
+    timeout: TEAM_TIMEOUT_MS,
+  }, async ({ onTestFinished }) => {
+    // Two salespeople (accounts wang and li, one on each node) talk to the same 张三 at once.
+    // The lease outlasts the held look-ups and the wait for the other node's lock.
+    const t = await team(onTestFinished, { leaseSeconds: 120, extraYaml: ON_TWO_ACCOUNTS });
+    // Each node's customer look-up is held until the other node looks the customer up too. Were
+    // look-up and creation not serialised across the processes, both would be answered "none"
+    // together and both nodes would create the customer; the mobile's advisory lock makes the
+    // second node wait until the first has created it, so the look-ups never meet.
+    const meeting = lookupRendezvous([HOT_MOBILE, COMPANY], LOOKUP_ALONE_MS);
+    const emulator = await t.emulator((call) => meeting.onApplied(call));
+    const [a, b] = await Promise.all([
+      t.start("node-a", [{ ...HOT, account: "wang" }], emulator.url),
+      t.start("node-b", [{ ...HOT, account: "li" }], emulator.url),
+    ]);
+    const [exitA, exitB] = await Promise.all([a.exited, b.exited]);
+    expect([exitA.code, exitA.signal], exitA.stderr).toEqual([0, null]);
+    expect([exitB.code, exitB.signal], exitB.stderr).toEqual([0, null]);
+
+    const erp = emulator.snapshot();
+    const customers = erp.customers.filter((c) => c.name === COMPANY);
+    expect(customers).toHaveLength(1);
+    const ord = customers[0]!.ord;
+    // Assigned once, to the salesperson whose conversation created it (assignment.mode owner);
+    // the other salesperson's conversation became follow-ups on that customer.
+    const assignments = erp.assignments.filter((x) => x.ord === ord);
+    expect(assignments).toHaveLength(1);
+    expect(erp.followups.filter((f) => f.ord === ord)).toHaveLength(2);
+    // Both nodes looked the customer up, never at the same time.
+    expect(meeting.lookups).toBeGreaterThanOrEqual(2);
+    expect(meeting.met).toBe(0);
   });
 
   it("a node killed (SIGKILL) while the ERP creates its customer: the other node finishes the job after the lease; one customer, one assignment, one follow-up", {

@@ -1,0 +1,148 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { type AppliedCall, type RunningEmulator, startEmulator } from "../../plugins/zhibang-erp/emulator/index.ts";
+import type { ReplayConversation } from "../../src/replay/replay-format.ts";
+import { ERP_CREDENTIALS, toJsonl } from "../support/app-fixture.ts";
+import { createTestDatabase } from "../support/postgres.ts";
+
+/**
+ * Team mode end to end: `wxerp replay` processes (real child processes) on one PostgreSQL
+ * database and one ERP emulator over HTTP, as the nodes of a team would run.
+ */
+const MAIN = resolve(import.meta.dirname, "../../bin/cli.ts");
+
+/** Two children starting at once on a loaded two-core machine, plus a lease to run out. */
+export const TEAM_TIMEOUT_MS = 240_000;
+
+/** A short lease by default, so a killed node's job comes back within seconds. */
+function teamConfig(leaseSeconds: number, extraYaml: string): string {
+  return `
+sync:
+  leaseSeconds: ${leaseSeconds}
+  leaseCheckSeconds: 1
+erp:
+  maxConcurrentCalls: 4
+${extraYaml}`;
+}
+
+export interface TeamOptions {
+  /** sync.leaseSeconds: a job still running after it is taken over by another node. */
+  leaseSeconds?: number;
+  /** More configuration (top-level keys other than sync and erp). */
+  extraYaml?: string;
+}
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Node {
+  child: ChildProcess;
+  exited: Promise<Exit>;
+}
+
+function replayNode(file: string, dataDir: string, env: Record<string, string>): Node {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", MAIN, "replay", file, "--data", dataDir, "--config", env.CONFIG!, "--json"],
+    { env: { ...process.env, ...ERP_CREDENTIALS, WXERP_LOG_LEVEL: "info", ...env }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr!.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<Exit>((done) => child.on("exit", (code, signal) => done({ code, signal, stdout, stderr })));
+  return { child, exited };
+}
+
+/** A throwaway database, config and data directories; everything is stopped and removed when the test ends. */
+export async function team(onTestFinished: (fn: () => Promise<void>) => void, options: TeamOptions = {}) {
+  const dir = await mkdtemp(join(tmpdir(), "wxerp-team-"));
+  const database = await createTestDatabase();
+  const config = join(dir, "team.yaml");
+  await writeFile(config, teamConfig(options.leaseSeconds ?? 5, options.extraYaml ?? ""));
+  const nodes: Node[] = [];
+  const emulators: RunningEmulator[] = [];
+  onTestFinished(async () => {
+    for (const node of nodes) node.child.kill("SIGKILL");
+    await Promise.all(nodes.map((node) => node.exited));
+    for (const emulator of emulators) await emulator.close();
+    await database.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+  return {
+    dir,
+    async emulator(onApplied: (call: AppliedCall) => Promise<void> | void) {
+      const emulator = await startEmulator({ port: 0, latencyMs: 50, onApplied });
+      emulators.push(emulator);
+      return emulator;
+    },
+    async start(name: string, conversations: ReplayConversation[], erpUrl: string): Promise<Node> {
+      const file = join(dir, `${name}.jsonl`);
+      await writeFile(file, toJsonl(conversations));
+      const node = replayNode(file, join(dir, name), {
+        CONFIG: config,
+        WXERP_DATABASE_URL: database.url,
+        WXERP_ERP_BASE_URL: erpUrl,
+      });
+      nodes.push(node);
+      return node;
+    },
+  };
+}
+
+/**
+ * Makes two nodes' look-ups meet: a customer look-up (a `list` call whose fields name one of
+ * `terms`: the mobile, the company) is answered only when another such look-up comes in, or
+ * after `aloneMs`. Both answers are computed before either is sent, so nodes that are NOT
+ * serialised both see "no such customer" and both go on to create it, however far apart (up to
+ * `aloneMs`) the processes got there; they then run the same steps side by side. Nodes that are
+ * serialised never meet: each look-up of the first waits `aloneMs`, and the second node looks
+ * the customer up only after the first has created it.
+ */
+export function lookupRendezvous(terms: readonly string[], aloneMs: number) {
+  let waiting: (() => void) | undefined;
+  let met = 0;
+  let lookups = 0;
+  return {
+    /** How many customer look-ups were held (both nodes' count). */
+    get lookups() {
+      return lookups;
+    },
+    /** How many look-ups were answered together with another node's. */
+    get met() {
+      return met;
+    },
+    onApplied(call: AppliedCall): Promise<void> | undefined {
+      if (call.operation !== "list") return undefined;
+      const values = Object.values(call.fields).join("\n");
+      if (!terms.some((term) => values.includes(term))) return undefined;
+      lookups += 1;
+      const partner = waiting;
+      if (partner) {
+        waiting = undefined;
+        met += 1;
+        partner();
+        return undefined;
+      }
+      return new Promise<void>((done) => {
+        const release = (): void => {
+          clearTimeout(timer);
+          if (waiting === release) waiting = undefined;
+          done();
+        };
+        const timer = setTimeout(release, aloneMs);
+        waiting = release;
+      });
+    },
+  };
+}
