@@ -102,15 +102,16 @@ export async function team(onTestFinished: (fn: () => Promise<void>) => void, op
 
 /**
  * Makes two nodes' look-ups meet: a customer look-up (a `list` call whose fields name one of
- * `terms`: the mobile, the company) is answered only when another such look-up comes in, or
- * after `aloneMs`. Both answers are computed before either is sent, so nodes that are NOT
- * serialised both see "no such customer" and both go on to create it, however far apart (up to
- * `aloneMs`) the processes got there; they then run the same steps side by side. Nodes that are
- * serialised never meet: each look-up of the first waits `aloneMs`, and the second node looks
- * the customer up only after the first has created it.
+ * `terms`: the mobile, the company) is answered only when another look-up of the same term
+ * comes in, or after `aloneMs`. Both answers are computed before either is sent, so nodes that
+ * are NOT serialised both see "no such customer" and both go on to create it, however far apart
+ * (up to `aloneMs`) the processes got there. Nodes that are serialised never meet: the first
+ * node's look-ups wait `aloneMs`, and the second node looks the customer up only after the
+ * first has created it. (One node's look-ups of one customer name different terms, so they
+ * never pair with each other.)
  */
 export function lookupRendezvous(terms: readonly string[], aloneMs: number) {
-  let waiting: (() => void) | undefined;
+  const waiting = new Map<string, () => void>();
   let met = 0;
   let lookups = 0;
   return {
@@ -125,11 +126,11 @@ export function lookupRendezvous(terms: readonly string[], aloneMs: number) {
     onApplied(call: AppliedCall): Promise<void> | undefined {
       if (call.operation !== "list") return undefined;
       const values = Object.values(call.fields).join("\n");
-      if (!terms.some((term) => values.includes(term))) return undefined;
+      const term = terms.find((t) => values.includes(t));
+      if (term === undefined) return undefined;
       lookups += 1;
-      const partner = waiting;
+      const partner = waiting.get(term);
       if (partner) {
-        waiting = undefined;
         met += 1;
         partner();
         return undefined;
@@ -137,11 +138,11 @@ export function lookupRendezvous(terms: readonly string[], aloneMs: number) {
       return new Promise<void>((done) => {
         const release = (): void => {
           clearTimeout(timer);
-          if (waiting === release) waiting = undefined;
+          if (waiting.get(term) === release) waiting.delete(term);
           done();
         };
         const timer = setTimeout(release, aloneMs);
-        waiting = release;
+        waiting.set(term, release);
       });
     },
   };
