@@ -7,7 +7,8 @@
  *                   [--login-faults] [--resume-passes 20] [--keep]
  *                   [--repeat N]   N runs in a row, seeds seed, seed+1, ...; a summary line at the end
  *                   [--quick]      the sizes and timings of the soak inside `npm test` (60 customers, one kill)
- *                   [--team]       two processes on one PostgreSQL database (WXERP_BENCH_POSTGRES_URL), each killed once
+ *                   [--team]       two processes on one PostgreSQL database (WXERP_BENCH_POSTGRES_URL), each killed once;
+ *                                  the customers write to 20 WeChat accounts (wechat.accounts), 10 on each process
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";

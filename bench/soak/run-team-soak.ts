@@ -34,7 +34,8 @@ export interface TeamSoakResult {
 }
 
 /**
- * The soak in team mode: the generated customers split over two `wxerp replay` processes (a
+ * The soak in team mode: the generated customers, each writing to one of 20 WeChat accounts (a
+ * replay line's "account"), split over two `wxerp replay` processes (a
  * customer's conversations stay on one process, in order) on one throwaway PostgreSQL database
  * and one emulator with every fault on; each process is SIGKILLed once and started again; a
  * short lease (5 s) lets the survivor take over a killed process's job; `wxerp sync` resumes
