@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import pg from "pg";
 import { type AppliedCall, type RunningEmulator, startEmulator } from "../../plugins/zhibang-erp/emulator/index.ts";
 import type { ReplayConversation } from "../../src/replay/replay-format.ts";
 import { ERP_CREDENTIALS, toJsonl } from "../support/app-fixture.ts";
@@ -81,6 +82,19 @@ export async function team(onTestFinished: (fn: () => Promise<void>) => void, op
   });
   return {
     dir,
+    /** Each conversation's ERP record as the shared database holds it (thread id → ord). */
+    async threadOrds(): Promise<Record<string, string | undefined>> {
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ id: string; ord: string | null }>(
+          "SELECT id, data->'erp'->>'ord' AS ord FROM threads",
+        );
+        return Object.fromEntries(rows.map((row) => [row.id, row.ord ?? undefined]));
+      } finally {
+        await client.end();
+      }
+    },
     async emulator(onApplied: (call: AppliedCall) => Promise<void> | void) {
       const emulator = await startEmulator({ port: 0, latencyMs: 50, onApplied });
       emulators.push(emulator);
