@@ -44,11 +44,14 @@ export interface HealthVerdict {
 /** A row of the calibration page: customers, how many progressed or were won, and the rates. */
 export interface CalibrationTierView {
   tier: string;
+  /** The tier's score range in the configuration ("≥ 80", "60–79"); "" for a tier no longer configured. */
   scores: string;
+  /** Customers found in the ERP list (not-found ones are left out of every rate). */
   customers: number;
   progressed: number;
   won: number;
   notFound: number;
+  /** progressed / customers (won included); null without customers. */
   precision: number | null;
   winRate: number | null;
 }

@@ -1,18 +1,10 @@
 import type { Contact, Thread, Tier } from "../../../src/plugin-api.ts";
 import { tierLabel } from "../mapping/erp-mapping.ts";
+import type { CalibrationCustomer } from "./types.ts";
 
 /** A customer wxerp put in the ERP, with the facts of that moment. */
-export interface LinkedCustomer {
-  contactId: string;
-  name: string;
-  khid: string;
-  ord: string;
-  linkedAt: string;
-  score: number;
-  tier: string;
-  estimated: boolean;
-  existing: boolean;
-}
+/** A customer wxerp created or linked, before the ERP's list says where it stands now. */
+export type LinkedCustomer = Omit<CalibrationCustomer, "stage" | "outcome">;
 
 /**
  * Every thread with an ERP customer and a known score. The sync records when it first

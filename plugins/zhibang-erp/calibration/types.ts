@@ -5,6 +5,8 @@
  * the dashboard's /calibration page renders it.
  */
 
+import type { CalibrationTierView } from "../../../src/plugin-api.ts";
+
 /** won: a won stage (已成交…); progressed: a progressed stage (多次接触, 重点客户…); waiting: any other stage. */
 export type Outcome = "won" | "progressed" | "waiting" | "not found";
 
@@ -26,19 +28,8 @@ export interface CalibrationCustomer {
   outcome: Outcome;
 }
 
-export interface TierRow {
-  tier: string;
-  /** The tier's score range in the configuration ("≥ 80", "60–79"); "" for a tier no longer configured. */
-  scores: string;
-  /** Customers found in the ERP list (not-found ones are left out of every rate). */
-  customers: number;
-  progressed: number;
-  won: number;
-  notFound: number;
-  /** progressed / customers (won included); null without customers. */
-  precision: number | null;
-  winRate: number | null;
-}
+/** A tier's row: the dashboard's calibration page shows the same shape. */
+export type TierRow = CalibrationTierView;
 
 export interface BandRow {
   from: number;
