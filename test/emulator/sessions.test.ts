@@ -71,6 +71,17 @@ describe("sessions (docs/zhibang-protocol.md §4.2, §4.3)", () => {
     expect((await enumCall(session)).header).toEqual(TIMEOUT);
   });
 
+  it("times a session out after sessionExpireEveryCalls calls, however little time has passed", async () => {
+    emu.setFaults({ sessionExpireEveryCalls: 2 });
+    const session = await login(emu);
+    expect((await enumCall(session)).header.status).toBe(0);
+    expect((await enumCall(session)).header.status).toBe(0);
+    expect((await enumCall(session)).header).toEqual(TIMEOUT);
+    const fresh = await login(emu);
+    expect((await enumCall(fresh)).header.status).toBe(0);
+    expect(emu.snapshot().sessionExpiries).toBe(1);
+  });
+
   it("answers v3 calls with a bad or expired token with Code 400", async () => {
     expect(await v3(emu, "/webapi/v3/sales/customer/edit", "nope", { ord: 101, intro: "x" })).toEqual({
       Code: 400,

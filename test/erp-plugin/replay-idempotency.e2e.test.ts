@@ -163,8 +163,9 @@ describe("replaying the same conversations again", () => {
   });
 
   it("sessions expiring during the replay: everything lands once, the re-logins show in the report", async () => {
-    // Every session dies each 0.4 s; 10 ms a call makes the replay span several periods.
-    emulator.setFaults({ sessionExpireEverySeconds: 0.4, latencyMs: 10 });
+    // Every session serves 4 calls, then times out: the replay needs many more, so sessions
+    // expire in the middle of it however fast the machine is (a clock period did not, on a fast one).
+    emulator.setFaults({ sessionExpireEveryCalls: 4 });
     const fx = await startAppFixture({ erpUrl: emulator.url, dataDir: await dataDir(), config: { erp: { retries: 3 } } });
     const report = await fx.replay(ALL).finally(() => fx.stop());
     expect(report.totals).toMatchObject({ created: 3, updated: 1, failed: 0 });

@@ -55,6 +55,7 @@ export class EmulatorCore {
     const timing = () => ({
       ttlSeconds: this.currentFaults.sessionTtlSeconds,
       expireEverySeconds: this.currentFaults.sessionExpireEverySeconds,
+      expireEveryCalls: this.currentFaults.sessionExpireEveryCalls,
     });
     this.sessions = new SessionStore(this.now, timing, this.now(), () => {
       this.state.sessionExpiries += 1;

@@ -19,6 +19,7 @@ const faultsSchema = z
     silentNonSaveRate: rate,
     sessionTtlSeconds: z.number().positive(),
     sessionExpireEverySeconds: z.number().min(0),
+    sessionExpireEveryCalls: z.number().int().min(0),
     statusAsString: z.boolean(),
     controlChars: z.boolean(),
     rowsAsObjects: z.boolean(),

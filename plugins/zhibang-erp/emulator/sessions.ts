@@ -17,6 +17,8 @@ export interface SessionRecord {
   serialnum: string;
   createdAt: number;
   lastActiveAt: number;
+  /** Calls this session has served. */
+  calls: number;
   /** Set by expireAll(): the next call finds the session timed out. */
   forced?: boolean;
   ended?: EndReason;
@@ -28,11 +30,13 @@ export interface SessionTiming {
   ttlSeconds: number;
   /** 0 = off; otherwise all sessions die at each boundary of this period since start. */
   expireEverySeconds: number;
+  /** 0 = off; otherwise a session serves this many calls, then times out. */
+  expireEveryCalls: number;
 }
 
 /**
  * Login sessions (the runtime's UniqueLogin table): sliding idle expiry driven by
- * LastActiveTime, optional periodic invalidation, forced expiry for tests. A new login does
+ * LastActiveTime, optional periodic or per-call-count invalidation, forced expiry for tests. A new login does
  * not kick the user's other sessions.
  */
 export class SessionStore {
@@ -56,6 +60,7 @@ export class SessionStore {
       serialnum,
       createdAt: at,
       lastActiveAt: at,
+      calls: 0,
     };
     this.sessions.set(session.token, session);
     return session;
@@ -72,6 +77,7 @@ export class SessionStore {
     }
     if (session.ended) return { ok: false, message: SESSION_MESSAGES[session.ended] };
     session.lastActiveAt = this.now();
+    session.calls += 1;
     return { ok: true, session };
   }
 
@@ -90,8 +96,9 @@ export class SessionStore {
   private hasExpired(session: SessionRecord): boolean {
     if (session.forced) return true;
     const at = this.now();
-    const { ttlSeconds, expireEverySeconds } = this.timing();
+    const { ttlSeconds, expireEverySeconds, expireEveryCalls } = this.timing();
     if (at - session.lastActiveAt > ttlSeconds * 1000) return true;
+    if (expireEveryCalls > 0 && session.calls >= expireEveryCalls) return true;
     if (expireEverySeconds <= 0) return false;
     const periodMs = expireEverySeconds * 1000;
     return Math.floor((session.createdAt - this.startedAt) / periodMs) !== Math.floor((at - this.startedAt) / periodMs);

@@ -27,6 +27,11 @@ export interface EmulatorFaults {
   sessionTtlSeconds: number;
   /** 0 = off; otherwise every session is invalidated at each boundary of this period. */
   sessionExpireEverySeconds: number;
+  /**
+   * 0 = off; otherwise a session serves this many calls and the next one finds it timed out.
+   * Counts calls, not seconds, so a test sees re-logins however fast or loaded the machine is.
+   */
+  sessionExpireEveryCalls: number;
   /** header.status sent as "0"/"1" strings instead of numbers. */
   statusAsString: boolean;
   /** Raw control characters inside string values of replies (docs/zhibang-protocol.md §2.1). */
@@ -60,6 +65,7 @@ export const DEFAULT_FAULTS: Readonly<EmulatorFaults> = Object.freeze({
   silentNonSaveRate: 0,
   sessionTtlSeconds: 3600,
   sessionExpireEverySeconds: 0,
+  sessionExpireEveryCalls: 0,
   statusAsString: false,
   controlChars: false,
   rowsAsObjects: false,
