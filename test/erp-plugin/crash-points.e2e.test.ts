@@ -66,16 +66,18 @@ const CASES: CrashCase[] = [
     atCrash: (erp) => expect(erp).toEqual({ customers: 1, assignments: 0, followups: 0 }),
     restart: "replay",
   },
+  // The assignment and the follow-up of a new customer are sent side by side: when one is
+  // applied and the bot dies, the other may or may not have reached the ERP yet.
   {
-    name: "between assign and follow-up",
+    name: "after assign, the follow-up in flight",
     killAfter: "assign",
-    atCrash: (erp) => expect(erp).toEqual({ customers: 1, assignments: 1, followups: 0 }),
+    atCrash: (erp) => expect(erp).toMatchObject({ customers: 1, assignments: 1, followups: expect.toBeOneOf([0, 1]) }),
     restart: "wxerp sync",
   },
   {
-    name: "after the follow-up, before it is recorded",
+    name: "after the follow-up, before it is recorded, the assignment in flight",
     killAfter: "followup",
-    atCrash: (erp) => expect(erp).toEqual({ customers: 1, assignments: 1, followups: 1 }),
+    atCrash: (erp) => expect(erp).toMatchObject({ customers: 1, assignments: expect.toBeOneOf([0, 1]), followups: 1 }),
     restart: "replay",
   },
 ];
@@ -198,7 +200,9 @@ describe("a crash after a job finished, before the thread store's next write", (
     // Every ERP write the killed process made is in its audit log, though it never closed it.
     const audited = (await auditRecords(dataDir)).filter((r) => r.contact === HOT.contact.id && r.outcome === "ok");
     const writes = audited.map((r) => r.operation).filter((operation) => WRITES.includes(operation));
-    expect(writes).toEqual(WRITES);
+    // allocate and save in order; assign and follow-up side by side, in either order.
+    expect(writes.slice(0, 2)).toEqual(WRITES.slice(0, 2));
+    expect(writes.slice(2).sort()).toEqual(WRITES.slice(2).sort());
 
     running = wxerp(["sync", "--data", dataDir], emulator.url);
     const synced = await running.exited;

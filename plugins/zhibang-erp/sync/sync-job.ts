@@ -62,13 +62,18 @@ export async function runSyncJob(deps: SyncDeps, run: SyncJobRun, payload: SyncJ
       if (!linkedBefore) tellIfColleagueOwns(deps, thread, link);
       return syncLinked(deps, run, payload, admission);
     }
-    await assignStep(deps, run, link.ord, plan.assignment);
-    const target = run.checkpoint.assignTarget;
-    await record(deps, thread.id, (t) => {
-      t.erp!.public = target?.mode === "public";
-      t.erp!.owners = target?.mode === "users" ? target.users : [];
-    });
-    await postFollowup(deps, run, thread.id, link.ord, link.khid);
+    // The assignment and the first follow-up are independent writes on the new customer: sent
+    // side by side, the customer is done one ERP round trip sooner. Each step checkpoints its own
+    // progress, so a crash between or during them resumes each on its own (assign-step.ts,
+    // followup-step.ts).
+    const assigned = assignStep(deps, run, link.ord, plan.assignment).then((target) =>
+      record(deps, thread.id, (t) => {
+        t.erp!.public = target.mode === "public";
+        t.erp!.owners = target.mode === "users" ? target.users : [];
+      }),
+    );
+    const followedUp = postFollowup(deps, run, thread.id, link.ord, link.khid);
+    await settleBoth(assigned, followedUp);
     return { status: "created", ord: link.ord, khid: link.khid };
   }
   return syncLinked(deps, run, payload, admission);
@@ -195,6 +200,13 @@ function tellIfColleagueOwns(deps: SyncDeps, thread: Thread, link: NonNullable<S
   const owners = link.owners ?? [];
   if (me === undefined || link.public === true || owners.length === 0 || owners.includes(me)) return;
   deps.events.ownedByColleague(thread, { ord: link.ord, khid: link.khid, owners });
+}
+
+/** Waits for both, then fails with the first failure: neither step is left running behind a failed job. */
+async function settleBoth(a: Promise<unknown>, b: Promise<unknown>): Promise<void> {
+  const [first, second] = await Promise.allSettled([a, b]);
+  if (first.status === "rejected") throw first.reason;
+  if (second.status === "rejected") throw second.reason;
 }
 
 async function record(deps: SyncDeps, threadId: string, change: (t: Thread) => void): Promise<void> {
