@@ -22,6 +22,8 @@ export interface BenchSizes {
   /** Sync throughput: customers per unit of concurrency (pipeline, bare client). */
   pipelinePerLevel: number;
   barePerLevel: number;
+  /** The ERP's own pace: bare HTTP calls per slot at each concurrency (erp-round-trip.ts). */
+  roundTripCallsPerSlot: number;
   endToEndCustomers: number;
   endToEndArrivalsPerSecond: number;
   outboxJobs: number;
@@ -39,6 +41,7 @@ export const FULL_SIZES: BenchSizes = {
   latencyMs: 20,
   pipelinePerLevel: 40,
   barePerLevel: 80,
+  roundTripCallsPerSlot: 100,
   endToEndCustomers: 500,
   endToEndArrivalsPerSecond: 10,
   outboxJobs: 1_000,
@@ -54,6 +57,7 @@ export const QUICK_SIZES: BenchSizes = {
   intakeSizes: [1_000, 10_000],
   pipelinePerLevel: 10,
   barePerLevel: 20,
+  roundTripCallsPerSlot: 30,
   endToEndCustomers: 100,
   outboxJobs: 200,
   outboxChanges: 200,
@@ -117,6 +121,7 @@ export async function runBench(options: {
         latencyMs: sizes.latencyMs,
         pipelinePerLevel: sizes.pipelinePerLevel,
         barePerLevel: sizes.barePerLevel,
+        roundTripCallsPerSlot: sizes.roundTripCallsPerSlot,
       }),
     );
   }

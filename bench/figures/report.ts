@@ -222,6 +222,18 @@ function syncDetails({ sync }: BenchRun): string[] {
         ]),
       ],
     ),
+    ...roundTripTable(sync),
+  ];
+}
+
+function roundTripTable(sync: NonNullable<BenchRun["sync"]>): string[] {
+  if (!sync.roundTrip) return [];
+  return [
+    `The ERP's own pace: one bare HTTP POST after another per slot (no client logic, a new connection each) against the same emulator; "ratio to pace" in the summary compares the sync with concurrency / (calls × this round trip).`,
+    table(
+      ["concurrency", "calls", "ms per call", `${sync.latencyMs} ms / that`],
+      sync.roundTrip.map((r) => [r.concurrency, r.calls, fixed(r.msPerCall), fixed(r.ratioToLatency)]),
+    ),
   ];
 }
 

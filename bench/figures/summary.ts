@@ -171,7 +171,19 @@ function syncRows({ sync }: BenchRun): SummaryRow[] {
     ratio: fixed(r.ratioToIdeal),
     reading: `${r.ratioToIdeal >= 0.85 ? "near ideal: limited by the ERP's latency" : "below ideal: the client's own cost shows"} (${fixed(r.cpuMsPerCustomer / r.callsPerCustomer, 1)} ms CPU per call)`,
   }));
-  return [...pipeline, ...bare];
+  const pace = (sync.roundTrip ?? []).map((trip) => {
+    const row = sync.pipeline.find((r) => r.concurrency === trip.concurrency);
+    return {
+      figure: `5. sync at concurrency ${trip.concurrency} against the ERP's measured pace`,
+      measured: row ? `${fixed(row.customersPerSecond, 1)} customers/s` : "",
+      peer: row
+        ? `${fixed(row.concurrency / (row.callsPerCustomer * (trip.msPerCall / 1000)), 1)} (${fixed(row.callsPerCustomer, 1)} calls × ${fixed(trip.msPerCall, 1)} ms)`
+        : "",
+      ratio: row?.ratioToPace !== undefined ? fixed(row.ratioToPace) : "",
+      reading: `a bare HTTP loop gets ${fixed(trip.ratioToLatency)} of the nominal ${sync.latencyMs} ms per call at this concurrency (${fixed(trip.msPerCall, 1)} ms)`,
+    };
+  });
+  return [...pipeline, ...pace, ...bare];
 }
 
 function syncReading(r: NonNullable<BenchRun["sync"]>["pipeline"][number], latencyMs: number): string {

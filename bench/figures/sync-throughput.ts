@@ -2,6 +2,7 @@ import { type BenchErp, benchErpThroughput, type ErpThroughputRow } from "../erp
 import { callsSince, totalCalls } from "./call-tally.ts";
 import { firstVisit, lead } from "./conversations.ts";
 import { startEmulatorProcess } from "./emulator-process.ts";
+import { measureErpRoundTrip, type RoundTripRow } from "./erp-round-trip.ts";
 import { withFsyncProbe } from "./fsync-probe.ts";
 import { ratio, round, timed } from "./numbers.ts";
 import { type BenchApp, startBenchApp } from "./pipeline.ts";
@@ -12,7 +13,9 @@ import { type BenchApp, startBenchApp } from "./pipeline.ts";
  * client alone (bench/erp-throughput.ts) for comparison. The threads are taken in and
  * scored with sync.auto off; then `syncPending` (what `wxerp sync` runs) enqueues every
  * admitted thread and the outbox is drained: that whole stretch is timed. Ideal = concurrency / (calls per
- * customer × latency), with the calls per customer measured in the same run.
+ * customer × latency), with the calls per customer measured in the same run. A bare HTTP loop
+ * against the same emulator (erp-round-trip.ts) shows what one call really takes at each
+ * concurrency; `ratioToPace` compares with the ideal built on that round trip instead.
  */
 
 export interface SyncThroughputRow {
@@ -23,6 +26,8 @@ export interface SyncThroughputRow {
   customersPerSecond: number;
   idealPerSecond: number;
   ratioToIdeal: number;
+  /** Against concurrency / (calls per customer × the bare HTTP round trip measured at this concurrency). */
+  ratioToPace?: number;
   /** CPU time of the bot's process per customer (the ERP runs in another process). */
   cpuMsPerCustomer: number;
   /** fsync / fdatasync calls per customer and their summed time (outbox journal, store files). */
@@ -36,6 +41,8 @@ export interface SyncThroughputResult {
   latencyMs: number;
   pipeline: SyncThroughputRow[];
   bareClient: ErpThroughputRow[];
+  /** One bare HTTP call after another per slot: the ERP's own pace (absent in runs saved before it existed). */
+  roundTrip?: RoundTripRow[];
 }
 
 export async function measureSyncThroughput(options: {
@@ -43,10 +50,22 @@ export async function measureSyncThroughput(options: {
   /** Customers per unit of concurrency (c × this many at concurrency c). */
   pipelinePerLevel: number;
   barePerLevel: number;
+  /** Bare HTTP calls per slot for the round-trip reference. */
+  roundTripCallsPerSlot: number;
 }): Promise<SyncThroughputResult> {
   const pipeline: SyncThroughputRow[] = [];
   for (const concurrency of [1, 4, 8]) {
     pipeline.push(await measurePipeline(concurrency, options.pipelinePerLevel * concurrency, options.latencyMs));
+  }
+  const levels = pipeline.map((row) => row.concurrency);
+  const roundTrip = await measureErpRoundTrip({
+    latencyMs: options.latencyMs,
+    levels,
+    callsPerSlot: options.roundTripCallsPerSlot,
+  });
+  for (const row of pipeline) {
+    const trip = roundTrip.find((r) => r.concurrency === row.concurrency);
+    if (trip) row.ratioToPace = ratio(row.customersPerSecond, row.concurrency / (row.callsPerCustomer * (trip.msPerCall / 1000)));
   }
   const bare = await benchErpThroughput({
     customers: options.barePerLevel,
@@ -54,7 +73,7 @@ export async function measureSyncThroughput(options: {
     latencyMs: options.latencyMs,
     startErp: remoteErp,
   });
-  return { latencyMs: options.latencyMs, pipeline, bareClient: bare.rows };
+  return { latencyMs: options.latencyMs, pipeline, bareClient: bare.rows, roundTrip };
 }
 
 async function remoteErp(latencyMs: number): Promise<BenchErp> {
