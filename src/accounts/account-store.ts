@@ -71,6 +71,14 @@ export class AccountStore implements ThreadStore {
     return (await this.inner.findThreads(keyed)).filter((t) => this.owns(t));
   }
 
+  async threadsWithMobile(mobile: string): Promise<Thread[]> {
+    return (await this.inner.threadsWithMobile(mobile)).filter((t) => this.owns(t));
+  }
+
+  async threadsLinkedTo(ord: string): Promise<Thread[]> {
+    return (await this.inner.threadsLinkedTo(ord)).filter((t) => this.owns(t));
+  }
+
   markMessageSeen(messageId: string): Promise<boolean> {
     return this.inner.markMessageSeen(this.key(messageId));
   }

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { Low } from "lowdb";
 import { type DirectoryLock, lockDirectory } from "../locking/directory-lock.ts";
 import type { Logger } from "../logging/logger.ts";
+import { normalizeMobile } from "../privacy/mobile.ts";
 import { CoalescingWriter } from "./coalescing-writer.ts";
 import { StoreError, StoreNotFoundError } from "./errors.ts";
 import { JsonFile, type JsonFileOptions } from "./json-file.ts";
@@ -12,7 +13,8 @@ import { SeenIds } from "./seen-ids.ts";
 import { ShardGrowth } from "./shard-growth.ts";
 import { ShardedCollection } from "./sharded-collection.ts";
 import { refuseShardsWithoutMeta } from "./shards-without-meta.ts";
-import { findThreads, listThreads } from "./thread-query.ts";
+import { ThreadLookups } from "./thread-lookups.ts";
+import { byRecentActivity, findThreads, listThreads } from "./thread-query.ts";
 import { applyThreadChange } from "./thread-record.ts";
 import type { Contact, Thread, ThreadFilter, ThreadStore } from "./types.ts";
 
@@ -80,6 +82,7 @@ export class LowdbThreadStore implements ThreadStore {
   readonly #writer: CoalescingWriter;
   readonly #threads: ShardedCollection<Thread>;
   readonly #contacts: ShardedCollection<Contact>;
+  readonly #lookups = new ThreadLookups();
   readonly #seen: SeenIds;
   readonly #meta: Low<Meta>;
   readonly #numbers: LocalNumbers;
@@ -112,8 +115,18 @@ export class LowdbThreadStore implements ThreadStore {
     });
     const root = options.dir;
     const shared = { root, writer: this.#writer, fileOptions };
-    this.#threads = new ShardedCollection<Thread>({ ...shared, name: "threads", schema: threadShardSchema as never });
-    this.#contacts = new ShardedCollection<Contact>({ ...shared, name: "contacts", schema: contactShardSchema as never });
+    this.#threads = new ShardedCollection<Thread>({
+      ...shared,
+      name: "threads",
+      schema: threadShardSchema as never,
+      indexer: this.#lookups.threads,
+    });
+    this.#contacts = new ShardedCollection<Contact>({
+      ...shared,
+      name: "contacts",
+      schema: contactShardSchema as never,
+      indexer: this.#lookups.contacts,
+    });
     this.#seen = new SeenIds({ ...shared, capacity: options.dedupeCapacity });
     this.#meta = new Low<Meta>(
       new JsonFile(join(root, "meta.json"), metaSchema, { ...fileOptions, pretty: true }),
@@ -244,6 +257,17 @@ export class LowdbThreadStore implements ThreadStore {
     return findThreads(this.#threads.values(), (id) => this.#contacts.get(id), who);
   }
 
+  async threadsWithMobile(mobile: string): Promise<Thread[]> {
+    this.#assertOpen();
+    const normalized = normalizeMobile(mobile);
+    return normalized === undefined ? [] : this.#threadsOf(this.#lookups.threadIdsWithMobile(normalized));
+  }
+
+  async threadsLinkedTo(ord: string): Promise<Thread[]> {
+    this.#assertOpen();
+    return this.#threadsOf(this.#lookups.threadIdsLinkedTo(ord));
+  }
+
   async markMessageSeen(messageId: string): Promise<boolean> {
     this.#assertWritable();
     return this.#seen.mark(messageId);
@@ -356,6 +380,15 @@ export class LowdbThreadStore implements ThreadStore {
     this.#assertOpen();
     if (this.#options.readOnly) throw new StoreError("this thread store was opened read-only");
     this.#lock?.assertHeld();
+  }
+
+  #threadsOf(ids: Iterable<string>): Thread[] {
+    const threads: Thread[] = [];
+    for (const id of ids) {
+      const thread = this.#threads.get(id);
+      if (thread) threads.push(thread);
+    }
+    return threads.sort(byRecentActivity);
   }
 
   #now(): string {

@@ -1,5 +1,6 @@
 import { inTransaction, type Pool, type PoolClient } from "../db/pool.ts";
 import type { Logger } from "../logging/logger.ts";
+import { normalizeMobile } from "../privacy/mobile.ts";
 import { StoreError, StoreValidationError } from "./errors.ts";
 import { assignLocalNumber } from "./postgres-local-numbers.ts";
 import { contactSchema } from "./schema.ts";
@@ -155,6 +156,34 @@ export class PostgresThreadStore implements ThreadStore {
       (id) => byId.get(id),
       who,
     ).map(deepFreeze);
+  }
+
+  /** Both ways a thread holds a mobile, each on its own expression index (migration 0005). */
+  async threadsWithMobile(mobile: string): Promise<Thread[]> {
+    this.#assertOpen();
+    const normalized = normalizeMobile(mobile);
+    if (normalized === undefined) return [];
+    return this.#threadsWhereIdIn(
+      `SELECT id FROM threads WHERE data->'extracted'->'mobile'->>'value' = $1
+       UNION
+       SELECT t.id FROM contacts c JOIN threads t ON t.data->>'contactId' = c.id WHERE c.data->>'wechatPhone' = $1`,
+      [normalized],
+    );
+  }
+
+  async threadsLinkedTo(ord: string): Promise<Thread[]> {
+    this.#assertOpen();
+    return this.#threadsWhereIdIn("SELECT id FROM threads WHERE data->'erp'->>'ord' = $1", [ord]);
+  }
+
+  /** The threads `ids` selects, in listThreads' order. */
+  async #threadsWhereIdIn(ids: string, params: unknown[]): Promise<Thread[]> {
+    const { rows } = await this.#pool.query<{ data: Thread }>(
+      `SELECT data FROM threads WHERE id IN (${ids})
+       ORDER BY last_message_at COLLATE "C" DESC NULLS LAST, id COLLATE "C"`,
+      params,
+    );
+    return rows.map((row) => deepFreeze(row.data));
   }
 
   /**

@@ -6,6 +6,14 @@ import type { CoalescingWriter } from "./coalescing-writer.ts";
 import { JsonFile, type JsonFileOptions } from "./json-file.ts";
 import type { ShardFile } from "./schema.ts";
 
+/** Told of every record a collection holds, to keep an index of it in step. */
+export interface CollectionIndexer<T> {
+  /** The collection (re)loaded: these are all its records now. */
+  reset(records: Iterable<T>): void;
+  /** A record was added or replaced. */
+  set(record: T): void;
+}
+
 /**
  * Records (threads or contacts) hashed over a fixed number of lowdb files, so a change
  * rewrites one file of about `size / shards` records, not the whole store. The shard count
@@ -19,6 +27,7 @@ export class ShardedCollection<T extends { id: string }> {
   readonly #writer: CoalescingWriter;
   readonly #fileOptions: JsonFileOptions;
   readonly #index = new Map<string, T>();
+  readonly #indexer: CollectionIndexer<T> | undefined;
   #shards: Array<Low<ShardFile<T>>> = [];
 
   constructor(options: {
@@ -27,7 +36,9 @@ export class ShardedCollection<T extends { id: string }> {
     schema: z.ZodType<ShardFile<T>>;
     writer: CoalescingWriter;
     fileOptions: JsonFileOptions;
+    indexer?: CollectionIndexer<T>;
   }) {
+    this.#indexer = options.indexer;
     this.#root = options.root;
     this.#name = options.name;
     this.#schema = options.schema;
@@ -64,6 +75,7 @@ export class ShardedCollection<T extends { id: string }> {
     for (const shard of shards) {
       for (const [id, record] of Object.entries(shard.data.records)) this.#index.set(id, deepFreeze(record));
     }
+    this.#indexer?.reset(this.#index.values());
   }
 
   get(id: string): T | undefined {
@@ -80,6 +92,7 @@ export class ShardedCollection<T extends { id: string }> {
     const shard = this.#shardOf(record.id);
     shard.data.records[record.id] = frozen;
     this.#index.set(record.id, frozen);
+    this.#indexer?.set(frozen);
     this.#writer.markDirty(this.keyOf(record.id), () => shard.write());
     return frozen;
   }

@@ -201,6 +201,13 @@ export interface ThreadStore {
   listThreads(filter?: ThreadFilter): Promise<Thread[]>;
   /** Finds a thread by contact name, alias, khid, mobile or id (for `who` in commands). */
   findThreads(who: string): Promise<Thread[]>;
+  /**
+   * Threads holding this mobile (any way it is written): as their extracted mobile, or as their
+   * contact's remark number (`wechatPhone`). Newest first. Indexed: every sync job asks it.
+   */
+  threadsWithMobile(mobile: string): Promise<Thread[]>;
+  /** Threads linked to the ERP record `ord` (`erp.ord`). Newest first. Indexed: every sync job asks it. */
+  threadsLinkedTo(ord: string): Promise<Thread[]>;
   /** true the first time an id is seen; persisted and bounded (dedupe across restarts). */
   markMessageSeen(messageId: string): Promise<boolean>;
   /** Whether `markMessageSeen` was called for this id (and it is still remembered). */

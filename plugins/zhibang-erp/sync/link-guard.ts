@@ -55,7 +55,7 @@ function sameAccount(a: Thread, b: Thread): boolean {
 /** Stops when another local conversation of this account already in the ERP has this mobile. */
 export async function refuseMobileOfAnotherThread(deps: SyncDeps, state: SyncState, mobile: string): Promise<void> {
   const holder =
-    (await deps.store.findThreads(mobile)).find(
+    (await deps.store.threadsWithMobile(mobile)).find(
       (t) => t.id !== state.thread.id && t.erp !== undefined && sameAccount(t, state.thread),
     ) ?? (await claimedThread(deps, `mobile:${mobile}`, state.thread));
   if (holder) conflict(deps, state, { mobile, holder });
@@ -69,9 +69,8 @@ export async function refuseRecordOfAnotherThread(
   mobile: string,
 ): Promise<void> {
   const holder =
-    (await deps.store.listThreads()).find(
-      (t) => t.id !== state.thread.id && t.erp?.ord === customer.ord && sameAccount(t, state.thread),
-    ) ?? (await claimedThread(deps, `ord:${customer.ord}`, state.thread));
+    (await deps.store.threadsLinkedTo(customer.ord)).find((t) => t.id !== state.thread.id && sameAccount(t, state.thread)) ??
+    (await claimedThread(deps, `ord:${customer.ord}`, state.thread));
   if (holder) conflict(deps, state, { mobile, holder, customer });
 }
 
