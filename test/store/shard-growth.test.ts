@@ -13,6 +13,7 @@ describe("LowdbThreadStore: shard layout growth", () => {
       await store.upsertContact({ id: `t${i}`, name: `客户${i}` });
       await store.updateThread(`t${i}`, (t) => t.messages.push(message(`m${i}`)));
       if (i % 10 === 0) numbers.push(await store.assignLocalNo(`t${i}`));
+      if (i % 10 === 5) await store.updateThread(`t${i}`, (t) => (t.erp = { ord: `ord${i}`, khid: `WX${i}` }));
     }
     await store.flush();
     const shards = store.stats().threadShards;
@@ -23,6 +24,32 @@ describe("LowdbThreadStore: shard layout growth", () => {
     expect((await store.listThreads()).length).toBe(50);
     expect((await store.getThread("t42"))?.messages[0]?.id).toBe("m42");
     expect(await Promise.all([0, 10, 20, 30, 40].map(async (i) => (await store.getContact(`t${i}`))?.localNo))).toEqual(numbers);
+    expect(await Promise.all([5, 15, 25, 35, 45].map(async (i) => (await store.threadsLinkedTo(`ord${i}`))[0]?.id))).toEqual([
+      "t5",
+      "t15",
+      "t25",
+      "t35",
+      "t45",
+    ]);
+  });
+
+  it("keeps the look-ups of the sync job answering while the layout grows and after", async () => {
+    const small = { initialShards: 2, maxRecordsPerShard: 4 };
+    let store = await openStore(small);
+    for (let i = 0; i < 40; i++) {
+      await store.upsertContact({ id: `t${i}`, name: `客户${i}`, wechatPhone: `138000000${String(i).padStart(2, "0")}` });
+      await store.updateThread(`t${i}`, (t) => (t.erp = { ord: `ord${i}`, khid: `WX${i}` }));
+      expect((await store.threadsWithMobile("13800000000")).map((t) => t.id)).toEqual(["t0"]);
+      expect((await store.threadsLinkedTo(`ord${i}`)).map((t) => t.id)).toEqual([`t${i}`]);
+    }
+    await store.flush();
+    expect(store.stats().threadShards).toBeGreaterThan(2);
+    await store.upsertContact({ id: "t39", name: "客户39", wechatPhone: "13900000039" });
+    expect((await store.threadsWithMobile("13800000039")).map((t) => t.id)).toEqual([]);
+    store = await reopen(store, small);
+    expect((await store.threadsWithMobile("13900000039")).map((t) => t.id)).toEqual(["t39"]);
+    expect((await store.threadsWithMobile("13800000017")).map((t) => t.id)).toEqual(["t17"]);
+    expect((await store.threadsLinkedTo("ord23")).map((t) => t.id)).toEqual(["t23"]);
   });
 
   it("spreads long histories over more shard files too (by bytes, not only by count)", async () => {

@@ -221,6 +221,94 @@ describe.each([
       expect(await ids("王五")).toEqual([]);
     });
 
+    it("finds the threads holding a mobile: their extracted mobile or their contact's remark number, nothing else", async () => {
+      const store = await backend.open();
+      const mobile = (value: string) => ({ value, source: "customer" as const, verified: true, at: new Date().toISOString() });
+      await store.upsertContact({ id: "wxid_typed", name: "张三" });
+      await store.upsertContact({ id: "wxid_remark", name: "李四", wechatPhone: "13800138000" });
+      await store.upsertContact({ id: "wxid_named", name: "13800138000" }); // a name, not a number it holds
+      await store.upsertContact({ id: "wxid_other", name: "王五", wechatPhone: "13900000000" });
+      await store.updateThread("wxid_typed", (t) => {
+        t.extracted.mobile = mobile("13800138000");
+        t.lastMessageAt = "2026-11-02T10:05:00.000Z";
+      });
+      await store.updateThread("wxid_remark", (t) => {
+        t.lastMessageAt = "2026-11-02T10:09:00.000Z";
+      });
+      await store.updateThread("wxid_named", () => undefined);
+      await store.updateThread("wxid_other", (t) => {
+        t.extracted.mobile = mobile("13700000000");
+        t.erp = { ord: "13800138000", khid: "13800138000" };
+      });
+      const holders = async (number: string) => (await store.threadsWithMobile(number)).map((t) => t.id);
+      expect(await holders("13800138000")).toEqual(["wxid_remark", "wxid_typed"]); // newest first
+      expect(await holders("+86 138-0013-8000")).toEqual(["wxid_remark", "wxid_typed"]);
+      expect(await holders("13700000000")).toEqual(["wxid_other"]);
+      expect(await holders("13900000000")).toEqual(["wxid_other"]);
+      expect(await holders("13600000000")).toEqual([]);
+      expect(await holders("张三")).toEqual([]);
+      expect(await holders("")).toEqual([]);
+    });
+
+    it("follows a thread's mobile and its contact's remark number as they change, and after a restart", async () => {
+      let store = await backend.open();
+      const mobile = (value: string) => ({ value, source: "customer" as const, verified: true, at: new Date().toISOString() });
+      await store.upsertContact({ id: "wxid_a", name: "A", wechatPhone: "13811110000" });
+      await store.updateThread("wxid_a", (t) => {
+        t.extracted.mobile = mobile("13822220000");
+      });
+      await store.updateThread("wxid_a", (t) => {
+        t.extracted.mobile = mobile("13833330000");
+      });
+      await store.upsertContact({ id: "wxid_a", name: "A", wechatPhone: "13844440000" });
+      const holders = async (number: string) => (await store.threadsWithMobile(number)).map((t) => t.id);
+      expect(await holders("13822220000")).toEqual([]);
+      expect(await holders("13811110000")).toEqual([]);
+      expect(await holders("13833330000")).toEqual(["wxid_a"]);
+      expect(await holders("13844440000")).toEqual(["wxid_a"]);
+
+      store = await backend.reopen(store);
+      expect(await holders("13833330000")).toEqual(["wxid_a"]);
+      expect(await holders("13844440000")).toEqual(["wxid_a"]);
+      await store.updateThread("wxid_a", (t) => {
+        delete t.extracted.mobile;
+      });
+      expect(await holders("13833330000")).toEqual([]);
+      expect((await store.threadsWithMobile("13844440000"))[0]?.extracted.mobile).toBeUndefined();
+    });
+
+    it("finds the threads linked to an ERP record as links are made, moved and removed, and after a restart", async () => {
+      let store = await backend.open();
+      await store.updateThread("wxid_a", (t) => {
+        t.erp = { ord: "1001", khid: "WX000001" };
+      });
+      await store.updateThread("wxid_b", (t) => {
+        t.erp = { ord: "1002", khid: "WX000002" };
+        t.extracted.mobile = { value: "13800138000", source: "customer", verified: true, at: new Date().toISOString() };
+      });
+      await store.updateThread("wxid_c", () => undefined);
+      const linked = async (ord: string) => (await store.threadsLinkedTo(ord)).map((t) => t.id);
+      expect(await linked("1001")).toEqual(["wxid_a"]);
+      expect(await linked("1002")).toEqual(["wxid_b"]);
+      expect(await linked("WX000001")).toEqual([]);
+      expect(await linked("100")).toEqual([]);
+
+      await store.updateThread("wxid_a", (t) => {
+        if (t.erp) t.erp.ord = "1003";
+      });
+      expect(await linked("1001")).toEqual([]);
+      expect(await linked("1003")).toEqual(["wxid_a"]);
+
+      store = await backend.reopen(store);
+      expect(await linked("1003")).toEqual(["wxid_a"]);
+      expect(await linked("1002")).toEqual(["wxid_b"]);
+      await store.updateThread("wxid_b", (t) => {
+        delete t.erp; // `/erp unlink`
+      });
+      expect(await linked("1002")).toEqual([]);
+      expect((await store.threadsWithMobile("13800138000")).map((t) => t.id)).toEqual(["wxid_b"]);
+    });
+
     it("lists threads newest first, filtered by sync state and limited", async () => {
       const store = await backend.open();
       const at = (minute: number) => new Date(Date.UTC(2026, 10, 2, 10, minute)).toISOString();
