@@ -63,7 +63,10 @@ async function saveFoundLink(
 }
 
 function claimLink(deps: SyncDeps, contactId: string, identity: CustomerIdentity, link: Link): void {
-  deps.recentLinks.claim([`ord:${link.ord}`, ...(identity.mobile ? [`mobile:${identity.mobile}`] : [])], contactId);
+  deps.recentLinks.claim([`ord:${link.ord}`, ...(identity.mobile ? [`mobile:${identity.mobile}`] : [])], contactId, {
+    ord: link.ord,
+    khid: link.khid,
+  });
 }
 
 /**

@@ -23,24 +23,30 @@ const RECENT_LINK_MS = 60_000;
  * with the same mobile, right behind the first, must see the first one's claim.
  */
 export class RecentLinks {
-  readonly #claims = new Map<string, { contactId: string; at: number }>();
+  readonly #claims = new Map<string, { contactId: string; link: ClaimedLink; at: number }>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  claim(keys: string[], contactId: string): void {
-    for (const key of keys) this.#claims.set(key, { contactId, at: this.now() });
+  claim(keys: string[], contactId: string, link: ClaimedLink): void {
+    for (const key of keys) this.#claims.set(key, { contactId, link, at: this.now() });
   }
 
-  /** Another contact's claim on `key`, if still fresh. */
-  heldByOther(key: string, contactId: string): string | undefined {
+  /** Another contact's claim on `key`, if still fresh: who, and the ERP record it was linked to. */
+  heldByOther(key: string, contactId: string): { contactId: string; link: ClaimedLink } | undefined {
     const claim = this.#claims.get(key);
     if (!claim) return undefined;
     if (this.now() - claim.at > RECENT_LINK_MS) {
       this.#claims.delete(key);
       return undefined;
     }
-    return claim.contactId === contactId ? undefined : claim.contactId;
+    return claim.contactId === contactId ? undefined : { contactId: claim.contactId, link: claim.link };
   }
+}
+
+/** The ERP record a claim links to. */
+export interface ClaimedLink {
+  ord: string;
+  khid: string;
 }
 
 /**
@@ -79,10 +85,15 @@ export function isOwnRecord(deps: SyncDeps, customer: ErpCustomer): boolean {
   return customer.khid !== undefined && parseKhid(deps.config.erp.khidPrefix, customer.khid) !== undefined;
 }
 
+/**
+ * The conversation holding a fresh claim on `key`. Its thread may not show the link yet (its job
+ * writes it a moment after the claim): the claimed record stands in, so the note names the khid.
+ */
 async function claimedThread(deps: SyncDeps, key: string, thread: Thread): Promise<Thread | undefined> {
   const other = deps.recentLinks.heldByOther(key, thread.id);
-  const holder = other === undefined ? undefined : await deps.store.getThread(other);
-  return holder && sameAccount(holder, thread) ? holder : undefined;
+  const holder = other === undefined ? undefined : await deps.store.getThread(other.contactId);
+  if (!holder || !sameAccount(holder, thread)) return undefined;
+  return holder.erp ? holder : { ...holder, erp: { ord: other!.link.ord, khid: other!.link.khid } };
 }
 
 function conflict(deps: SyncDeps, state: SyncState, found: { mobile: string; holder: Thread; customer?: ErpCustomer }): never {
