@@ -245,7 +245,19 @@ export async function createApp(config: AppConfig, options: AppOptions): Promise
   }
   const intake = main.intake;
   // Which accounts are logged in, for `wxerp status` (a run without WeChat leaves the file alone).
-  const saveSessions = async (stopped = false) => {
+  // Writes go one after another, and none after the last one (stopped): a heartbeat or a logout
+  // event still in flight when the process stops must not mark it running again after that.
+  let sessionWrites: Promise<void> = Promise.resolve();
+  let sessionsFinal = false;
+  const saveSessions = (stopped = false): Promise<void> => {
+    sessionWrites = sessionWrites.then(() => {
+      if (sessionsFinal) return;
+      if (stopped) sessionsFinal = true;
+      return writeSessions(stopped);
+    });
+    return sessionWrites;
+  };
+  const writeSessions = async (stopped: boolean) => {
     if (mode === "sync") return;
     const sessions = accountSessions(accounts, new Date(), stopped);
     await writeAccountSessions(config.dataDir, sessions).catch((error: unknown) =>

@@ -121,7 +121,7 @@ describe("wxerp migrate --from", () => {
   );
 
   it(
-    "a job cut short on lowdb (killed between assign and follow-up) resumes on PostgreSQL from its checkpoint",
+    "a job cut short on lowdb (killed as its assignment was applied) resumes on PostgreSQL from its checkpoint",
     async () => {
       const file = join(dir, "hot.jsonl");
       await writeFile(file, toJsonl([HOT]));
@@ -139,7 +139,12 @@ describe("wxerp migrate --from", () => {
       const lowdbDir = join(dir, "lowdb-data");
       running = wxerp(["replay", file, "--json", "--data", lowdbDir], erp);
       expect((await running.exited).signal).toBe("SIGKILL");
-      expect(leadRecords(emulator.snapshot())).toEqual({ customers: 1, assignments: 1, followups: 0 });
+      // The follow-up is sent alongside the assignment: it may or may not have landed before the kill.
+      expect(leadRecords(emulator.snapshot())).toMatchObject({
+        customers: 1,
+        assignments: 1,
+        followups: expect.toBeOneOf([0, 1]),
+      });
 
       const pg = { ...erp, WXERP_DATABASE_URL: database.url };
       const imported = JSON.parse(await ok(wxerp(["migrate", "--from", lowdbDir, "--json"], pg)));

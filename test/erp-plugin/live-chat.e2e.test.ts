@@ -18,10 +18,11 @@ describe("a live conversation", () => {
       else await fx.salesSays(HOT.contact.id, message.text);
     }
     const customer = await waitFor(() => {
-      const { customers, followups } = fx.snapshot();
+      const { customers, followups, assignments } = fx.snapshot();
       const found = customers.find((c) => c.mobile === HOT_MOBILE);
-      return found && followups.some((f) => f.ord === found.ord) ? found : undefined;
-    }, "the customer and its follow-up in the ERP");
+      const done = found && followups.some((f) => f.ord === found.ord) && assignments.some((a) => a.ord === found.ord);
+      return done ? found : undefined;
+    }, "the customer, its assignment and its follow-up in the ERP");
     await fx.app.sync.drain(); // the job records what it did after the ERP answered
     expect(customer).toMatchObject({ name: "苏州远航科技有限公司", owners: ["123"], ly: "171" });
 

@@ -91,7 +91,7 @@ describe("parked half-way, then picked up again", () => {
     expect((await fx.command("/erp status 张三"))[0]!.text).toContain("跟进 1");
   });
 
-  it("a job parked after its assignment was applied (reply lost), then a staff /erp sync: not assigned twice", async () => {
+  it("a job parked after its assignment was applied (reply lost), then a staff /erp sync: not assigned twice, the follow-up sent alongside not posted again", async () => {
     let lost = false;
     const onApplied = (call: AppliedCall) => {
       if (call.operation !== "assign" || lost) return;
@@ -101,7 +101,8 @@ describe("parked half-way, then picked up again", () => {
     fx = await startAppFixture({ config: { sync: { maxAttempts: 1 } }, emulator: { onApplied } });
     await fx.replay([HOT]);
     await waitFor(async () => (await fx!.app.outbox.counts()).failed === 1, "the parked job");
-    expect(leadRecords(fx.snapshot())).toEqual({ customers: 1, assignments: 1, followups: 0 });
+    // The first follow-up went to the ERP alongside the assignment and landed.
+    expect(leadRecords(fx.snapshot())).toEqual({ customers: 1, assignments: 1, followups: 1 });
 
     await fx.command("/erp sync 张三");
     expect(leadRecords(fx.snapshot())).toEqual({ customers: 1, assignments: 1, followups: 1 });
