@@ -29,14 +29,14 @@ describe("the demo's console", () => {
     return lineOf(text, from);
   };
 
-  it("prints each command typed, then the reply the control chat received", async () => {
-    const verify = await printedLine(`${SALES.name}: /erp verify 137****6666`);
-    expect(printed[verify]).toContain("钱九-瑞丰物流");
+  it("prints each command the salesperson types in 文件传输助手, naming the customer, then the reply", async () => {
+    const verify = await printedLine(`${SALES.name}: /erp verify 137****6666 钱九-瑞丰物流`);
     await printedLine("→ filehelper: ✅ 已确认 钱九-瑞丰物流 的手机号 137****6666", verify + 1);
 
-    const sync = await printedLine(`${SALES.name}: /erp sync`, verify + 1);
-    expect(printed[sync]).toContain("钱九-瑞丰物流");
-    await printedLine("→ filehelper: ✅ 钱九-瑞丰物流 已在 ERP 中", sync + 1);
+    const status = await printedLine(`${SALES.name}: /erp status 钱九-瑞丰物流`, verify + 1);
+    await printedLine("→ filehelper: 钱九-瑞丰物流(WX", status + 1);
+    // The habit the demo shows: no command in a customer's chat, so no reminder about one.
+    expect(printed.join("\n")).not.toContain("的聊天里输入了");
   });
 
   it("shows on the console every message the control chat received, reply lines joined", async () => {
