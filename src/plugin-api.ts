@@ -27,7 +27,7 @@ export {
   OutboxWorker,
   StoreOrderedOutbox,
 } from "./outbox/index.ts";
-export type { JobContext, JobHandler } from "./outbox/worker.ts";
+export type { JobContext, JobHandler, WriteDeadline } from "./outbox/worker.ts";
 export { definePlugin } from "./plugins/define-plugin.ts";
 export type {
   ActivityEvent,

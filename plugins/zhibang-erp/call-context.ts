@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { WriteDeadline } from "../../src/plugin-api.ts";
 
 /**
  * Who an ERP call is for: set around each job and command, read by the audit recorder,
@@ -8,6 +9,8 @@ import { AsyncLocalStorage } from "node:async_hooks";
 export interface ErpCallContext {
   actor: string;
   contact?: string;
+  /** The job's write deadline (team mode): no write is sent past it (jobs/write-deadline.ts). */
+  writeDeadline?: WriteDeadline;
 }
 
 const storage = new AsyncLocalStorage<ErpCallContext>();

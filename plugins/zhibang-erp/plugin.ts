@@ -6,6 +6,7 @@ import type { ErpConnection } from "./connect.ts";
 import { isLoginRefusal, khidConflictNotice, parkedJobNotice } from "./control-notices.ts";
 import { jobHandlers, LoginLatch } from "./jobs/handlers.ts";
 import { JobWaiter } from "./jobs/job-waiter.ts";
+import { withWriteDeadline } from "./jobs/write-deadline.ts";
 import { linkNotes } from "./link-notes.ts";
 import { clientPort } from "./sync/client-port.ts";
 import { KhidConflictScan, type KhidScanResult } from "./sync/khid-conflict-scan.ts";
@@ -64,11 +65,14 @@ export function zhibangErpPlugin(options: ZhibangErpPluginOptions): { plugin: Wx
       installedStore = store;
       installedHost = host;
       // One ERP server for every process: requests wait for a slot (erp.maxConcurrentCalls, erp.maxCallsPerSecond).
+      // A job's write that got its slot past the job's write deadline is not sent (team mode).
       options.connection.client.limitCalls(
-        erpCallGate(host.locks, {
-          maxConcurrentCalls: config.erp.maxConcurrentCalls,
-          maxCallsPerSecond: config.erp.maxCallsPerSecond,
-        }),
+        withWriteDeadline(
+          erpCallGate(host.locks, {
+            maxConcurrentCalls: config.erp.maxConcurrentCalls,
+            maxCallsPerSecond: config.erp.maxCallsPerSecond,
+          }),
+        ),
       );
       // Jobs are recorded only behind the thread state they read or produced (kill safety).
       outbox = new StoreOrderedOutbox(options.outbox, (threadId) => store.flushThread(threadId));

@@ -44,6 +44,10 @@ export class StoreOrderedOutbox implements Outbox {
     return this.inner.claimDue(input);
   }
 
+  writeWindowLeftMs(id: string): number | undefined {
+    return this.inner.writeWindowLeftMs?.(id);
+  }
+
   checkpoint(id: string, patch: Record<string, unknown>): Promise<OutboxJob> {
     return this.inner.checkpoint(id, patch);
   }

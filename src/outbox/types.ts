@@ -94,6 +94,12 @@ export interface Outbox {
    * a candidate (jobs of one key run in order), and never while another job of that key runs.
    */
   claimDue(input: ClaimInput): Promise<OutboxJob[]>;
+  /**
+   * Milliseconds left, from now, before this process should send no further outside write for a
+   * job it claimed: after that its hold on the job may run out and another process may take the
+   * job over (the outbox on PostgreSQL). Undefined when no other process can take the job.
+   */
+  writeWindowLeftMs?(id: string): number | undefined;
   /** Merges `patch` into the job's checkpoint; durable before it resolves. */
   checkpoint(id: string, patch: Record<string, unknown>): Promise<OutboxJob>;
   complete(id: string, result?: Record<string, unknown>): Promise<void>;

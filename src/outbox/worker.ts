@@ -1,6 +1,7 @@
 import PQueue from "p-queue";
 import type { Logger } from "../logging/logger.ts";
 import { maskText } from "../privacy/mask.ts";
+import { OutboxLeaseLostError } from "./postgres/lease-lost-error.ts";
 import type { Outbox, OutboxJob } from "./types.ts";
 
 export interface JobContext {
@@ -10,6 +11,21 @@ export interface JobContext {
   attempt: number;
   /** Aborted when the worker stops and the job did not finish in time. */
   signal: AbortSignal;
+  /**
+   * Team mode (the outbox on PostgreSQL): the job's write deadline, well inside this process's
+   * lease on it. Once it passed, the handler sends no outside write: the lease may run out while
+   * the write is under way, and another process may take the job over and repeat it. Undefined
+   * when no other process can take the job (the embedded outbox).
+   */
+  writeDeadline?: WriteDeadline;
+}
+
+export interface WriteDeadline {
+  /**
+   * Whether the deadline has passed, read on the monotonic clock at this call: right also just
+   * after a paused process resumes, when no timer has fired yet.
+   */
+  passed(): boolean;
 }
 
 /** Throw an error with `retryable: false` when the same call can never succeed (it parks the job). */
@@ -52,6 +68,24 @@ export class UnknownJobKindError extends Error {
   constructor(readonly kind: string) {
     super(`no handler for outbox job kind "${kind}" (was it enqueued by another wxerp version or plugin?)`);
   }
+}
+
+/** The handler failed after this process's lease ran out: its error is not recorded, the new holder's outcome is. */
+class JobTakenOverError extends Error {
+  override readonly name = "JobTakenOverError";
+  constructor(
+    readonly jobError: string,
+    cause: OutboxLeaseLostError,
+  ) {
+    super(cause.message, { cause });
+  }
+}
+
+/** The outbox's write window, counted from the claim. */
+function writeDeadline(windowMs: number | undefined): WriteDeadline | undefined {
+  if (windowMs === undefined) return undefined;
+  const by = performance.now() + windowMs;
+  return { passed: () => performance.now() >= by };
 }
 
 interface FillParams {
@@ -163,16 +197,25 @@ export class OutboxWorker {
       params.skipIds?.add(job.id);
       const controller = new AbortController();
       this.#running.set(job.id, { key: job.key, controller });
-      void this.#queue.add(() => this.#runJob(job, controller.signal));
+      const deadline = writeDeadline(this.#options.outbox.writeWindowLeftMs?.(job.id));
+      void this.#queue.add(() => this.#runJob(job, controller.signal, deadline));
     }
     return jobs.length;
   }
 
-  async #runJob(job: OutboxJob, signal: AbortSignal): Promise<void> {
+  async #runJob(job: OutboxJob, signal: AbortSignal, deadline: WriteDeadline | undefined): Promise<void> {
     try {
-      const outcome = await this.#execute(job, signal);
+      const outcome = await this.#execute(job, signal, deadline);
       await this.#report(outcome.job, outcome.outcome);
     } catch (error) {
+      if (error instanceof JobTakenOverError) {
+        // Not a fault of this process's disk or database: the job is another process's now.
+        this.#options.logger.warn(
+          { jobId: job.id, kind: job.kind, key: job.key, error: error.jobError },
+          "outbox job left to another process: this process's lease on it ran out (sync.leaseSeconds); the process holding it now resumes it from its checkpoint",
+        );
+        return;
+      }
       // The outbox itself failed (disk): the job stays running and resumes after a restart.
       this.#options.logger.error({ err: error, jobId: job.id, kind: job.kind }, "outbox: recording a job's outcome failed");
     } finally {
@@ -182,13 +225,18 @@ export class OutboxWorker {
     }
   }
 
-  async #execute(job: OutboxJob, signal: AbortSignal): Promise<{ job: OutboxJob; outcome: JobOutcome }> {
+  async #execute(
+    job: OutboxJob,
+    signal: AbortSignal,
+    deadline: WriteDeadline | undefined,
+  ): Promise<{ job: OutboxJob; outcome: JobOutcome }> {
     const { outbox } = this.#options;
     const handler = Object.hasOwn(this.#options.handlers, job.kind) ? this.#options.handlers[job.kind] : undefined;
     if (!handler) return this.#failJob(job, new UnknownJobKindError(job.kind));
     const ctx: JobContext = {
       attempt: job.attempts + 1,
       signal,
+      ...(deadline ? { writeDeadline: deadline } : {}),
       checkpoint: async (patch) => {
         const updated = await outbox.checkpoint(job.id, patch);
         job.checkpoint = updated.checkpoint;
@@ -208,7 +256,13 @@ export class OutboxWorker {
   async #failJob(job: OutboxJob, error: unknown): Promise<{ job: OutboxJob; outcome: JobOutcome }> {
     const message = maskText(error instanceof Error ? error.message : String(error));
     const retryable = (error as { retryable?: unknown } | null)?.retryable !== false;
-    const updated = await this.#options.outbox.fail(job.id, { message, retryable }, this.#clock());
+    let updated: OutboxJob;
+    try {
+      updated = await this.#options.outbox.fail(job.id, { message, retryable }, this.#clock());
+    } catch (failError) {
+      if (failError instanceof OutboxLeaseLostError) throw new JobTakenOverError(message, failError);
+      throw failError;
+    }
     if (updated.state !== "failed")
       return { job: updated, outcome: { status: "retry", error: message, nextRunAt: updated.nextRunAt } };
     await this.#callback("onParked", () => this.#options.onParked?.(updated, error));

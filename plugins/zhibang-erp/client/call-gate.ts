@@ -2,7 +2,14 @@
  * Runs one HTTP request to the ERP when the ERP may take it. The ERP is one IIS server shared
  * by every wxerp process: the gate bounds the calls in flight and the calls per second.
  */
-export type CallGate = <T>(send: () => Promise<T>) => Promise<T>;
+export type CallGate = <T>(send: () => Promise<T>, call?: GatedCall) => Promise<T>;
+
+/** What is about to be sent, for gates that treat writes differently (the job's write deadline). */
+export interface GatedCall {
+  operation: string;
+  /** Changes ERP data (CallSpec.write). */
+  write: boolean;
+}
 
 /** Lets every call through at once (the client on its own, before a plugin installs a gate). */
 export const openGate: CallGate = (send) => send();

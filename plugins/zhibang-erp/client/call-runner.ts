@@ -119,15 +119,17 @@ export class CallRunner {
     let httpStatus: number | undefined;
     let reply: ErpReply | undefined;
     try {
-      const http = await this.gate(() =>
-        this.deps.http.post({
-          operation: spec.operation,
-          url: path,
-          body: JSON.stringify(request),
-          headers,
-          timeoutMs: this.deps.settings.timeoutMs,
-          freshConnection: !spec.repeatable,
-        }),
+      const http = await this.gate(
+        () =>
+          this.deps.http.post({
+            operation: spec.operation,
+            url: path,
+            body: JSON.stringify(request),
+            headers,
+            timeoutMs: this.deps.settings.timeoutMs,
+            freshConnection: !spec.repeatable,
+          }),
+        { operation: spec.operation, write: spec.write },
       );
       httpStatus = http.httpStatus;
       reply = parseErpReply(http.text, { operation: spec.operation, httpStatus });

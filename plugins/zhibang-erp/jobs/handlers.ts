@@ -50,9 +50,15 @@ export function jobHandlers(deps: SyncDeps, latch: LoginLatch, clock: () => Date
       latch.check();
       const thread = await deps.store.getThread(job.key);
       const run = jobRun(job, ctx, jobTime((job.payload as { at?: string }).at, thread?.scoredAt, clock()));
-      const jobDeps: SyncDeps = { ...deps, erp: checkpointedPort(deps.erp, run) };
+      const jobDeps: SyncDeps = { ...deps, erp: checkpointedPort(deps.erp, run, ctx.writeDeadline) };
+      // The deadline rides along to the call gate too (write-deadline.ts): checked again as each write is sent.
+      const callContext = {
+        actor: run.actor,
+        contact: job.key,
+        ...(ctx.writeDeadline ? { writeDeadline: ctx.writeDeadline } : {}),
+      };
       try {
-        return await withCallContext({ actor: run.actor, contact: job.key }, () => body(jobDeps, job, run));
+        return await withCallContext(callContext, () => body(jobDeps, job, run));
       } catch (error) {
         if (error instanceof ErpAuthError) latch.refusedWith = error.message;
         throw asJobError(error);

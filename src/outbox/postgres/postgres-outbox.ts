@@ -48,7 +48,22 @@ export interface PostgresOutboxOptions {
 interface Lease {
   bossId: string;
   retryCount: number;
+  /** performance.now() by which this process sends its last outside write for the attempt. */
+  writeBy: number;
 }
+
+/**
+ * A holder sends no outside write after half its lease (sync.leaseSeconds). The other half is
+ * for the write already in flight at that moment: the ERP plugin checks the deadline again
+ * before every HTTP attempt of a write, a retry included, so what can still be under way is one
+ * request, bounded by erp.timeoutMs (15 s by default, against 150 s of a default 300 s lease).
+ * A margin derived from the ERP's settings would tie the outbox to one plugin, and a margin of
+ * "one whole call with its retries and re-login" (minutes with the defaults) would leave short
+ * leases no window at all. Half is also generous against the clocks: the lease starts on the
+ * database's clock when pg-boss hands the job out, the deadline on this process's monotonic
+ * clock just before it asks, so it never starts late.
+ */
+const WRITE_WINDOW_SHARE = 0.5;
 
 const DEFAULT_LEASE_EXPIRIES = 3;
 /** Done jobs are pruned once every this many completions in a process. */
@@ -250,6 +265,7 @@ export class PostgresOutbox implements Outbox {
         [OUTBOX_QUEUE, [...(input.skipIds ?? [])]],
       );
     }
+    const asked = performance.now();
     const fetched = await boss.fetch(OUTBOX_QUEUE, { batchSize: input.limit, includeMetadata: true });
     if (fetched.length === 0) return [];
     const { rows } = await this.#pool.query<JobRow>(
@@ -262,12 +278,18 @@ export class PostgresOutbox implements Outbox {
       const bossJob = byBossId.get(row.boss_id ?? "");
       if (!bossJob) continue;
       byBossId.delete(bossJob.id);
-      this.#leases.set(row.id, { bossId: bossJob.id, retryCount: bossJob.retryCount });
+      const writeBy = asked + this.#options.leaseSeconds * 1000 * WRITE_WINDOW_SHARE;
+      this.#leases.set(row.id, { bossId: bossJob.id, retryCount: bossJob.retryCount, writeBy });
       jobs.push(toOutboxJob(row));
     }
     // An attempt whose record finished meanwhile (a process whose lease had run out): nothing to run.
     if (byBossId.size > 0) await boss.complete(OUTBOX_QUEUE, [...byBossId.keys()]);
     return jobs;
+  }
+
+  writeWindowLeftMs(id: string): number | undefined {
+    const lease = this.#leases.get(id);
+    return lease === undefined ? undefined : Math.max(0, lease.writeBy - performance.now());
   }
 
   async checkpoint(id: string, patch: Record<string, unknown>): Promise<OutboxJob> {
