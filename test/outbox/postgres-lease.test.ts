@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, describe, expect, it } from "vitest";
 import { createPool, migrateDatabase, type Pool } from "../../src/db/index.ts";
 import { silentLogger } from "../../src/logging/logger.ts";
-import { OutboxLeaseLostError, PostgresOutbox } from "../../src/outbox/index.ts";
+import { OutboxLeaseLostError, OutboxWorker, PostgresOutbox } from "../../src/outbox/index.ts";
 import { usePostgresDatabase } from "../support/postgres.ts";
 
 const db = usePostgresDatabase();
@@ -34,6 +34,35 @@ async function claimWhenDue(outbox: PostgresOutbox) {
 }
 
 describe("PostgreSQL outbox leases (two outboxes on one database)", () => {
+  it("a worker's job reaches its write deadline while this process still holds the lease", async () => {
+    const first = await node();
+    const second = await node();
+    const queued = await first.enqueue({ kind: "erp.sync", key: "wxid_deadline", payload: {} });
+    const seenBySecond: unknown[] = [];
+    const worker = new OutboxWorker({
+      outbox: first,
+      concurrency: 1,
+      logger: silentLogger(),
+      handlers: {
+        "erp.sync": async (_job, ctx) => {
+          while (!ctx.writeDeadline!.passed()) await sleep(50);
+          // Past the write deadline the lease still holds: nobody else has the job, and this
+          // process may still record its progress and outcome (it just sends no new write).
+          seenBySecond.push(...(await second.claimDue({ now: new Date(), limit: 5, busyKeys: new Set() })));
+          await ctx.checkpoint({ stoppedWriting: true });
+          return { by: "first" };
+        },
+      },
+    });
+    expect(await worker.drain()).toEqual({ done: 1, failed: 0, retried: 0 });
+    expect(seenBySecond).toEqual([]);
+    expect(await second.get(queued.id)).toMatchObject({
+      state: "done",
+      result: { by: "first" },
+      checkpoint: { stoppedWriting: true },
+    });
+  });
+
   it("a job whose holder stopped is taken by another after the lease, from its checkpoint; the first may not finish it", async () => {
     const first = await node();
     const second = await node();

@@ -40,6 +40,14 @@ for (const backend of backends()) {
       ]);
     });
 
+    it("gives the handler a write deadline only where another process can take the job over (PostgreSQL)", async () => {
+      await outbox.enqueue({ kind: "erp.sync", key: "wxid_a", payload: {} });
+      const seen: Array<boolean | undefined> = [];
+      await worker({ "erp.sync": async (_job, ctx) => void seen.push(ctx.writeDeadline?.passed()) }).drain();
+      // A job just taken is well inside its write window (half the lease).
+      expect(seen).toEqual([backend.name === "postgres" ? false : undefined]);
+    });
+
     it("retries a retryable error after a back-off, masks the error, and keeps the checkpoint", async () => {
       const queued = await outbox.enqueue({ kind: "erp.sync", key: "wxid_a", payload: {} });
       const seen: Array<Record<string, unknown>> = [];

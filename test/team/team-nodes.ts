@@ -4,9 +4,11 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import pg from "pg";
 import { type AppliedCall, type RunningEmulator, startEmulator } from "../../plugins/zhibang-erp/emulator/index.ts";
+import { BOSS_SCHEMA, OUTBOX_QUEUE } from "../../src/outbox/postgres/job-rows.ts";
 import type { ReplayConversation } from "../../src/replay/replay-format.ts";
 import { ERP_CREDENTIALS, toJsonl } from "../support/app-fixture.ts";
 import { createTestDatabase } from "../support/postgres.ts";
+import { nodeProxy } from "./node-proxy.ts";
 
 /**
  * Team mode end to end: `wxerp replay` processes (real child processes) on one PostgreSQL
@@ -18,14 +20,19 @@ const MAIN = resolve(import.meta.dirname, "../../bin/cli.ts");
 export const TEAM_TIMEOUT_MS = 240_000;
 
 /** A short lease by default, so a killed node's job comes back within seconds. */
-function teamConfig(leaseSeconds: number, extraYaml: string): string {
+function teamConfig(options: TeamOptions): string {
+  const sync = { leaseSeconds: options.leaseSeconds ?? 5, leaseCheckSeconds: 1, ...options.sync };
+  const erp = { maxConcurrentCalls: 4, ...options.erp };
+  const lines = (settings: Record<string, number>) =>
+    Object.entries(settings)
+      .map(([key, value]) => `  ${key}: ${value}`)
+      .join("\n");
   return `
 sync:
-  leaseSeconds: ${leaseSeconds}
-  leaseCheckSeconds: 1
+${lines(sync)}
 erp:
-  maxConcurrentCalls: 4
-${extraYaml}`;
+${lines(erp)}
+${options.extraYaml ?? ""}`;
 }
 
 export interface TeamOptions {
@@ -33,6 +40,10 @@ export interface TeamOptions {
   leaseSeconds?: number;
   /** More configuration (top-level keys other than sync and erp). */
   extraYaml?: string;
+  /** More sync.* settings, e.g. { concurrency: 1 }. */
+  sync?: Record<string, number>;
+  /** erp.* settings over the team's, e.g. { maxConcurrentCalls: 1 }. */
+  erp?: Record<string, number>;
 }
 
 export interface Exit {
@@ -70,12 +81,14 @@ export async function team(onTestFinished: (fn: () => Promise<void>) => void, op
   const dir = await mkdtemp(join(tmpdir(), "wxerp-team-"));
   const database = await createTestDatabase();
   const config = join(dir, "team.yaml");
-  await writeFile(config, teamConfig(options.leaseSeconds ?? 5, options.extraYaml ?? ""));
+  await writeFile(config, teamConfig(options));
   const nodes: Node[] = [];
   const emulators: RunningEmulator[] = [];
+  const proxies: Array<{ close(): Promise<void> }> = [];
   onTestFinished(async () => {
     for (const node of nodes) node.child.kill("SIGKILL");
     await Promise.all(nodes.map((node) => node.exited));
+    for (const proxy of proxies) await proxy.close();
     for (const emulator of emulators) await emulator.close();
     await database.drop();
     await rm(dir, { recursive: true, force: true });
@@ -94,6 +107,29 @@ export async function team(onTestFinished: (fn: () => Promise<void>) => void, op
       } finally {
         await client.end();
       }
+    },
+    /**
+     * Whether a process took over a job whose lease ran out: pg-boss handed its attempt out
+     * again (an expired lease puts it back for a retry) and someone holds it now.
+     */
+    async jobTakenOver(): Promise<boolean> {
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        const { rows } = await client.query(
+          `SELECT 1 FROM ${BOSS_SCHEMA}.job WHERE name = $1 AND state = 'active' AND retry_count > 0`,
+          [OUTBOX_QUEUE],
+        );
+        return rows.length > 0;
+      } finally {
+        await client.end();
+      }
+    },
+    /** A recording proxy in front of `erpUrl`, for one node (node-proxy.ts). */
+    async proxy(erpUrl: string) {
+      const proxy = await nodeProxy(erpUrl);
+      proxies.push(proxy);
+      return proxy;
     },
     async emulator(onApplied: (call: AppliedCall) => Promise<void> | void) {
       const emulator = await startEmulator({ port: 0, latencyMs: 50, onApplied });
