@@ -301,7 +301,8 @@ export const configSchema = z.strictObject({
       /**
        * PostgreSQL (several processes): how long a process holds a job it took. When the process
        * dies, another one takes the job over this long after it was taken, from its checkpoint.
-       * Longer than any one job runs (ERP calls time out well before).
+       * Longer than any one job runs (ERP calls time out well before). A job sends no ERP write
+       * after half of it (docs/architecture.md §1.12): keep erp.timeoutMs under that half.
        */
       leaseSeconds: z.number().int().min(5).max(86_399).default(300),
       /** PostgreSQL: how often expired leases are looked for (by one of the processes). */
