@@ -64,6 +64,7 @@ export function zhibangErpPlugin(options: ZhibangErpPluginOptions): { plugin: Wx
       const { config, store } = host;
       installedStore = store;
       installedHost = host;
+      warnIfRequestOutlivesWriteWindow(host);
       // One ERP server for every process: requests wait for a slot (erp.maxConcurrentCalls, erp.maxCallsPerSecond).
       // A job's write that got its slot past the job's write deadline is not sent (team mode).
       options.connection.client.limitCalls(
@@ -277,4 +278,20 @@ function syncEvents(host: PluginHost, options: ZhibangErpPluginOptions): SyncEve
 function isExplained(error: unknown): boolean {
   const explained = (e: unknown) => (e as { explained?: unknown } | undefined)?.explained === true;
   return explained(error) || explained((error as { cause?: unknown } | undefined)?.cause);
+}
+
+/**
+ * Team mode stops a job's ERP writes at half its lease (the write deadline); a request sent just
+ * before may run erp.timeoutMs longer. Past the lease another process may resume the job, so a
+ * timeout that long leaves a window for a write to land after the other process looked.
+ */
+function warnIfRequestOutlivesWriteWindow(host: PluginHost): void {
+  const { config } = host;
+  if (!config.secrets.databaseUrl) return;
+  const windowMs = (config.sync.leaseSeconds * 1000) / 2;
+  if (config.erp.timeoutMs < windowMs) return;
+  host.logger.warn(
+    { erpTimeoutMs: config.erp.timeoutMs, leaseSeconds: config.sync.leaseSeconds },
+    `erp.timeoutMs (${config.erp.timeoutMs} ms) is not under half of sync.leaseSeconds (${config.sync.leaseSeconds} s): a slow ERP request could still land after another process took its job over; raise sync.leaseSeconds or lower erp.timeoutMs`,
+  );
 }

@@ -92,6 +92,21 @@ describe("wxerp on PostgreSQL (WXERP_DATABASE_URL)", { timeout: CHILD_PROCESS_TI
     expect(nodes[0]?.node).toContain(join(dir, "data"));
   });
 
+  it("warns when an ERP request could outlast a job's write window (erp.timeoutMs not under half of sync.leaseSeconds)", async () => {
+    const sample = (await readFile(SAMPLE_CONVERSATIONS, "utf8")).trim().split("\n");
+    const file = join(dir, "one.jsonl");
+    await writeFile(file, sample[0]!);
+    const short = join(dir, "short-lease.yaml");
+    await writeFile(short, "sync:\n  leaseSeconds: 20\n"); // window 10 s; erp.timeoutMs defaults to 15 s
+    const env = { WXERP_DATABASE_URL: database.url };
+    const warned = await wxerp(["replay", file, "--config", short, "--data", join(dir, "data-short")], env);
+    expect(warned.code, warned.stderr).toBe(0);
+    expect(warned.stderr).toContain("erp.timeoutMs (15000 ms) is not under half of sync.leaseSeconds (20 s)");
+    const quiet = await wxerp(["replay", file, "--data", join(dir, "data-default")], env);
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(quiet.stderr).not.toContain("erp.timeoutMs");
+  });
+
   it("status reads the threads from the database", async () => {
     const result = await wxerp(["status", "--json", "--data", join(dir, "status-data")], { WXERP_DATABASE_URL: database.url });
     expect(result.code, result.stderr).toBe(0);
