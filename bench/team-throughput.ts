@@ -5,6 +5,13 @@
  *
  *   npx tsx bench/team-throughput.ts [--customers 60] [--limit 4] [--latency 20]
  *
+ * That replay path scores and syncs one conversation at a time per process. `--drain` measures
+ * the sync pipeline alone (bench/team/sync-drain.ts): the customers taken in and scored with
+ * sync.auto off, then `wxerp sync` processes draining them, 1 process and then 2 started together,
+ * at erp.maxConcurrentCalls --limit (default 8 here) and once at --tight-limit (default 4):
+ *
+ *   npx tsx bench/team-throughput.ts --drain [--customers 300] [--limit 8] [--tight-limit 4] [--repeat 1]
+ *
  * PostgreSQL: WXERP_BENCH_POSTGRES_URL (a superuser URL; default the local server), on which a
  * throwaway database is made per run and dropped after.
  */
@@ -18,16 +25,20 @@ import { startEmulator } from "../plugins/zhibang-erp/emulator/index.ts";
 import type { ReplayConversation } from "../src/replay/replay-format.ts";
 import { startBot } from "./soak/bot-process.ts";
 import { generateSoakInput } from "./soak/generate.ts";
+import { runDrainBench } from "./team/drain-bench.ts";
 
 const { values } = parseArgs({
   options: {
-    customers: { type: "string", default: "60" },
-    limit: { type: "string", default: "4" },
+    customers: { type: "string" },
+    limit: { type: "string" },
+    "tight-limit": { type: "string", default: "4" },
     latency: { type: "string", default: "20" },
+    drain: { type: "boolean", default: false },
+    repeat: { type: "string", default: "1" },
   },
 });
-const CUSTOMERS = Number(values.customers);
-const LIMIT = Number(values.limit);
+const CUSTOMERS = Number(values.customers ?? (values.drain ? 300 : 60));
+const LIMIT = Number(values.limit ?? (values.drain ? 8 : 4));
 const LATENCY_MS = Number(values.latency);
 const ADMIN_URL = process.env.WXERP_BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
@@ -109,6 +120,17 @@ async function run(processes: number, limit: number, conversations: ReplayConver
 
 const input = generateSoakInput(CUSTOMERS, 7);
 const firstVisits = input.lines.filter((line) => line.visit === 0).map((line) => line.conversation);
+if (values.drain) {
+  await runDrainBench({
+    input: { customers: input.customers, lines: input.lines.filter((line) => line.visit === 0) },
+    adminUrl: ADMIN_URL,
+    latencyMs: LATENCY_MS,
+    limit: LIMIT,
+    tightLimit: Number(values["tight-limit"]),
+    repeat: Number(values.repeat),
+  });
+  process.exit(0);
+}
 const results: Measured[] = [];
 for (const processes of [1, 2]) results.push(await run(processes, LIMIT, firstVisits));
 // Two processes asking for more than the ERP may take: the peak stays at the limit.

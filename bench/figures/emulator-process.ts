@@ -20,11 +20,18 @@ export interface RemoteEmulatorState {
   customers: number;
   followups: FollowupRecord[];
   sessionExpiries: number;
+  /** The most API requests the emulator was answering at one moment. */
+  peakConcurrentCalls: number;
+  /** Wall-clock ms (Date.now scale, comparable across processes) of the first and the last call handled. */
+  firstCallAt?: number;
+  lastCallAt?: number;
+  /** Every customer's khid and mobile, when asked (duplicate and loss checks). */
+  customerMobiles: Array<{ khid: string; mobile: string }>;
 }
 
 export interface EmulatorProcess {
   url: string;
-  state(options?: { followups?: boolean }): Promise<RemoteEmulatorState>;
+  state(options?: { followups?: boolean; customerMobiles?: boolean }): Promise<RemoteEmulatorState>;
   close(): Promise<void>;
 }
 
@@ -46,11 +53,11 @@ export async function startEmulatorProcess(options: RemoteEmulatorOptions): Prom
   const url = await ready;
   return {
     url,
-    state({ followups = false } = {}) {
+    state({ followups = false, customerMobiles = false } = {}) {
       const id = nextId++;
       return new Promise((resolve) => {
         pending.set(id, resolve);
-        child.send({ type: "state", id, followups });
+        child.send({ type: "state", id, followups, customerMobiles });
       });
     },
     close: () => stopChild(child),
@@ -70,9 +77,17 @@ async function runChild(): Promise<void> {
   const { CallTally } = await import("./call-tally.ts");
   const tally = new CallTally();
   let emulator: Awaited<ReturnType<typeof startEmulator>> | undefined;
-  process.on("message", async (message: { type: string; id?: number; followups?: boolean; options?: RemoteEmulatorOptions }) => {
+  let firstCallAt: number | undefined;
+  let lastCallAt: number | undefined;
+  const onApplied = (call: Parameters<typeof tally.record>[0]) => {
+    tally.record(call);
+    lastCallAt = performance.timeOrigin + performance.now();
+    firstCallAt ??= lastCallAt;
+  };
+  type Message = { type: string; id?: number; followups?: boolean; customerMobiles?: boolean; options?: RemoteEmulatorOptions };
+  process.on("message", async (message: Message) => {
     if (message.type === "start") {
-      emulator = await startEmulator({ ...message.options, onApplied: (call) => tally.record(call) });
+      emulator = await startEmulator({ ...message.options, onApplied });
       process.send!({ type: "ready", url: emulator.url });
     } else if (message.type === "state" && emulator) {
       const snapshot = emulator.snapshot();
@@ -81,6 +96,9 @@ async function runChild(): Promise<void> {
         customers: snapshot.customers.length,
         followups: message.followups ? snapshot.followups : [],
         sessionExpiries: snapshot.sessionExpiries,
+        peakConcurrentCalls: snapshot.peakConcurrentCalls,
+        ...(firstCallAt === undefined || lastCallAt === undefined ? {} : { firstCallAt, lastCallAt }),
+        customerMobiles: message.customerMobiles ? snapshot.customers.map((c) => ({ khid: c.khid, mobile: c.mobile })) : [],
       };
       process.send!({ type: "state", id: message.id, state });
     } else if (message.type === "stop") {
