@@ -45,7 +45,9 @@ export async function runDrainBench(options: {
       `${admissible.length} admissible; emulator ${options.latencyMs} ms per request in its own process; ` +
       `sync.concurrency ${SYNC_CONCURRENCY} per process; each run a copy of the queue and a fresh ERP`,
   );
-  console.log(`machine: ${cpus().length} cores, 1-minute load ${loadAtStart.toFixed(2)} at start, ${(loadavg()[0] ?? 0).toFixed(2)} at end`);
+  console.log(
+    `machine: ${cpus().length} cores, 1-minute load ${loadAtStart.toFixed(2)} at start, ${(loadavg()[0] ?? 0).toFixed(2)} at end`,
+  );
   console.log(
     "processes | erp.maxConcurrentCalls | ERP customers / admissible | lost | duplicated | customers/s (ERP window) | window s | wall s | ERP calls | ERP peak concurrent / limit",
   );
