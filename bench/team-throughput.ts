@@ -15,14 +15,13 @@
  * PostgreSQL: WXERP_BENCH_POSTGRES_URL (a superuser URL; default the local server), on which a
  * throwaway database is made per run and dropped after.
  */
-import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import pg from "pg";
 import { startEmulator } from "../plugins/zhibang-erp/emulator/index.ts";
 import type { ReplayConversation } from "../src/replay/replay-format.ts";
+import { createScratchDatabase } from "../test/support/scratch-database.ts";
 import { startBot } from "./soak/bot-process.ts";
 import { generateSoakInput } from "./soak/generate.ts";
 import { runDrainBench } from "./team/drain-bench.ts";
@@ -42,16 +41,6 @@ const LIMIT = Number(values.limit ?? (values.drain ? 8 : 4));
 const LATENCY_MS = Number(values.latency);
 const ADMIN_URL = process.env.WXERP_BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 interface Measured {
   processes: number;
   limit: number;
@@ -64,10 +53,7 @@ interface Measured {
 
 async function run(processes: number, limit: number, conversations: ReplayConversation[]): Promise<Measured> {
   const dir = await mkdtemp(join(tmpdir(), "wxerp-team-bench-"));
-  const name = `wxerp_bench_${randomBytes(5).toString("hex")}`;
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
+  const database = await createScratchDatabase(ADMIN_URL, "wxerp_bench");
   let first = 0;
   let last = 0;
   const emulator = await startEmulator({
@@ -93,7 +79,7 @@ async function run(processes: number, limit: number, conversations: ReplayConver
           WXERP_ERP_USERNAME: "wxerp",
           WXERP_ERP_PASSWORD: "wxerp123",
           WXERP_ERP_BASE_URL: emulator.url,
-          WXERP_DATABASE_URL: url.toString(),
+          WXERP_DATABASE_URL: database.url,
           WXERP_LOG_LEVEL: "warn",
         });
       }),
@@ -113,7 +99,7 @@ async function run(processes: number, limit: number, conversations: ReplayConver
     };
   } finally {
     await emulator.close();
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await database.drop();
     await rm(dir, { recursive: true, force: true });
   }
 }

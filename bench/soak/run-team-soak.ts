@@ -1,13 +1,12 @@
-import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import pg from "pg";
 import YAML from "yaml";
 import { startEmulator } from "../../plugins/zhibang-erp/emulator/index.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { createPool } from "../../src/db/index.ts";
 import { silentLogger } from "../../src/logging/logger.ts";
 import { createPostgresThreadStore } from "../../src/store/create-store.ts";
+import { createScratchDatabase } from "../../test/support/scratch-database.ts";
 import { replayWithKills } from "./bot-runs.ts";
 import { type CheckResult, runChecks } from "./checks.ts";
 import { expectOutcomes } from "./expect.ts";
@@ -45,10 +44,7 @@ export interface TeamSoakResult {
 export async function runTeamSoak(options: SoakOptions): Promise<TeamSoakResult> {
   const log = options.log ?? (() => undefined);
   const adminUrl = process.env.WXERP_BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-  const dbName = `wxerp_soak_${randomBytes(5).toString("hex")}`;
-  await admin(adminUrl, `CREATE DATABASE ${dbName}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${dbName}`;
+  const database = await createScratchDatabase(adminUrl, "wxerp_soak");
   const configFile = join(options.workDir, "soak.yaml");
   await mkdir(options.workDir, { recursive: true });
   await writeSoakConfig(configFile, options);
@@ -66,7 +62,7 @@ export async function runTeamSoak(options: SoakOptions): Promise<TeamSoakResult>
   const expectations = await expectOutcomes(input, config);
   const admissible = expectations.filter((e) => e.admissible).length;
   log(
-    `team soak: ${input.customers.length} customers over ${ACCOUNTS} accounts on ${PROCESSES} processes, ${admissible} admissible; database ${dbName}`,
+    `team soak: ${input.customers.length} customers over ${ACCOUNTS} accounts on ${PROCESSES} processes, ${admissible} admissible; database ${database.name}`,
   );
   // The first account keeps plain ids; another account's conversations are keyed "<account>:<id>".
   const accountByCustomerId = new Map(input.customers.map((c, i) => [c.id, accountOf(i)]));
@@ -84,7 +80,7 @@ export async function runTeamSoak(options: SoakOptions): Promise<TeamSoakResult>
       WXERP_ERP_USERNAME: "wxerp",
       WXERP_ERP_PASSWORD: "wxerp123",
     };
-    const teamEnv = { ...env, WXERP_DATABASE_URL: url.toString() };
+    const teamEnv = { ...env, WXERP_DATABASE_URL: database.url };
     const globalsOf = (node: number) => ["--config", configFile, "--data", join(options.workDir, `node-${node}`)];
     const nodes = await Promise.all(
       Array.from({ length: PROCESSES }, async (_, node) => {
@@ -108,7 +104,7 @@ export async function runTeamSoak(options: SoakOptions): Promise<TeamSoakResult>
     const resume = await resumeUntilEmpty(globalsOf(0), teamEnv, options.maxResumePasses, erpCalls, log);
     const snapshot = emulator.snapshot();
     await writeFile(join(options.workDir, "erp-snapshot.json"), JSON.stringify(snapshot), "utf8");
-    const pool = createPool({ url: url.toString(), logger: silentLogger() });
+    const pool = createPool({ url: database.url, logger: silentLogger() });
     const store = createPostgresThreadStore(config, pool, silentLogger());
     await store.open();
     const threads = await store.listThreads();
@@ -142,17 +138,7 @@ export async function runTeamSoak(options: SoakOptions): Promise<TeamSoakResult>
     return { checks, ok: checks.every((c) => c.ok), lines };
   } finally {
     await emulator.close();
-    await admin(adminUrl, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  }
-}
-
-async function admin(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
+    await database.drop();
   }
 }
 

@@ -6,13 +6,12 @@
  * sync, nothing sent to the ERP) into a template database; each measured run copies it, so every
  * run starts from the same queue with a fresh ERP.
  */
-import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
 import { normalizeMobile } from "../../src/privacy/mobile.ts";
 import type { ReplayConversation } from "../../src/replay/replay-format.ts";
+import { createScratchDatabase, type ScratchDatabase } from "../../test/support/scratch-database.ts";
 import { startEmulatorProcess } from "../figures/emulator-process.ts";
 import { runBot } from "../soak/bot-process.ts";
 
@@ -20,7 +19,7 @@ export interface DrainSetup {
   /** A superuser URL of the PostgreSQL server (throwaway databases are made there). */
   adminUrl: string;
   /** The database holding the scored, not yet synced customers (a template for each run). */
-  template: string;
+  template: ScratchDatabase;
 }
 
 export interface DrainRun {
@@ -50,22 +49,6 @@ export interface DrainMeasured extends DrainRun {
 
 const ERP_ENV = { WXERP_ERP_USERNAME: "wxerp", WXERP_ERP_PASSWORD: "wxerp123", WXERP_LOG_LEVEL: "warn" };
 
-async function admin(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-function databaseUrl(adminUrl: string, name: string): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
 function configYaml(run: { limit: number; concurrency: number }): string {
   // sync.auto off: scoring queues nothing, so the customers wait for `wxerp sync`.
   return `sync:\n  auto: false\n  concurrency: ${run.concurrency}\nerp:\n  maxConcurrentCalls: ${run.limit}\n`;
@@ -74,8 +57,7 @@ function configYaml(run: { limit: number; concurrency: number }): string {
 /** Takes in and scores the conversations with sync.auto off; returns the template database. */
 export async function prepareQueue(adminUrl: string, conversations: ReplayConversation[]): Promise<DrainSetup> {
   const dir = await mkdtemp(join(tmpdir(), "wxerp-drain-intake-"));
-  const template = `wxerp_bench_drain_${randomBytes(5).toString("hex")}`;
-  await admin(adminUrl, `CREATE DATABASE ${template}`);
+  const template = await createScratchDatabase(adminUrl, "wxerp_bench_drain");
   // The replay needs an ERP to start against; with sync.auto off it creates nothing there.
   const erp = await startEmulatorProcess({ latencyMs: 0 });
   try {
@@ -87,7 +69,7 @@ export async function prepareQueue(adminUrl: string, conversations: ReplayConver
       ...process.env,
       ...ERP_ENV,
       WXERP_ERP_BASE_URL: erp.url,
-      WXERP_DATABASE_URL: databaseUrl(adminUrl, template),
+      WXERP_DATABASE_URL: template.url,
     });
     if (run.code !== 0) throw new Error(`the intake replay failed (exit ${run.code}): ${run.stderr.slice(-2000)}`);
     const state = await erp.state({ customerMobiles: true });
@@ -95,7 +77,7 @@ export async function prepareQueue(adminUrl: string, conversations: ReplayConver
     if (created > 0) throw new Error(`the intake created ${created} ERP customers: sync.auto was not off`);
     return { adminUrl, template };
   } catch (error) {
-    await admin(adminUrl, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+    await template.drop();
     throw error;
   } finally {
     await erp.close();
@@ -104,7 +86,7 @@ export async function prepareQueue(adminUrl: string, conversations: ReplayConver
 }
 
 export async function dropQueue(setup: DrainSetup): Promise<void> {
-  await admin(setup.adminUrl, `DROP DATABASE IF EXISTS ${setup.template} WITH (FORCE)`);
+  await setup.template.drop();
 }
 
 /**
@@ -113,8 +95,7 @@ export async function dropQueue(setup: DrainSetup): Promise<void> {
  */
 export async function measureDrain(setup: DrainSetup, run: DrainRun, admissible: string[]): Promise<DrainMeasured> {
   const dir = await mkdtemp(join(tmpdir(), "wxerp-drain-"));
-  const name = `wxerp_bench_${randomBytes(5).toString("hex")}`;
-  await admin(setup.adminUrl, `CREATE DATABASE ${name} TEMPLATE ${setup.template}`);
+  const database = await createScratchDatabase(setup.adminUrl, "wxerp_bench", { template: setup.template.name });
   const erp = await startEmulatorProcess({ latencyMs: run.latencyMs });
   try {
     const config = join(dir, "team.yaml");
@@ -123,7 +104,7 @@ export async function measureDrain(setup: DrainSetup, run: DrainRun, admissible:
       ...process.env,
       ...ERP_ENV,
       WXERP_ERP_BASE_URL: erp.url,
-      WXERP_DATABASE_URL: databaseUrl(setup.adminUrl, name),
+      WXERP_DATABASE_URL: database.url,
     };
     const started = Date.now();
     const runs = await Promise.all(
@@ -153,7 +134,7 @@ export async function measureDrain(setup: DrainSetup, run: DrainRun, admissible:
     };
   } finally {
     await erp.close();
-    await admin(setup.adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await database.drop();
     await rm(dir, { recursive: true, force: true });
   }
 }

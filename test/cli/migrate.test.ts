@@ -1,7 +1,6 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../plugins/zhibang-erp/emulator/index.ts";
 import { SAMPLE_CONVERSATIONS } from "../../src/demo/demo-player.ts";
@@ -9,35 +8,20 @@ import { HOT, HOT_MOBILE, leadRecords } from "../erp-plugin/conversations.ts";
 import { ERP_CREDENTIALS, toJsonl } from "../support/app-fixture.ts";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.ts";
 import { CHILD_PROCESS_TIMEOUT_MS } from "../support/timeouts.ts";
+import { spawnWxerp, type WxerpChild } from "../support/wxerp-child.ts";
 
 /**
  * `wxerp migrate --from <data dir>` as an operator runs it: a bot that ran on lowdb files
  * (a real `wxerp replay` against the emulator over HTTP) moves to PostgreSQL, and carrying on
  * there creates nothing twice in the ERP, whether its jobs had finished or were cut short.
  */
-const MAIN = resolve(import.meta.dirname, "../../bin/cli.ts");
 /** Each test runs four or five `wxerp` children (seconds of start-up each on a loaded machine). */
 const TEST_TIMEOUT_MS = 4 * CHILD_PROCESS_TIMEOUT_MS;
 
-interface Run {
-  child: ChildProcess;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
-}
+type Run = WxerpChild;
 
 function wxerp(args: string[], env: Record<string, string>): Run {
-  const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
-    env: { ...process.env, ...ERP_CREDENTIALS, WXERP_LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr!.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return { child, exited: new Promise((done) => child.on("exit", (code, signal) => done({ code, signal, stdout, stderr }))) };
+  return spawnWxerp(args, { ...ERP_CREDENTIALS, WXERP_LOG_LEVEL: "warn", ...env });
 }
 
 async function ok(run: Run): Promise<string> {

@@ -3,12 +3,12 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPool, migrateDatabase } from "../../src/db/index.ts";
 import { SAMPLE_CONVERSATIONS } from "../../src/demo/demo-player.ts";
 import { silentLogger } from "../../src/logging/logger.ts";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.ts";
+import { queryOnce as query } from "../support/scratch-database.ts";
 import { CHILD_PROCESS_TIMEOUT_MS } from "../support/timeouts.ts";
 
 const MAIN = join(import.meta.dirname, "../../bin/cli.ts");
@@ -26,16 +26,6 @@ function wxerp(args: string[], env: Record<string, string>): Promise<{ code: num
       },
     );
   });
-}
-
-async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
 }
 
 describe("wxerp on PostgreSQL (WXERP_DATABASE_URL)", { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {

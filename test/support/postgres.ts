@@ -1,33 +1,14 @@
-import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { afterAll, beforeAll, inject } from "vitest";
+import { createScratchDatabase, type ScratchDatabase } from "./scratch-database.ts";
 
-export interface TestDatabase {
-  /** URL of the new, empty database (what WXERP_DATABASE_URL is set to). */
-  url: string;
-  name: string;
-  drop(): Promise<void>;
-}
+export type TestDatabase = ScratchDatabase;
 
 /**
  * A fresh, empty database `wxerp_test_<random>` on the run's PostgreSQL server (see
  * postgres-global-setup.ts), dropped by `drop()` even while connections are still open.
  */
-export async function createTestDatabase(adminUrl: string = inject("postgresAdminUrl")): Promise<TestDatabase> {
-  const name = `wxerp_test_${randomBytes(6).toString("hex")}`;
-  await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  let dropped = false;
-  return {
-    url: url.toString(),
-    name,
-    async drop() {
-      if (dropped) return;
-      dropped = true;
-      await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    },
-  };
+export function createTestDatabase(adminUrl: string = inject("postgresAdminUrl")): Promise<TestDatabase> {
+  return createScratchDatabase(adminUrl, "wxerp_test");
 }
 
 /**
@@ -52,14 +33,4 @@ export function usePostgresDatabase(): { readonly url: string; readonly name: st
       return database.name;
     },
   };
-}
-
-async function adminQuery(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }

@@ -1,20 +1,19 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import pg from "pg";
+import { join } from "node:path";
 import { type AppliedCall, type RunningEmulator, startEmulator } from "../../plugins/zhibang-erp/emulator/index.ts";
 import { BOSS_SCHEMA, OUTBOX_QUEUE } from "../../src/outbox/postgres/job-rows.ts";
 import type { ReplayConversation } from "../../src/replay/replay-format.ts";
 import { ERP_CREDENTIALS, toJsonl } from "../support/app-fixture.ts";
 import { createTestDatabase } from "../support/postgres.ts";
+import { queryOnce } from "../support/scratch-database.ts";
+import { spawnWxerp, type WxerpChild } from "../support/wxerp-child.ts";
 import { nodeProxy } from "./node-proxy.ts";
 
 /**
  * Team mode end to end: `wxerp replay` processes (real child processes) on one PostgreSQL
  * database and one ERP emulator over HTTP, as the nodes of a team would run.
  */
-const MAIN = resolve(import.meta.dirname, "../../bin/cli.ts");
 
 /** Two children starting at once on a loaded two-core machine, plus a lease to run out. */
 export const TEAM_TIMEOUT_MS = 240_000;
@@ -46,34 +45,14 @@ export interface TeamOptions {
   erp?: Record<string, number>;
 }
 
-export interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-export interface Node {
-  child: ChildProcess;
-  exited: Promise<Exit>;
-}
+export type Node = WxerpChild;
 
 function replayNode(file: string, dataDir: string, env: Record<string, string>): Node {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", MAIN, "replay", file, "--data", dataDir, "--config", env.CONFIG!, "--json"],
-    { env: { ...process.env, ...ERP_CREDENTIALS, WXERP_LOG_LEVEL: "info", ...env }, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
+  return spawnWxerp(["replay", file, "--data", dataDir, "--config", env.CONFIG!, "--json"], {
+    ...ERP_CREDENTIALS,
+    WXERP_LOG_LEVEL: "info",
+    ...env,
   });
-  child.stderr!.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exited = new Promise<Exit>((done) => child.on("exit", (code, signal) => done({ code, signal, stdout, stderr })));
-  return { child, exited };
 }
 
 /** A throwaway database, config and data directories; everything is stopped and removed when the test ends. */
@@ -97,33 +76,23 @@ export async function team(onTestFinished: (fn: () => Promise<void>) => void, op
     dir,
     /** Each conversation's ERP record as the shared database holds it (thread id → ord). */
     async threadOrds(): Promise<Record<string, string | undefined>> {
-      const client = new pg.Client({ connectionString: database.url });
-      await client.connect();
-      try {
-        const { rows } = await client.query<{ id: string; ord: string | null }>(
-          "SELECT id, data->'erp'->>'ord' AS ord FROM threads",
-        );
-        return Object.fromEntries(rows.map((row) => [row.id, row.ord ?? undefined]));
-      } finally {
-        await client.end();
-      }
+      const rows = await queryOnce<{ id: string; ord: string | null }>(
+        database.url,
+        "SELECT id, data->'erp'->>'ord' AS ord FROM threads",
+      );
+      return Object.fromEntries(rows.map((row) => [row.id, row.ord ?? undefined]));
     },
     /**
      * Whether a process took over a job whose lease ran out: pg-boss handed its attempt out
      * again (an expired lease puts it back for a retry) and someone holds it now.
      */
     async jobTakenOver(): Promise<boolean> {
-      const client = new pg.Client({ connectionString: database.url });
-      await client.connect();
-      try {
-        const { rows } = await client.query(
-          `SELECT 1 FROM ${BOSS_SCHEMA}.job WHERE name = $1 AND state = 'active' AND retry_count > 0`,
-          [OUTBOX_QUEUE],
-        );
-        return rows.length > 0;
-      } finally {
-        await client.end();
-      }
+      const rows = await queryOnce(
+        database.url,
+        `SELECT 1 FROM ${BOSS_SCHEMA}.job WHERE name = $1 AND state = 'active' AND retry_count > 0`,
+        [OUTBOX_QUEUE],
+      );
+      return rows.length > 0;
     },
     /** A recording proxy in front of `erpUrl`, for one node (node-proxy.ts). */
     async proxy(erpUrl: string) {
