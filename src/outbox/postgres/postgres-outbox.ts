@@ -1,5 +1,4 @@
 import type { Pool, PoolClient } from "pg";
-import PgBoss from "pg-boss";
 import type { Logger } from "../../logging/logger.ts";
 import { silentLogger } from "../../logging/logger.ts";
 import type { BackoffSettings } from "../backoff.ts";
@@ -16,6 +15,7 @@ import {
   type OutboxJob,
   type RetryFilter,
 } from "../types.ts";
+import { BossAttempts } from "./boss-attempts.ts";
 import { BOSS_SCHEMA, type JobRow, OUTBOX_QUEUE, SELECT_JOBS, toOutboxJob } from "./job-rows.ts";
 import { OutboxLeaseLostError } from "./lease-lost-error.ts";
 
@@ -71,7 +71,7 @@ const PRUNE_EVERY = 100;
 
 /**
  * The outbox on PostgreSQL, for several wxerp processes on one database. pg-boss (a maintained
- * queue on PostgreSQL) runs the attempts: a job is taken with FOR UPDATE SKIP LOCKED, held
+ * queue on PostgreSQL, bound in boss-attempts.ts) runs the attempts: a job is taken with FOR UPDATE SKIP LOCKED, held
  * with a lease (pg-boss's expireInSeconds), and when the holder dies, pg-boss's supervision
  * puts it back once the lease expired, for any process to take. What pg-boss does not know,
  * this class keeps in `outbox_jobs`: a key's jobs run one at a time and in order (only the
@@ -87,7 +87,7 @@ export class PostgresOutbox implements Outbox {
   readonly #logger: Logger;
   readonly #clock: () => Date;
   readonly #leases = new Map<string, Lease>();
-  #boss: PgBoss | undefined;
+  #attempts: BossAttempts | undefined;
   #phase: "new" | "open" | "closed" = "new";
   /** Read-only on a database the bots never migrated: nothing to show. */
   #empty = false;
@@ -110,40 +110,17 @@ export class PostgresOutbox implements Outbox {
       this.#phase = "open";
       return;
     }
-    const boss = new PgBoss({
-      db: { executeSql: (text, values) => this.#pool.query(text, values) },
-      schema: BOSS_SCHEMA,
-      migrate: true,
-      supervise: true,
-      schedule: false,
-      maintenanceIntervalSeconds: this.#options.leaseCheckSeconds,
-    });
-    boss.on("error", (error) => this.#logger.error({ err: error }, "outbox: pg-boss maintenance failed; it tries again"));
-    await this.#oneStartAtATime(async () => {
-      await boss.start();
-      await boss.createQueue(OUTBOX_QUEUE, { name: OUTBOX_QUEUE, policy: "standard" });
-    });
-    this.#boss = boss;
+    this.#attempts = await BossAttempts.start(
+      this.#pool,
+      {
+        leaseSeconds: this.#options.leaseSeconds,
+        leaseCheckSeconds: this.#options.leaseCheckSeconds,
+        leaseExpiries: this.#options.leaseExpiries ?? DEFAULT_LEASE_EXPIRIES,
+      },
+      this.#logger,
+    );
     this.#phase = "open";
     await this.#pruneDone();
-  }
-
-  /**
-   * Processes starting together on a new database would both create pg-boss's schema (its
-   * CREATE SCHEMA runs before its own migration lock): the starts take turns on a session lock.
-   */
-  async #oneStartAtATime(start: () => Promise<void>): Promise<void> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query("SELECT pg_advisory_lock(hashtextextended('wxerp.outbox.start', 0))");
-      try {
-        await start();
-      } finally {
-        await client.query("SELECT pg_advisory_unlock(hashtextextended('wxerp.outbox.start', 0))");
-      }
-    } finally {
-      client.release();
-    }
   }
 
   async enqueue<P>(input: EnqueueInput<P>): Promise<OutboxJob<P>> {
@@ -253,20 +230,12 @@ export class PostgresOutbox implements Outbox {
    * database's clock, not `input.now`: every process compares against the same clock.
    */
   async claimDue(input: ClaimInput): Promise<OutboxJob[]> {
-    const boss = this.#assertWritable();
+    const attempts = this.#assertWritable();
     if (input.limit <= 0) return [];
-    if (input.ignoreBackoff) {
-      // `wxerp sync`: every waiting attempt is due now, except those already run in this drain.
-      // pg-boss has no call for "due now"; its start_after column is what its fetch reads.
-      await this.#pool.query(
-        `UPDATE ${BOSS_SCHEMA}.job b SET start_after = now() FROM outbox_jobs o
-         WHERE b.name = $1 AND b.id = o.boss_id AND o.state = 'open' AND b.state IN ('created', 'retry')
-           AND b.start_after > now() AND NOT (o.id = ANY($2::uuid[]))`,
-        [OUTBOX_QUEUE, [...(input.skipIds ?? [])]],
-      );
-    }
+    // `wxerp sync`: every waiting attempt is due now, except those already run in this drain.
+    if (input.ignoreBackoff) await attempts.makeDueNow([...(input.skipIds ?? [])]);
     const asked = performance.now();
-    const fetched = await boss.fetch(OUTBOX_QUEUE, { batchSize: input.limit, includeMetadata: true });
+    const fetched = await attempts.fetch(input.limit);
     if (fetched.length === 0) return [];
     const { rows } = await this.#pool.query<JobRow>(
       `SELECT * FROM (${SELECT_JOBS} WHERE o.boss_id = ANY($1::uuid[])) j WHERE live_state = 'running' ORDER BY seq`,
@@ -283,7 +252,7 @@ export class PostgresOutbox implements Outbox {
       jobs.push(toOutboxJob(row));
     }
     // An attempt whose record finished meanwhile (a process whose lease had run out): nothing to run.
-    if (byBossId.size > 0) await boss.complete(OUTBOX_QUEUE, [...byBossId.keys()]);
+    if (byBossId.size > 0) await attempts.discard([...byBossId.keys()]);
     return jobs;
   }
 
@@ -308,11 +277,11 @@ export class PostgresOutbox implements Outbox {
   }
 
   async complete(id: string, result?: Record<string, unknown>): Promise<void> {
-    const boss = this.#assertWritable();
+    const attempts = this.#assertWritable();
     const job = await this.#mustGet(id);
     await this.#inKeyTransaction(job.key, async (client) => {
       const bossId = await this.#heldAttempt(client, id, "complete");
-      if (bossId) await boss.complete(OUTBOX_QUEUE, bossId, {}, { db: adapter(client) });
+      if (bossId) await attempts.complete(client, bossId);
       const now = this.#clock().toISOString();
       await client.query(`UPDATE outbox_jobs SET state = 'done', result = $2, updated_at = $3, finished_at = $3 WHERE id = $1`, [
         id,
@@ -326,15 +295,15 @@ export class PostgresOutbox implements Outbox {
   }
 
   async fail(id: string, error: FailInput, now: Date): Promise<OutboxJob> {
-    const boss = this.#assertWritable();
+    const attempts = this.#assertWritable();
     const job = await this.#mustGet(id);
     await this.#inKeyTransaction(job.key, async (client) => {
       const bossId = await this.#heldAttempt(client, id, "fail");
-      if (bossId) await boss.cancel(OUTBOX_QUEUE, bossId, { db: adapter(client) });
+      if (bossId) await attempts.cancel(client, bossId);
       const next = afterFailure(job, error, now, this.#options.backoff, this.#options.random);
       if (next.state === "pending") {
         // The next attempt is a new pg-boss job, due after the back-off.
-        const nextBossId = await this.#send(client, next.key, new Date(next.nextRunAt));
+        const nextBossId = await attempts.send(client, next.key, new Date(next.nextRunAt));
         await client.query(
           `UPDATE outbox_jobs SET attempts = $2, last_error = $3, run_at = $4, boss_id = $5, updated_at = $6 WHERE id = $1`,
           [id, next.attempts, next.lastError, next.nextRunAt, nextBossId, next.updatedAt],
@@ -383,7 +352,7 @@ export class PostgresOutbox implements Outbox {
     if (this.#phase === "closed") return;
     this.#phase = "closed";
     // Jobs this process still holds are left to their leases (the worker stopped waiting for them).
-    await this.#boss?.stop({ graceful: false, close: false, wait: true });
+    await this.#attempts?.stop();
   }
 
   /**
@@ -400,28 +369,8 @@ export class PostgresOutbox implements Outbox {
     if (rows.some((row) => row.boss_state === "created" || row.boss_state === "retry" || row.boss_state === "active")) return;
     const next = rows.find((row) => row.boss_id === null);
     if (!next) return;
-    const bossId = await this.#send(client, key, next.run_at);
+    const bossId = await this.#assertWritable().send(client, key, next.run_at);
     await client.query("UPDATE outbox_jobs SET boss_id = $2 WHERE id = $1", [next.id, bossId]);
-  }
-
-  async #send(client: PoolClient, key: string, startAfter: Date): Promise<string> {
-    const boss = this.#assertWritable();
-    const bossId = await boss.send(
-      OUTBOX_QUEUE,
-      { key },
-      {
-        startAfter,
-        expireInSeconds: this.#options.leaseSeconds,
-        // pg-boss retries only what a lease expiry interrupted; failures are retried above.
-        retryLimit: this.#options.leaseExpiries ?? DEFAULT_LEASE_EXPIRIES,
-        retryDelay: 0,
-        // A job waiting out a long ERP outage must not be archived as stale.
-        retentionDays: 365,
-        db: adapter(client),
-      },
-    );
-    if (!bossId) throw new OutboxStateError(`pg-boss refused a job for key ${key}`);
-    return bossId;
   }
 
   /**
@@ -503,14 +452,9 @@ export class PostgresOutbox implements Outbox {
     if (this.#phase !== "open") throw new OutboxStateError(`the outbox is ${this.#phase === "new" ? "not open yet" : "closed"}`);
   }
 
-  #assertWritable(): PgBoss {
+  #assertWritable(): BossAttempts {
     this.#assertOpen();
-    if (!this.#boss) throw new OutboxStateError("this outbox was opened read-only");
-    return this.#boss;
+    if (!this.#attempts) throw new OutboxStateError("this outbox was opened read-only");
+    return this.#attempts;
   }
-}
-
-/** pg-boss runs its statements on this connection: inside the caller's transaction. */
-function adapter(client: PoolClient): PgBoss.Db {
-  return { executeSql: (text, values) => client.query(text, values) };
 }
